@@ -1,0 +1,3 @@
+"""Tierwise simulation layer: scenarios, the SimPy order-cycle engine, replications, sweeps."""
+
+__all__: list[str] = []
