@@ -18,6 +18,7 @@ Units: money in US dollars per day (``*_per_day_usd``), service levels as fracti
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -58,9 +59,7 @@ class PlanInputError(ValueError):
 
 
 def _is_real(value: object) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool
-    )
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
 
 
 def _real(
@@ -178,11 +177,17 @@ class TierOption:
         _name(who, "option_id", self.option_id)
         s = object.__setattr__
         s(self, "service_level", _real(who, "service_level", self.service_level, lo=0.0, hi=1.0))
-        s(self, "service_half_width",
-          _real(who, "service_half_width", self.service_half_width, lo=0.0))
+        s(
+            self,
+            "service_half_width",
+            _real(who, "service_half_width", self.service_half_width, lo=0.0),
+        )
         s(self, "cost_per_day_usd", _real(who, "cost_per_day_usd", self.cost_per_day_usd, lo=0.0))
-        s(self, "revenue_per_day_usd",
-          _real(who, "revenue_per_day_usd", self.revenue_per_day_usd, lo=0.0))
+        s(
+            self,
+            "revenue_per_day_usd",
+            _real(who, "revenue_per_day_usd", self.revenue_per_day_usd, lo=0.0),
+        )
         s(self, "orders_per_day", _real(who, "orders_per_day", self.orders_per_day, lo=0.0))
         if not isinstance(self.resources, Mapping):
             raise PlanInputError(
@@ -333,11 +338,17 @@ class PlanProblem:
         s(self, "_options_by_tier", MappingProxyType({t: tuple(v) for t, v in tiers.items()}))
 
         if self.budget_per_day_usd is not None:
-            s(self, "budget_per_day_usd",
-              _real(who, "budget_per_day_usd", self.budget_per_day_usd, lo=0.0))
+            s(
+                self,
+                "budget_per_day_usd",
+                _real(who, "budget_per_day_usd", self.budget_per_day_usd, lo=0.0),
+            )
         if self.max_cost_per_order_usd is not None:
-            s(self, "max_cost_per_order_usd",
-              _real(who, "max_cost_per_order_usd", self.max_cost_per_order_usd, lo=0.0))
+            s(
+                self,
+                "max_cost_per_order_usd",
+                _real(who, "max_cost_per_order_usd", self.max_cost_per_order_usd, lo=0.0),
+            )
 
         if not isinstance(self.min_service, Mapping):
             raise PlanInputError(
@@ -423,13 +434,13 @@ class PlanProblem:
     def ordered_pairs(self) -> tuple[tuple[str, str], ...]:
         """Consecutive ``(better, worse)`` pairs of :attr:`tier_order`."""
         order = tuple(self.tier_order or ())
-        return tuple(zip(order[:-1], order[1:], strict=True))
+        return tuple(itertools.pairwise(order))
 
 
 # --------------------------------------------------------------------------- results
 
 
-class PlanStatus(str, enum.Enum):
+class PlanStatus(enum.StrEnum):
     """Outcome of a solve.
 
     ``OPTIMAL`` means proven optimal within the requested relative MIP gap;
@@ -674,8 +685,14 @@ class PlanResult:
         """
         res_names = sorted(self.resource_units)
         cols = [
-            "tier", "option_id", "service_level", "service_half_width", "cost_per_day_usd",
-            "revenue_per_day_usd", "profit_per_day_usd", "orders_per_day",
+            "tier",
+            "option_id",
+            "service_level",
+            "service_half_width",
+            "cost_per_day_usd",
+            "revenue_per_day_usd",
+            "profit_per_day_usd",
+            "orders_per_day",
         ] + [f"{r}_units" for r in res_names]
         rows = []
         for t, o in self.chosen.items():

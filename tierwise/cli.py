@@ -1,0 +1,247 @@
+"""The ``tierwise`` command line: the only place that prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from simulation.loading import ScenarioError, load_scenario, parse_override
+from simulation.loads import UnstableScenarioError, check_stability, offered_loads
+from simulation.replicate import replicate
+from simulation.scenario import Scenario
+from simulation.validation import CheckResult, reference_cases, validate
+from tierwise.tables import HEADLINE_METRICS, estimates_frame, format_estimate
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Tierwise: how good should service be, for which customers, at what cost.",
+)
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print an error (no traceback) and exit non-zero."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
+    """Load a scenario, turning every input problem into a clean error exit."""
+    try:
+        parsed = [parse_override(o) for o in overrides or []]
+        return load_scenario(path, parsed)
+    except ScenarioError as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=err, transient=True,
+    )
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log details")] = False):
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def simulate(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario YAML")],
+    replications: Annotated[int | None, typer.Option(min=1, help="fixed replications")] = None,
+    precision: Annotated[float | None, typer.Option(
+        help="target relative CI half-width, e.g. 0.02; adds replications until met")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="override the scenario seed")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a field: dotted.path=value (repeatable)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option(help="directory for result.json / result.csv")] = None,
+    orders_out: Annotated[Path | None, typer.Option(
+        help="write one CSV row per measured order of replication 0")] = None,
+) -> None:
+    """Simulate a scenario: per-tier service and cost with confidence intervals."""
+    overrides = list(set_ or [])
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    scenario = load_or_fail(scenario_path, overrides)
+    if replications is not None and precision is not None:
+        fail("give --replications or --precision, not both")
+    if precision is not None and not 0 < precision < 1:
+        fail(f"--precision {precision}: must lie in (0, 1), e.g. 0.02 for ±2 %")
+    try:
+        check_stability(scenario)
+    except UnstableScenarioError as exc:
+        fail(str(exc))
+    total = replications or scenario.replications
+    with progress_bar() as bar:
+        task = bar.add_task("replications", total=None if precision else total)
+        summary = replicate(scenario, replications=replications, precision=precision,
+                            workers=workers, progress=lambda k: bar.advance(task, k))
+    document = summary.to_dict()
+    frame = estimates_frame(summary)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "result.json").write_text(json.dumps(document, indent=2, default=_json_default))
+        frame.to_csv(out / "result.csv", index=False)
+    if orders_out is not None:
+        _write_orders(scenario, orders_out)
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2, default=_json_default) + "\n")
+    elif output_format is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        _print_summary(scenario, frame, len(summary.runs))
+        if out is not None:
+            console.print(f"results written to {out}/result.json and result.csv")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    raise TypeError(type(value).__name__)
+
+
+def _write_orders(scenario: Scenario, path: Path) -> None:
+    import csv
+
+    from simulation.engine import run_with_orders
+
+    _, records = run_with_orders(scenario, 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["tier", "created_h", "cycle_time_h", "on_time", "complete",
+                         "damage_free", "accurate", "billed_right", "perfect"])
+        writer.writerows(records)
+
+
+def _print_summary(scenario: Scenario, frame: Any, n: int) -> None:
+    tiers = list(scenario.tiers)
+    table = Table(title=f"{scenario.name}: per-tier service and cost "
+                        f"(mean ± 95% CI half-width, {n} replications)")
+    table.add_column("metric", no_wrap=True)
+    table.add_column("unit", style="dim", no_wrap=True)
+    for tier in tiers:
+        table.add_column(f"tier {tier}", justify="right")
+    indexed = frame.set_index(["scope", "metric"])
+    for metric in HEADLINE_METRICS:
+        cells = []
+        unit = ""
+        for tier in tiers:
+            if (tier, metric) not in indexed.index:
+                cells.append("—")
+                continue
+            row = indexed.loc[(tier, metric)]
+            unit = str(row["unit"])
+            cells.append(format_estimate(float(row["mean"]), float(row["half_width"]), unit))
+        table.add_row(metric, "%" if unit == "rate" else unit, *cells)
+    console.print(table)
+    system = Table(title="resources and cost by line item")
+    system.add_column("item")
+    system.add_column("value", justify="right")
+    for (scope, metric), row in indexed.iterrows():
+        if scope in ("utilisation", "cost", "total"):
+            unit = "rate" if scope == "utilisation" else ""
+            system.add_row(f"{scope}.{metric}",
+                           format_estimate(float(row["mean"]), float(row["half_width"]), unit))
+    console.print(system)
+
+
+@app.command()
+def check(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO")],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted.path=value")] = None,
+) -> None:
+    """Validate a scenario and show its tiers and offered loads (no simulation)."""
+    scenario = load_or_fail(scenario_path, set_)
+    table = Table(title=f"{scenario.name} ({scenario.content_hash[:12]})")
+    for col in ("tier", "customers", "orders/h (base)", "channels", "pool", "mode", "promise h"):
+        table.add_column(col)
+    for name, tier in scenario.tiers.items():
+        table.add_row(
+            name, str(tier.customers), f"{tier.orders_per_hour:g}",
+            ", ".join(f"{c} {s:.0%}" for c, s in tier.channel_mix.items()),
+            scenario.pool_of(name) if scenario.order_entry.enabled else "—",
+            tier.shipping_mode or "—", f"{tier.promised_cycle_time_h:g}",
+        )
+    console.print(table)
+    loads = offered_loads(scenario)
+    load_table = Table(title="offered load while staffed (Erlang; vehicles: needed per dispatch)")
+    for col in ("resource", "offered", "peak hour", "servers", "utilisation", "min stable"):
+        load_table.add_column(col, justify="right")
+    for q in loads:
+        style = "" if q.stable else "bold red"
+        load_table.add_row(q.resource, f"{q.offered_load:.2f}", f"{q.peak_load:.2f}",
+                           str(q.servers), f"{q.utilisation:.0%}", str(q.min_stable_servers),
+                           style=style)
+    console.print(load_table)
+    unstable = [q for q in loads if not q.stable]
+    if unstable:
+        fail(str(UnstableScenarioError(unstable)))
+    console.print("[green]scenario is valid and every queue is stable[/]")
+
+
+@app.command(name="validate")
+def validate_command(
+    confidence: Annotated[float, typer.Option(help="family-wise confidence level")] = 0.99,
+    seed: Annotated[int, typer.Option(min=0)] = 2024,
+    effort: Annotated[float, typer.Option(min=0.05, help="simulated-time multiplier")] = 1.0,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Simulate the reference cases and compare with exact queueing/inventory theory."""
+    cases = reference_cases(seed=seed, effort=effort)
+    per_check = 1 - (1 - confidence) / len(cases)
+    results: list[CheckResult] = []
+    with progress_bar() as bar:
+        task = bar.add_task("reference cases", total=len(cases))
+
+        def step(result: CheckResult) -> None:
+            results.append(result)
+            bar.advance(task)
+
+        validate(cases, confidence=confidence, workers=workers, progress=step)
+    table = Table(title=f"engine vs theory: {confidence:.0%} family-wise (Bonferroni, each check "
+                        f"at {per_check:.4%}), {len(cases)} checks")
+    for col in ("case", "exact", "simulated", "± half-width", "rel. hw", "within CI", "tight"):
+        table.add_column(col, justify="right")
+    for r in results:
+        table.add_row(
+            r.case.name, f"{r.case.exact:.6g}", f"{r.estimate.mean:.6g}",
+            f"{r.estimate.half_width:.3g}", f"{r.estimate.half_width / abs(r.case.exact):.1%}",
+            "yes" if r.contains_exact else "[red]NO[/]",
+            "yes" if r.tight_enough else f"[red]NO (> {r.max_relative_half_width:.0%})[/]",
+        )
+    console.print(table)
+    failed = [r for r in results if not r.passed]
+    if failed:
+        fail(f"{len(failed)} of {len(results)} reference checks failed", code=1)
+    console.print(f"[green]all {len(results)} reference checks passed[/]")
+
+
+def main() -> None:
+    """Entry point for ``python -m tierwise``."""
+    app()
