@@ -99,7 +99,7 @@ def _style_axes(ax: Axes, xlabel: str, ylabel: str) -> None:
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_formatter(FuncFormatter(_pct))
     ax.yaxis.set_major_formatter(FuncFormatter(_usd))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=7))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=7))
     ax.grid(True, color="#DDDDDD", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -141,7 +141,8 @@ def plot_cost_service(
     for i, (tier, frame) in enumerate(frontier_by_tier.items()):
         metric = metric or frame.attrs.get("metric")
         confidence = confidence or frame.attrs.get("confidence")
-        n_failed += int(frame.attrs.get("n_failed_rows", 0))
+        # tiers come from the same sweep table: its failed runs are counted once
+        n_failed = max(n_failed, int(frame.attrs.get("n_failed_rows", 0)))
         colour = _tier_colour(tier, i)
         on = (
             frame[ON_FRONTIER].astype(bool)
@@ -185,9 +186,50 @@ def plot_cost_service(
     )
     if n_failed:
         note += f" {n_failed} failed run(s) excluded."
-    fig.text(0.01, 0.005, note, fontsize=8, color="#555555", ha="left", va="bottom")
-    fig.get_layout_engine().set(h_pad=0.25)  # type: ignore[union-attr]
+    fig.supxlabel(note, fontsize=8, color="#555555", x=0.01, ha="left")
     return fig
+
+
+_BOX_W, _BOX_H = 0.47, 0.22  # approximate annotation size, axes fraction
+
+
+def _emptiest_spot(
+    ax: Axes, target: tuple[float, float], vlines: tuple[float, ...] = ()
+) -> tuple[float, float]:
+    """Lower-left corner (axes fraction) for the annotation box covering fewest points.
+
+    Candidates lie on a grid over the axes; the score is the number of plotted points
+    (all lines, incl. the dense smooth curves) under the box plus a small penalty for
+    distance to ``target`` (data coordinates), so the arrow stays short.  Boxes crossing
+    a vertical line at one of ``vlines`` (data x) are penalised.
+    """
+    ax.autoscale_view()
+    to_axes = ax.transData + ax.transAxes.inverted()
+    pts = [
+        to_axes.transform(np.column_stack(line.get_data()).astype(float))
+        for line in ax.get_lines()
+        if np.asarray(line.get_xdata()).size > 0 and line.get_transform() == ax.transData
+    ]
+    xy = np.concatenate(pts) if pts else np.empty((0, 2))
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    tx, ty = to_axes.transform(np.array([target], dtype=float))[0]
+    vx = [to_axes.transform(np.array([[v, 0.0]]))[0, 0] for v in vlines]
+    best: tuple[float, float] = (0.03, 0.76)
+    best_score = np.inf
+    for y0 in np.linspace(0.76, 0.03, 8):
+        for x0 in np.linspace(0.03, 1.0 - _BOX_W - 0.03, 5):
+            inside = (
+                (xy[:, 0] >= x0 - 0.02)
+                & (xy[:, 0] <= x0 + _BOX_W + 0.02)
+                & (xy[:, 1] >= y0 - 0.02)
+                & (xy[:, 1] <= y0 + _BOX_H + 0.02)
+            )
+            cx, cy = x0 + _BOX_W / 2, y0 + _BOX_H / 2
+            score = float(inside.sum()) + 2.0 * float(np.hypot(cx - tx, cy - ty))
+            score += 25.0 * sum(x0 - 0.02 <= v <= x0 + _BOX_W + 0.02 for v in vx)
+            if score < best_score:
+                best, best_score = (float(x0), float(y0)), score
+    return best
 
 
 def _annotate_optimum(ax: Axes, opt: ProfitOptimum) -> None:
@@ -200,21 +242,29 @@ def _annotate_optimum(ax: Axes, opt: ProfitOptimum) -> None:
         f"Max profit {_usd(opt.profit_per_day_usd)}/day",
         f"at {x:.1f} % (variant {opt.variant_id})",
     ]
+    xs = 100.0 * opt.smooth_service_level
     if opt.mr_equals_mc:
-        xs = 100.0 * opt.smooth_service_level
         ax.axvline(xs, color="#555555", ls="--", lw=1.0, zorder=1)
         lines.append(f"MR = MC at {xs:.1f} %")
-    elif opt.at_boundary is not None:
-        lines.append(f"MR ≠ MC in range: optimum at {opt.at_boundary} edge")
+    elif opt.at_boundary == "high":
+        lines.append(
+            "Profit still rising at the top of the\nsimulated range: simulate higher service"
+        )
+    elif opt.at_boundary == "low":
+        lines.append(
+            "Profit falls across the simulated range:\nlower service may pay (not simulated)"
+        )
     if opt.near_optimal_variants:
         lines.append(f"{len(opt.near_optimal_variants)} other variant(s) within CI")
+    vlines = (xs,) if opt.mr_equals_mc else ()
+    tx, ty = _emptiest_spot(ax, (x, opt.profit_per_day_usd), vlines)
     ax.annotate(
         "\n".join(lines),
         xy=(x, opt.profit_per_day_usd),
-        xytext=(0.03, 0.97),
+        xytext=(tx, ty),
         textcoords="axes fraction",
         ha="left",
-        va="top",
+        va="bottom",
         fontsize=8.5,
         bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": "#999999", "alpha": 0.92},
         arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.9},
@@ -244,6 +294,9 @@ def _panel(ax: Axes, tier: str, curve: pd.DataFrame, opt: ProfitOptimum | None) 
     ):
         ax.fill_between(x, curve[lo], curve[hi], color=colour, alpha=0.18, lw=0, zorder=1)
         ax.plot(x, curve[mid], marker=marker, ms=4.5, lw=0, color=colour, zorder=4)
+        if len(curve) == 1:  # a band needs two points: show the interval as an error bar
+            yerr = [curve[mid] - curve[lo], curve[hi] - curve[mid]]
+            ax.errorbar(x, curve[mid], yerr=yerr, fmt="none", ecolor=colour, capsize=4, lw=1)
     ax.axhline(0.0, color="#888888", lw=0.8, zorder=1)
     if opt is not None:
         _annotate_optimum(ax, opt)
@@ -297,9 +350,12 @@ def plot_revenue_cost_profit(
         ha="left",
     )
     handles = [
-        Line2D([], [], color=_REVENUE_COLOUR, lw=2, marker="o", ms=4.5, label="Revenue"),
-        Line2D([], [], color=_COST_COLOUR, lw=2, marker="s", ms=4.5, label="Cost (fit)"),
-        Line2D([], [], color=_PROFIT_COLOUR, lw=2, marker="D", ms=4.5, label="Profit"),
+        Line2D([], [], color=_REVENUE_COLOUR, lw=2, marker="o", ms=4.5,
+               label="Revenue (response model)"),
+        Line2D([], [], color=_COST_COLOUR, lw=2, marker="s", ms=4.5,
+               label="Cost (simulated; line: fit)"),
+        Line2D([], [], color=_PROFIT_COLOUR, lw=2, marker="D", ms=4.5,
+               label="Profit = revenue − cost"),
         Line2D([], [], color="#555555", lw=1.4, ls=":", label="Fit extrapolated"),
         Patch(color="#999999", alpha=0.3, label="Confidence band"),
         Line2D(
@@ -308,7 +364,10 @@ def plot_revenue_cost_profit(
         ),
         Line2D([], [], color="#555555", lw=1, ls="--", label="MR = MC"),
     ]  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncol=7, frameon=False, fontsize=9)
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=7 if n >= 3 else 4, frameon=False,
+        fontsize=9,
+    )  # fmt: skip
     return fig
 
 
@@ -336,12 +395,14 @@ def save_figure(fig: Figure, out_dir: str | os.PathLike[str], stem: str) -> tupl
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    for ext, kwargs in (("png", {"dpi": 150}), ("svg", {})):
+    for ext in ("png", "svg"):
         target = directory / f"{stem}.{ext}"
         fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{ext}", dir=directory)
         try:
             with os.fdopen(fd, "wb") as handle:
-                fig.savefig(handle, format=ext, bbox_inches="tight", **kwargs)
+                fig.savefig(
+                    handle, format=ext, bbox_inches="tight", dpi=150 if ext == "png" else "figure"
+                )
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

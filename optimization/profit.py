@@ -365,7 +365,7 @@ def _plot_curve(fit: CostFit | None, response: ResponseLike) -> pd.DataFrame:
         return pd.DataFrame(columns=[*columns, "extrapolated"])
     span = max(fit.service_max - fit.service_min, 0.01)
     lo = max(0.0, fit.service_min - 0.15 * span)
-    hi = min(fit.service_max + 0.5 * (1.0 - fit.service_max), 0.9995)
+    hi = min(fit.service_max + 0.6 * (1.0 - fit.service_max), 0.9995)
     grid = np.linspace(lo, hi, 400)
     grid = np.unique(np.concatenate([grid, [fit.service_min, fit.service_max]]))
     rev = np.asarray(response.revenue(grid), dtype=float)
