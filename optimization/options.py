@@ -205,6 +205,9 @@ class TierOption:
             )
         s(self, "params", MappingProxyType(dict(self.params)))
 
+    def __hash__(self) -> int:
+        return hash((self.tier, self.option_id, self.service_level, self.cost_per_day_usd))
+
     @property
     def profit_per_day_usd(self) -> float:
         """Revenue minus option cost, USD/day (excludes per-unit resource costs)."""

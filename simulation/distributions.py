@@ -75,9 +75,8 @@ class Distribution(BaseModel):
         }
         missing = [name for name in need[self.dist] if getattr(self, name) is None]
         if missing:
-            raise ValueError(
-                f"dist '{self.dist}' needs {', '.join(need[self.dist])}; missing {', '.join(missing)}"
-            )
+            needed, absent = ", ".join(need[self.dist]), ", ".join(missing)
+            raise ValueError(f"dist '{self.dist}' needs {needed}; missing {absent}")
         extra = sorted(given - allowed)
         if extra:
             raise ValueError(
@@ -112,8 +111,9 @@ class Distribution(BaseModel):
                         f"{len(self.weights)} weights for {len(self.values)} values"
                     )
                 if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
-                    raise ValueError(f"empirical weights must be >= 0 with a positive sum, got "
-                                     f"{self.weights}")
+                    raise ValueError(
+                        f"empirical weights must be >= 0 with a positive sum, got {self.weights}"
+                    )
         return self
 
     @property

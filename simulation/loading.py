@@ -155,9 +155,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Iterable[tuple[str, Any]
     return result
 
 
-def load_scenario(
-    path: str | Path, overrides: Iterable[tuple[str, Any]] = ()
-) -> Scenario:
+def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -> Scenario:
     """Read a YAML scenario, apply overrides, validate.
 
     Parameters

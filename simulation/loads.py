@@ -13,8 +13,13 @@ from dataclasses import dataclass
 
 from simulation.scenario import Scenario, Tier
 
-__all__ = ["QueueLoad", "UnstableScenarioError", "check_stability", "offered_loads",
-           "weekly_orders"]
+__all__ = [
+    "QueueLoad",
+    "UnstableScenarioError",
+    "check_stability",
+    "offered_loads",
+    "weekly_orders",
+]
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ def _staffed_hours_per_week(scenario: Scenario) -> list[int]:
     if cal is None:
         return list(range(168))
     return [
-        h for h in range(168)
+        h
+        for h in range(168)
         if (h // 24) in cal.working_days and cal.open_hour <= (h % 24) < cal.close_hour
     ]
 
@@ -107,22 +113,29 @@ def offered_loads(scenario: Scenario) -> list[QueueLoad]:
                 if scenario.pool_of(name) != pool_name:
                     continue
                 phone_share = sum(
-                    share for ch, share in tier.channel_mix.items()
+                    share
+                    for ch, share in tier.channel_mix.items()
                     if scenario.channels[ch].uses_order_entry
                 )
                 for h in range(168):
                     hourly[h] += rates[name][h] * phone_share * handling_h
-            loads.append(QueueLoad(
-                f"agents.{pool_name}", sum(hourly) / staffed_count, max(hourly), pool.agents,
-                _min_servers(sum(hourly) / staffed_count),
-            ))
+            loads.append(
+                QueueLoad(
+                    f"agents.{pool_name}",
+                    sum(hourly) / staffed_count,
+                    max(hourly),
+                    pool.agents,
+                    _min_servers(sum(hourly) / staffed_count),
+                )
+            )
     if scenario.picking.enabled:
         pk = scenario.picking
         hourly = [0.0] * 168
         for name, tier in scenario.tiers.items():
             lines = max(1.0, tier.lines_per_order.expected_value)
-            pick_h = (pk.time_per_order_min.expected_value
-                      + lines * pk.time_per_line_min.expected_value) / 60.0
+            pick_h = (
+                pk.time_per_order_min.expected_value + lines * pk.time_per_line_min.expected_value
+            ) / 60.0
             for h in range(168):
                 hourly[h] += rates[name][h] * pick_h
         load = sum(hourly) / staffed_count
@@ -134,14 +147,15 @@ def offered_loads(scenario: Scenario) -> list[QueueLoad]:
             if mode.kind != "fleet":
                 continue
             per_week = sum(
-                sum(rates[name]) for name, t in scenario.tiers.items()
+                sum(rates[name])
+                for name, t in scenario.tiers.items()
                 if t.shipping_mode == mode_name
             )
             per_dispatch = per_week / (days * len(mode.cutoff_hours))
             need = per_dispatch / mode.vehicle_capacity_orders
-            loads.append(QueueLoad(
-                f"vehicles.{mode_name}", need, need, mode.vehicles, _min_servers(need)
-            ))
+            loads.append(
+                QueueLoad(f"vehicles.{mode_name}", need, need, mode.vehicles, _min_servers(need))
+            )
     return loads
 
 

@@ -188,8 +188,9 @@ class RunResult:
         return row
 
 
-def tier_metrics(acc: TierAccumulator, in_progress: int, measured_days: float,
-                 cost_usd: float) -> dict[str, float]:
+def tier_metrics(
+    acc: TierAccumulator, in_progress: int, measured_days: float, cost_usd: float
+) -> dict[str, float]:
     """Turn one tier's counters into the published metrics (see :data:`METRIC_UNITS`)."""
     done = acc.completed
     return {

@@ -111,9 +111,7 @@ class ReplicationSummary:
         """``"A.on_time_rate" → Estimate`` for every flat metric (see ``RunResult.flat``)."""
         rows = [r.flat() for r in self.runs]
         keys = list(dict.fromkeys(k for row in rows for k in row))
-        return {
-            k: estimate([row.get(k, math.nan) for row in rows], self.confidence) for k in keys
-        }
+        return {k: estimate([row.get(k, math.nan) for row in rows], self.confidence) for k in keys}
 
     def to_dict(self) -> dict[str, object]:
         """Machine-readable summary: scenario hash, seed, replications, estimates."""
@@ -211,9 +209,13 @@ def replicate(
         return ReplicationSummary(scenario, runs, confidence)
     if not 0 < precision < 1:
         raise ValueError(f"precision must lie in (0, 1) (relative half-width), got {precision}")
-    watched = list(metrics) if metrics else [
-        f"{t}.{m}" for t in scenario.tiers for m in ("perfect_order_rate", "cost_per_day_usd")
-    ]
+    watched = (
+        list(metrics)
+        if metrics
+        else [
+            f"{t}.{m}" for t in scenario.tiers for m in ("perfect_order_rate", "cost_per_day_usd")
+        ]
+    )
     batch = max(workers, 1)
     runs = run_replications(scenario, range(max(5, batch)), workers, progress)
     while True:
@@ -230,7 +232,9 @@ def replicate(
         if len(runs) >= max_replications:
             logger.warning(
                 "precision %.3g not reached after %d replications (worst %.3g)",
-                precision, len(runs), worst,
+                precision,
+                len(runs),
+                worst,
             )
             return summary
         # estimate how many more replications the worst metric needs (half-width ~ 1/sqrt(n))

@@ -22,9 +22,9 @@ __all__ = [
     "Calendar",
     "Channel",
     "Costs",
+    "Inventory",
     "InventoryFamily",
     "InventoryPolicy",
-    "Inventory",
     "OrderEntry",
     "Picking",
     "Pool",
@@ -65,8 +65,9 @@ class Calendar(_Model):
                 f"close_hour ({self.close_hour}) must be after open_hour ({self.open_hour})"
             )
         if not self.working_days or any(d < 0 or d > 6 for d in self.working_days):
-            raise ValueError(f"working_days must be a non-empty list of 0..6, got "
-                             f"{list(self.working_days)}")
+            raise ValueError(
+                f"working_days must be a non-empty list of 0..6, got {list(self.working_days)}"
+            )
         if len(set(self.working_days)) != len(self.working_days):
             raise ValueError(f"working_days has duplicates: {list(self.working_days)}")
         return self
@@ -147,13 +148,9 @@ class Tier(_Model):
 class Channel(_Model):
     """An order transmission channel (phone, EDI, e-mail, web …)."""
 
-    transmission_delay_h: Distribution = Field(
-        default=Distribution(dist="deterministic", mean=0.0)
-    )
+    transmission_delay_h: Distribution = Field(default=Distribution(dist="deterministic", mean=0.0))
     uses_order_entry: bool = Field(default=True, description="an agent keys the order in")
-    entry_error_probability: Probability = Field(
-        default=0.0, description="order keyed in wrongly"
-    )
+    entry_error_probability: Probability = Field(default=0.0, description="order keyed in wrongly")
 
 
 class Pool(_Model):
@@ -179,9 +176,7 @@ class Processing(_Model):
     """Order processing (credit check, documents): a delay and a billing error."""
 
     enabled: bool = True
-    processing_time_h: Distribution = Field(
-        default=Distribution(dist="deterministic", mean=0.0)
-    )
+    processing_time_h: Distribution = Field(default=Distribution(dist="deterministic", mean=0.0))
     billing_error_probability: Probability = 0.0
 
 
@@ -212,8 +207,12 @@ class InventoryPolicy(_Model):
             raise ValueError(f"policy kind '{self.kind}' needs {', '.join(missing)}")
         extra = [
             n
-            for n in ("reorder_point_units", "order_quantity_units", "base_stock_units",
-                      "review_period_days")
+            for n in (
+                "reorder_point_units",
+                "order_quantity_units",
+                "base_stock_units",
+                "review_period_days",
+            )
             if n not in need and getattr(self, n) is not None
         ]
         if extra:
@@ -273,8 +272,9 @@ class ShippingMode(_Model):
         if any(h < 0 or h >= 24 for h in self.cutoff_hours):
             raise ValueError(f"cutoff_hours must lie in [0, 24), got {list(self.cutoff_hours)}")
         if list(self.cutoff_hours) != sorted(set(self.cutoff_hours)):
-            raise ValueError(f"cutoff_hours must be strictly increasing, got "
-                             f"{list(self.cutoff_hours)}")
+            raise ValueError(
+                f"cutoff_hours must be strictly increasing, got {list(self.cutoff_hours)}"
+            )
         if self.kind == "fleet":
             if not self.cutoff_hours:
                 raise ValueError("a fleet mode needs at least one dispatch cut-off in cutoff_hours")
@@ -389,9 +389,10 @@ class Scenario(_Model):
             if self.shipping.enabled:
                 mode = tier.shipping_mode
                 if mode is None or mode not in self.shipping.modes:
+                    known = ", ".join(sorted(self.shipping.modes)) or "none defined"
                     raise ValueError(
                         f"tiers.{tier_name}.shipping_mode is {mode!r}; it must name one of "
-                        f"shipping.modes ({', '.join(sorted(self.shipping.modes)) or 'none defined'})"
+                        f"shipping.modes ({known})"
                     )
             if self.inventory.enabled:
                 if tier.family_mix is None:
@@ -407,8 +408,10 @@ class Scenario(_Model):
                         )
         if self.inventory.enabled and not self.inventory.families:
             raise ValueError("inventory is enabled but inventory.families is empty")
-        if self.recovery.enabled and self.recovery.desk == "order_entry" and not (
-            self.order_entry.enabled
+        if (
+            self.recovery.enabled
+            and self.recovery.desk == "order_entry"
+            and not (self.order_entry.enabled)
         ):
             raise ValueError("recovery.desk 'order_entry' needs order_entry.enabled: true")
         return self
@@ -422,6 +425,9 @@ class Scenario(_Model):
     def content_hash(self) -> str:
         """sha256 hex digest of :meth:`canonical_json`."""
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash)
 
     def pool_of(self, tier_name: str) -> str:
         """Name of the order-entry pool that takes ``tier_name``'s calls."""

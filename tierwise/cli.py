@@ -6,7 +6,7 @@ import json
 import logging
 import math
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,7 +33,7 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -57,31 +57,42 @@ def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
 
 def progress_bar() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeRemainingColumn(), console=err, transient=True,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     )
 
 
 @app.callback()
 def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log details")] = False):
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @app.command()
 def simulate(
     scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario YAML")],
     replications: Annotated[int | None, typer.Option(min=1, help="fixed replications")] = None,
-    precision: Annotated[float | None, typer.Option(
-        help="target relative CI half-width, e.g. 0.02; adds replications until met")] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(help="target relative CI half-width, e.g. 0.02; adds replications until met"),
+    ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="override the scenario seed")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="override a field: dotted.path=value (repeatable)")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="override a field: dotted.path=value (repeatable)"),
+    ] = None,
     workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option(help="directory for result.json / result.csv")] = None,
-    orders_out: Annotated[Path | None, typer.Option(
-        help="write one CSV row per measured order of replication 0")] = None,
+    orders_out: Annotated[
+        Path | None, typer.Option(help="write one CSV row per measured order of replication 0")
+    ] = None,
 ) -> None:
     """Simulate a scenario: per-tier service and cost with confidence intervals."""
     overrides = list(set_ or [])
@@ -99,8 +110,13 @@ def simulate(
     total = replications or scenario.replications
     with progress_bar() as bar:
         task = bar.add_task("replications", total=None if precision else total)
-        summary = replicate(scenario, replications=replications, precision=precision,
-                            workers=workers, progress=lambda k: bar.advance(task, k))
+        summary = replicate(
+            scenario,
+            replications=replications,
+            precision=precision,
+            workers=workers,
+            progress=lambda k: bar.advance(task, k),
+        )
     document = summary.to_dict()
     frame = estimates_frame(summary)
     if out is not None:
@@ -134,15 +150,29 @@ def _write_orders(scenario: Scenario, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["tier", "created_h", "cycle_time_h", "on_time", "complete",
-                         "damage_free", "accurate", "billed_right", "perfect"])
+        writer.writerow(
+            [
+                "tier",
+                "created_h",
+                "cycle_time_h",
+                "lost",
+                "on_time",
+                "complete",
+                "damage_free",
+                "accurate",
+                "billed_right",
+                "perfect",
+            ]
+        )
         writer.writerows(records)
 
 
 def _print_summary(scenario: Scenario, frame: Any, n: int) -> None:
     tiers = list(scenario.tiers)
-    table = Table(title=f"{scenario.name}: per-tier service and cost "
-                        f"(mean ± 95% CI half-width, {n} replications)")
+    table = Table(
+        title=f"{scenario.name}: per-tier service and cost "
+        f"(mean ± 95% CI half-width, {n} replications)"
+    )
     table.add_column("metric", no_wrap=True)
     table.add_column("unit", style="dim", no_wrap=True)
     for tier in tiers:
@@ -166,8 +196,10 @@ def _print_summary(scenario: Scenario, frame: Any, n: int) -> None:
     for (scope, metric), row in indexed.iterrows():
         if scope in ("utilisation", "cost", "total"):
             unit = "rate" if scope == "utilisation" else ""
-            system.add_row(f"{scope}.{metric}",
-                           format_estimate(float(row["mean"]), float(row["half_width"]), unit))
+            system.add_row(
+                f"{scope}.{metric}",
+                format_estimate(float(row["mean"]), float(row["half_width"]), unit),
+            )
     console.print(system)
 
 
@@ -183,10 +215,13 @@ def check(
         table.add_column(col)
     for name, tier in scenario.tiers.items():
         table.add_row(
-            name, str(tier.customers), f"{tier.orders_per_hour:g}",
+            name,
+            str(tier.customers),
+            f"{tier.orders_per_hour:g}",
             ", ".join(f"{c} {s:.0%}" for c, s in tier.channel_mix.items()),
             scenario.pool_of(name) if scenario.order_entry.enabled else "—",
-            tier.shipping_mode or "—", f"{tier.promised_cycle_time_h:g}",
+            tier.shipping_mode or "—",
+            f"{tier.promised_cycle_time_h:g}",
         )
     console.print(table)
     loads = offered_loads(scenario)
@@ -195,9 +230,15 @@ def check(
         load_table.add_column(col, justify="right")
     for q in loads:
         style = "" if q.stable else "bold red"
-        load_table.add_row(q.resource, f"{q.offered_load:.2f}", f"{q.peak_load:.2f}",
-                           str(q.servers), f"{q.utilisation:.0%}", str(q.min_stable_servers),
-                           style=style)
+        load_table.add_row(
+            q.resource,
+            f"{q.offered_load:.2f}",
+            f"{q.peak_load:.2f}",
+            str(q.servers),
+            f"{q.utilisation:.0%}",
+            str(q.min_stable_servers),
+            style=style,
+        )
     console.print(load_table)
     unstable = [q for q in loads if not q.stable]
     if unstable:
@@ -224,14 +265,19 @@ def validate_command(
             bar.advance(task)
 
         validate(cases, confidence=confidence, workers=workers, progress=step)
-    table = Table(title=f"engine vs theory: {confidence:.0%} family-wise (Bonferroni, each check "
-                        f"at {per_check:.4%}), {len(cases)} checks")
+    table = Table(
+        title=f"engine vs theory: {confidence:.0%} family-wise (Bonferroni, each check "
+        f"at {per_check:.4%}), {len(cases)} checks"
+    )
     for col in ("case", "exact", "simulated", "± half-width", "rel. hw", "within CI", "tight"):
         table.add_column(col, justify="right")
     for r in results:
         table.add_row(
-            r.case.name, f"{r.case.exact:.6g}", f"{r.estimate.mean:.6g}",
-            f"{r.estimate.half_width:.3g}", f"{r.estimate.half_width / abs(r.case.exact):.1%}",
+            r.case.name,
+            f"{r.case.exact:.6g}",
+            f"{r.estimate.mean:.6g}",
+            f"{r.estimate.half_width:.3g}",
+            f"{r.estimate.half_width / abs(r.case.exact):.1%}",
             "yes" if r.contains_exact else "[red]NO[/]",
             "yes" if r.tight_enough else f"[red]NO (> {r.max_relative_half_width:.0%})[/]",
         )

@@ -40,10 +40,16 @@ def estimates_frame(summary: ReplicationSummary) -> pd.DataFrame:
     for key, est in summary.estimates().items():
         scope, _, metric = key.partition(".")
         unit = METRIC_UNITS.get(metric, "") if scope in summary.scenario.tiers else ""
-        rows.append({
-            "scope": scope, "metric": metric, "unit": unit, "mean": est.mean,
-            "half_width": est.half_width, "n": est.n,
-        })
+        rows.append(
+            {
+                "scope": scope,
+                "metric": metric,
+                "unit": unit,
+                "mean": est.mean,
+                "half_width": est.half_width,
+                "n": est.n,
+            }
+        )
     return pd.DataFrame(rows)
 
 

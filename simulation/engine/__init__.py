@@ -28,7 +28,9 @@ def run(scenario: Scenario, replication: int = 0) -> RunResult:
     return OrderCycleModel(scenario, replication).run()
 
 
-def run_with_orders(scenario: Scenario, replication: int = 0) -> tuple[RunResult, list[OrderRecord]]:
+def run_with_orders(
+    scenario: Scenario, replication: int = 0
+) -> tuple[RunResult, list[OrderRecord]]:
     """Like :func:`run`, also returning one record per measured, completed order."""
     model = OrderCycleModel(scenario, replication, record_orders=True)
     result = model.run()

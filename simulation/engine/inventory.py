@@ -178,8 +178,9 @@ class StockPoint:
         hours = self.window_end_h - self.window_start_h
         days = hours / 24.0
         out = {
-            "line_fill_rate": self.filled_lines / self.demand_lines if self.demand_lines else
-            float("nan"),
+            "line_fill_rate": self.filled_lines / self.demand_lines
+            if self.demand_lines
+            else float("nan"),
             "mean_on_hand_units": self.on_hand_area / hours if hours else float("nan"),
             "shortage_units_per_day": self.shortage_units / days if days else float("nan"),
             "replenishments": float(self.replenishments),

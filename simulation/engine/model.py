@@ -13,6 +13,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable
 from itertools import accumulate
+from typing import Any
 
 import simpy
 
@@ -35,7 +36,9 @@ HOURS_PER_YEAR = 365.0 * 24.0
 EPS = 1e-9
 
 #: Per-order record written when ``record_orders`` is on (``--orders-out``).
-OrderRecord = tuple[str, float, float, bool, bool, bool, bool, bool, bool]
+#: (tier, created_h, cycle_time_h, lost, on_time, complete, damage_free, accurate,
+#: billed_right, perfect); a lost (abandoned) order has cycle_time_h NaN and False flags.
+OrderRecord = tuple[str, float, float, bool, bool, bool, bool, bool, bool, bool]
 
 _T_TRANSMISSION, _T_ENTRY, _T_PROCESSING, _T_STOCK, _T_PICKING, _T_SHIPPING = range(6)
 
@@ -66,7 +69,7 @@ class _Pool:
         )
         self.busy_h = 0.0
 
-    def request(self, priority: int) -> simpy.Event:
+    def request(self, priority: int) -> Any:
         if self.uses_priority:
             return self.resource.request(priority=priority)  # type: ignore[call-arg]
         return self.resource.request()
@@ -122,10 +125,22 @@ class _TierRun:
         self.channels = list(tier.channel_mix)
         self.channel_cdf = list(accumulate(tier.channel_mix.values()))
         self.channel_u = _Uniform(seed, rep, f"channel/{name}")
-        self.transmission = {
+        self.single_channel = self.channels[0] if len(self.channels) == 1 else None
+        zero = Distribution(dist="deterministic", mean=0.0)
+        self.transmission: dict[str, Sampler | None] = {
             c: sampler(sc.channels[c].transmission_delay_h, f"transmission/{c}")
+            if sc.channels[c].transmission_delay_h != zero
+            else None
             for c in self.channels
         }
+        self.processing_on = sc.processing.enabled
+        self.picking_on = sc.picking.enabled
+        self.stock_on = sc.inventory.enabled
+        self.lines_on = self.picking_on or self.stock_on
+        self.pick_error_per_line = (
+            sc.picking.error_probability_per_line if sc.picking.enabled else 0.0
+        )
+        self.family_ids: list[int] = []
         oe = sc.order_entry
         self.handling = sampler(oe.handling_time_s, "handling", 1 / 3600)
         self.patience = (
@@ -204,9 +219,8 @@ class OrderCycleModel:
             for name, pool in sc.order_entry.pools.items():
                 users = [t for t in self.tiers if sc.pool_of(t) == name]
                 priorities = {sc.tiers[t].priority for t in users}
-                needs_priority = (
-                    pool.discipline == "priority"
-                    and (len(priorities) > 1 or calendar is not None or sc.recovery.enabled)
+                needs_priority = pool.discipline == "priority" and (
+                    len(priorities) > 1 or calendar is not None or sc.recovery.enabled
                 )
                 self.pools[name] = _Pool(env, name, pool.agents, needs_priority)
             for t_name, tier_run in self.tiers.items():
@@ -223,8 +237,8 @@ class OrderCycleModel:
         if calendar is not None:
             staffed = list(self.pools.values())
             staffed += [p for p in (self.pickers, self.recovery_pool) if p is not None]
-            for pool in staffed:
-                env.process(self._shifts(pool))
+            for staffed_pool in staffed:
+                env.process(self._shifts(staffed_pool))
 
     def _build_inventory(self) -> None:
         sc = self.scenario
@@ -242,7 +256,7 @@ class OrderCycleModel:
             self.family_names.append(name)
         self.family_index = {n: i for i, n in enumerate(self.family_names)}
         for tier_run in self.tiers.values():
-            tier_run.family_ids = [self.family_index[f] for f in tier_run.families]  # type: ignore[attr-defined]
+            tier_run.family_ids = [self.family_index[f] for f in tier_run.families]
 
     def _build_shipping(self) -> None:
         sc = self.scenario
@@ -266,7 +280,10 @@ class OrderCycleModel:
         while True:
             opening = next_open_h(calendar, env.now)
             if opening > env.now:
-                blocks = [resource.request(priority=-1) for _ in range(resource.capacity)]  # type: ignore[call-arg]
+                blocks: list[Any] = [
+                    resource.request(priority=-1)  # type: ignore[call-arg]
+                    for _ in range(int(resource.capacity))
+                ]
                 yield env.timeout(opening - env.now)
                 for block in blocks:
                     if block.triggered:
@@ -324,35 +341,53 @@ class OrderCycleModel:
         acc = tier.acc
         measured = order.measured
         stage = order.stage_h
-        # ---- attributes drawn at creation (common random numbers)
-        u = tier.channel_u()
-        channel_name = tier.channels[min(bisect_right(tier.channel_cdf, u), len(tier.channels) - 1)]
+        # ---- attributes drawn at creation (common random numbers); only for enabled stages
+        if tier.single_channel is not None:
+            channel_name = tier.single_channel
+        else:
+            u = tier.channel_u()
+            index = min(bisect_right(tier.channel_cdf, u), len(tier.channels) - 1)
+            channel_name = tier.channels[index]
         channel = sc.channels[channel_name]
-        transmission_h = tier.transmission[channel_name]()
+        transmission = tier.transmission[channel_name]
+        transmission_h = transmission() if transmission is not None else 0.0
         handling_h = tier.handling()
         patience_h = tier.patience() if tier.patience is not None else None
-        if channel.entry_error_probability and tier.entry_error_u() < channel.entry_error_probability:
+        if (
+            channel.entry_error_probability
+            and tier.entry_error_u() < channel.entry_error_probability
+        ):
             order.accurate = False
-        processing_h = tier.processing()
-        if tier.billing_u() < sc.processing.billing_error_probability:
-            order.billed_right = False
-        n_lines = max(1, round(tier.lines()))
-        per_order_pick_h = tier.pick_per_order()
+        processing_h = 0.0
+        if tier.processing_on:
+            processing_h = tier.processing()
+            if tier.billing_u() < sc.processing.billing_error_probability:
+                order.billed_right = False
+        n_lines = 1
+        per_order_pick_h = 0.0
         lines = order.lines
-        family_cdf = tier.family_cdf
-        family_ids = getattr(tier, "family_ids", [])
-        n_fam = len(family_ids)
-        for _ in range(n_lines):
-            units = max(1, round(tier.units()))
-            fam = (
-                family_ids[min(bisect_right(family_cdf, tier.family_u()), n_fam - 1)]
-                if n_fam
-                else -1
-            )
-            lines.append((fam, units, tier.pick_per_line()))
-        p_line = sc.picking.error_probability_per_line if sc.picking.enabled else 0.0
+        if tier.lines_on:
+            n_lines = max(1, round(tier.lines()))
+            picking_on, stock_on = tier.picking_on, tier.stock_on
+            if picking_on:
+                per_order_pick_h = tier.pick_per_order()
+            family_cdf = tier.family_cdf
+            family_ids = tier.family_ids
+            n_fam = len(family_ids)
+            for _ in range(n_lines):
+                units = max(1, round(tier.units())) if stock_on else 1
+                fam = (
+                    family_ids[min(bisect_right(family_cdf, tier.family_u()), n_fam - 1)]
+                    if stock_on
+                    else -1
+                )
+                lines.append((fam, units, tier.pick_per_line() if picking_on else 0.0))
+        else:
+            lines.append((-1, 1, 0.0))
+        p_line = tier.pick_error_per_line
         pick_error = p_line > 0 and tier.pick_error_u() < 1.0 - (1.0 - p_line) ** n_lines
-        damaged = tier.damage_u() < tier.mode.damage_probability if tier.mode else False
+        mode = tier.mode
+        damaged = mode is not None and tier.damage_u() < mode.damage_probability
         transit_h = tier.transit() if tier.transit is not None else 0.0
 
         # ---- order transmission
@@ -375,7 +410,23 @@ class OrderCycleModel:
                     if measured:
                         acc.abandoned += 1
                         acc.lost += 1
-                    self._close(order, lost=True)
+                        tier.open_orders -= 1
+                        if self.records is not None:
+                            self.records.append(
+                                (
+                                    tier.name,
+                                    order.created_h,
+                                    math.nan,
+                                    True,
+                                    False,
+                                    False,
+                                    False,
+                                    False,
+                                    False,
+                                    False,
+                                )
+                            )
+                    self._close()
                     return
             else:
                 yield request
@@ -407,6 +458,8 @@ class OrderCycleModel:
                 event = self.stock[line[0]].demand(line[1], measured, keep_short)
                 if measured:
                     acc.lines += 1
+                    family = self.family_names[line[0]]
+                    acc.units_by_family[family] = acc.units_by_family.get(family, 0.0) + line[1]
                 if event is None:
                     if measured:
                         acc.lines_filled += 1
@@ -453,8 +506,9 @@ class OrderCycleModel:
         pickers.resource.release(request)
         stage[_T_PICKING] += env.now - t0
 
-    def _ship(self, order: _Order, transit_h: float, damaged: bool, stage: list[float],
-              first: bool):  # type: ignore[no-untyped-def]
+    def _ship(
+        self, order: _Order, transit_h: float, damaged: bool, stage: list[float], first: bool
+    ):  # type: ignore[no-untyped-def]
         tier = order.tier
         mode = tier.mode
         if mode is None:
@@ -523,10 +577,14 @@ class OrderCycleModel:
         cycle_h = order.done_h - order.created_h
         on_time = cycle_h <= tier.promise_h + EPS
         perfect = (
-            on_time and order.complete and not order.damaged and order.accurate
+            on_time
+            and order.complete
+            and not order.damaged
+            and order.accurate
             and order.billed_right
         )
         if order.measured:
+            tier.open_orders -= 1
             acc.completed += 1
             acc.sum_cycle_h += cycle_h
             acc.histogram.add(cycle_h)
@@ -542,15 +600,25 @@ class OrderCycleModel:
             if not on_time:
                 acc.direct_cost_usd += tier.spec.late_penalty_usd_per_order
             if self.records is not None:
-                self.records.append((
-                    tier.name, order.created_h, cycle_h, on_time, order.complete,
-                    not order.damaged, order.accurate, order.billed_right, perfect,
-                ))
+                self.records.append(
+                    (
+                        tier.name,
+                        order.created_h,
+                        cycle_h,
+                        False,
+                        on_time,
+                        order.complete,
+                        not order.damaged,
+                        order.accurate,
+                        order.billed_right,
+                        perfect,
+                    )
+                )
         rec = sc.recovery
         if rec.enabled and not perfect and tier.complaint_u() < rec.complaint_probability:
             self.env.process(self._complaint(order))
         else:
-            self._close(order, lost=False)
+            self._close()
 
     def _complaint(self, order: _Order):  # type: ignore[no-untyped-def]
         """Service recovery: the desk handles the complaint; it succeeds with some probability."""
@@ -571,12 +639,11 @@ class OrderCycleModel:
             tier.acc.complaints += 1
             tier.acc.recovered += success
             tier.acc.direct_cost_usd += rec.cost_usd_per_recovery
-        self._close(order, lost=False)
+        self._close()
 
-    def _close(self, order: _Order, lost: bool) -> None:
+    def _close(self) -> None:
+        """An order leaves the system (delivered and any complaint handled, or lost)."""
         self.open_orders -= 1
-        if order.measured:
-            order.tier.open_orders -= 1
         self._maybe_finish()
 
     def _maybe_finish(self) -> None:
@@ -646,14 +713,12 @@ class OrderCycleModel:
                     vehicles += cost
                     shipped = {t: float(n) for t, n in self.fleet_shipments[name].items()}
                     if not shipped:
-                        shipped = {
-                            t: 1.0 for t in tier_names if sc.tiers[t].shipping_mode == name
-                        }
+                        shipped = {t: 1.0 for t in tier_names if sc.tiers[t].shipping_mode == name}
                     allocate(cost, shipped)
         line_items["vehicles"] = vehicles
         holding = replenishment = 0.0
         inventory: dict[str, dict[str, float]] = {}
-        for index, (name, point) in enumerate(zip(self.family_names, self.stock, strict=True)):
+        for name, point in zip(self.family_names, self.stock, strict=True):
             point.close()
             family = sc.inventory.families[name]
             h_cost = point.on_hand_area * family.unit_value_usd * costs_sc.holding_rate_per_year
@@ -661,13 +726,7 @@ class OrderCycleModel:
             r_cost = point.replenishments * family.replenishment_order_cost_usd
             holding += h_cost
             replenishment += r_cost
-            demand = {
-                t: sum(
-                    1.0 for f in getattr(self.tiers[t], "family_ids", []) if f == index
-                ) * self.tiers[t].spec.orders_per_hour * (self.tiers[t].spec.family_mix or {})
-                .get(name, 0.0)
-                for t in tier_names
-            }
+            demand = {t: self.tiers[t].acc.units_by_family.get(name, 0.0) for t in tier_names}
             allocate(h_cost + r_cost, demand)
             inventory[name] = point.metrics()
         line_items["holding"] = holding
