@@ -653,8 +653,14 @@ def solve(
     units = _units_of(problem, chosen)
     x_plan = _selection(problem, chosen)
     y_plan = {r: float(v) for r, v in units.items()}
-    violations = check_assignment(problem, run.x, run.y, tol=max(tol, 1e-5))
-    violations += check_assignment(problem, x_plan, y_plan, tol=tol)
+    violations: list[ConstraintViolation] = []
+    seen: set[tuple[str, str]] = set()
+    for v in check_assignment(problem, run.x, run.y, tol=max(tol, 1e-5)) + check_assignment(
+        problem, x_plan, y_plan, tol=tol
+    ):
+        if (v.constraint, v.message) not in seen:
+            seen.add((v.constraint, v.message))
+            violations.append(v)
     tot = _totals(problem, chosen, units)
     value = tot["profit"] if problem.objective == "profit" else tot["cost"]
     if run.objective_value is not None and abs(run.objective_value - value) > 1e-6 * max(

@@ -23,8 +23,12 @@ from optimization.options import PlanInputError, PlanProblem, ResourceSpec, Tier
 
 def opt(tier: str, oid: str, s: float, cost: float, rev: float = 0.0, **kw: object) -> TierOption:
     return TierOption(
-        tier=tier, option_id=oid, service_level=s, cost_per_day_usd=cost,
-        revenue_per_day_usd=rev, **kw,  # type: ignore[arg-type]
+        tier=tier,
+        option_id=oid,
+        service_level=s,
+        cost_per_day_usd=cost,
+        revenue_per_day_usd=rev,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -67,7 +71,10 @@ def test_invalid_option_field_is_named_with_value_and_range(
     field: str, value: object, fragment: str
 ) -> None:
     kw: dict[str, object] = {
-        "tier": "A", "option_id": "a0", "service_level": 0.9, "cost_per_day_usd": 1.0,
+        "tier": "A",
+        "option_id": "a0",
+        "service_level": 0.9,
+        "cost_per_day_usd": 1.0,
     }
     kw[field] = value
     with pytest.raises(PlanInputError) as err:
@@ -165,9 +172,7 @@ def test_tier_names_with_spaces_give_solver_safe_unique_names() -> None:
 def test_model_has_one_binary_per_option_and_one_integer_per_resource() -> None:
     m = build_model(small_problem())
     assert len(m.x) == 4
-    assert all(
-        v.cat == pulp.LpInteger and (v.lowBound, v.upBound) == (0, 1) for v in m.x.values()
-    )
+    assert all(v.cat == pulp.LpInteger and (v.lowBound, v.upBound) == (0, 1) for v in m.x.values())
     assert m.y["agents"].cat == pulp.LpInteger
     assert m.y["agents"].upBound == 4  # 2 + 2: most units any plan can need
     assert {c.name for c in m.prob.constraints()} == set(m.rows)
@@ -245,8 +250,10 @@ def test_checker_accepts_a_valid_plan() -> None:
         ({"y": {"agents": 2.5}}, "integrality"),
         ({"y": {"agents": 4.0}}, "capacity_agents"),
         ({"x": {("B", "b0"): 0.0, ("B", "b1"): 1.0}, "y": {"agents": 4.0}}, "budget"),
-        ({"x": {("A", "a1"): 0.0, ("A", "a0"): 1.0, ("B", "b0"): 0.0, ("B", "b1"): 1.0}},
-         "order_A_ge_B"),
+        (
+            {"x": {("A", "a1"): 0.0, ("A", "a0"): 1.0, ("B", "b0"): 0.0, ("B", "b1"): 1.0}},
+            "order_A_ge_B",
+        ),
         ({"x": {("Z", "z"): 1.0}}, "unknown_option"),
     ],
 )

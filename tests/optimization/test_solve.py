@@ -50,8 +50,9 @@ def brute_force(p: PlanProblem, tol: float = 1e-9) -> float | None:
     for combo in itertools.product(*(p.options_for(t) for t in p.tiers)):
         by_tier = {o.tier: o for o in combo}
         units = {r.name: sum(o.resources.get(r.name, 0) for o in combo) for r in p.resources}
-        if any(r.capacity_units is not None and units[r.name] > r.capacity_units
-               for r in p.resources):
+        if any(
+            r.capacity_units is not None and units[r.name] > r.capacity_units for r in p.resources
+        ):
             continue
         cost = sum(o.cost_per_day_usd for o in combo) + sum(
             r.cost_per_unit_day_usd * units[r.name] for r in p.resources
@@ -60,8 +61,9 @@ def brute_force(p: PlanProblem, tol: float = 1e-9) -> float | None:
             continue
         if any(p.effective_service(by_tier[t]) < m - tol for t, m in p.min_service.items()):
             continue
-        if any(by_tier[a].service_level < by_tier[b].service_level - tol
-               for a, b in p.ordered_pairs()):
+        if any(
+            by_tier[a].service_level < by_tier[b].service_level - tol for a, b in p.ordered_pairs()
+        ):
             continue
         orders = sum(o.orders_per_day for o in combo)
         m = p.max_cost_per_order_usd
@@ -86,14 +88,18 @@ def instances(draw: st.DrawFn) -> PlanProblem:
     options = []
     for t in tiers:
         for k in range(draw(st.integers(2, 5))):
-            options.append(TierOption(
-                tier=t, option_id=f"{t}{k}", service_level=draw(milli),
-                service_half_width=draw(st.integers(0, 30)) / 1000,
-                cost_per_day_usd=draw(st.integers(0, 1000)),
-                revenue_per_day_usd=draw(st.integers(0, 2000)),
-                resources={r: draw(st.integers(0, 4)) for r in res_names},
-                orders_per_day=draw(st.integers(0, 50)),
-            ))
+            options.append(
+                TierOption(
+                    tier=t,
+                    option_id=f"{t}{k}",
+                    service_level=draw(milli),
+                    service_half_width=draw(st.integers(0, 30)) / 1000,
+                    cost_per_day_usd=draw(st.integers(0, 1000)),
+                    revenue_per_day_usd=draw(st.integers(0, 2000)),
+                    resources={r: draw(st.integers(0, 4)) for r in res_names},
+                    orders_per_day=draw(st.integers(0, 50)),
+                )
+            )
     resources = [
         ResourceSpec(
             name=r,
@@ -118,8 +124,9 @@ def instances(draw: st.DrawFn) -> PlanProblem:
     )
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(instances())
 def test_milp_optimum_equals_brute_force_for_cbc_and_highs(p: PlanProblem) -> None:
     expected = brute_force(p)
@@ -143,9 +150,13 @@ def test_single_tier_grid_picks_analytic_profit_maximiser() -> None:
     step = 1e-4
     grid = np.round(np.arange(0.5 + step, 0.9999, step), 6)
     options = [
-        TierOption(tier="A", option_id=f"s{i}", service_level=float(s),
-                   revenue_per_day_usd=10000 * float(s),
-                   cost_per_day_usd=1000 * float(norm.ppf(s)))
+        TierOption(
+            tier="A",
+            option_id=f"s{i}",
+            service_level=float(s),
+            revenue_per_day_usd=10000 * float(s),
+            cost_per_day_usd=1000 * float(norm.ppf(s)),
+        )
         for i, s in enumerate(grid)
     ]
     p = PlanProblem(options=options)
@@ -154,9 +165,7 @@ def test_single_tier_grid_picks_analytic_profit_maximiser() -> None:
         assert res.status == PlanStatus.OPTIMAL
         s = res.chosen["A"].service_level
         assert abs(s - s_star) <= step, (solver, s, s_star)
-        assert res.objective_value == pytest.approx(
-            10000 * s_star - 1000 * z_star, abs=1e-3
-        )
+        assert res.objective_value == pytest.approx(10000 * s_star - 1000 * z_star, abs=1e-3)
 
 
 # --------------------------------------------------------------------------- statuses
@@ -169,29 +178,35 @@ def hard_instance(seed: int = 1, T: int = 100, K: int = 20, R: int = 5) -> PlanP
     cost = rng.uniform(100, 1000, size=(T, K)) + need.sum(axis=2) * 30
     rev = cost * rng.uniform(1.0, 1.5, size=(T, K))
     options = [
-        TierOption(tier=f"seg{t}", option_id=f"o{k}", service_level=0.9,
-                   cost_per_day_usd=float(cost[t, k]), revenue_per_day_usd=float(rev[t, k]),
-                   resources={f"r{r}": int(need[t, k, r]) for r in range(R)})
-        for t in range(T) for k in range(K)
+        TierOption(
+            tier=f"seg{t}",
+            option_id=f"o{k}",
+            service_level=0.9,
+            cost_per_day_usd=float(cost[t, k]),
+            revenue_per_day_usd=float(rev[t, k]),
+            resources={f"r{r}": int(need[t, k, r]) for r in range(R)},
+        )
+        for t in range(T)
+        for k in range(K)
     ]
     resources = [
         ResourceSpec(name=f"r{r}", capacity_units=int(0.7 * need[:, :, r].sum() / K))
         for r in range(R)
     ]
-    return PlanProblem(options=options, resources=resources,
-                       budget_per_day_usd=float(cost.mean() * T * 0.9))
+    return PlanProblem(
+        options=options, resources=resources, budget_per_day_usd=float(cost.mean() * T * 0.9)
+    )
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_time_limited_solve_never_claims_unproven_optimality(solver: str) -> None:
     p = hard_instance()
     res = solve(p, solver=solver, time_limit_s=0.3, mip_gap=0.0, shadow_prices=False)
-    assert res.status in {
-        PlanStatus.OPTIMAL, PlanStatus.FEASIBLE_NOT_PROVEN, PlanStatus.NOT_SOLVED
-    }
+    assert res.status in {PlanStatus.OPTIMAL, PlanStatus.FEASIBLE_NOT_PROVEN, PlanStatus.NOT_SOLVED}
     if res.status == PlanStatus.FEASIBLE_NOT_PROVEN:
         assert res.mip_gap is not None and res.mip_gap > 0
-        assert res.best_bound is not None and res.best_bound >= res.objective_value
+        assert res.best_bound is not None and res.objective_value is not None
+        assert res.best_bound >= res.objective_value
         assert check_plan(p, res) == []
         assert "not proven" in res.message
     if res.status == PlanStatus.OPTIMAL:  # only if proven within the (zero) gap
@@ -214,7 +229,9 @@ def test_cbc_statuses_map_to_plan_statuses() -> None:
     assert _cbc_status(1, 1, "Result - Optimal solution found\n")[0] == PlanStatus.OPTIMAL
     gap_stop = "Result - Optimal solution found (within gap tolerance)\nLower bound: 12.5\n"
     assert _cbc_status(1, 1, gap_stop) == (
-        PlanStatus.OPTIMAL, "Optimal solution found (within gap tolerance)", 12.5
+        PlanStatus.OPTIMAL,
+        "Optimal solution found (within gap tolerance)",
+        12.5,
     )
     assert _cbc_status(-1, -1, "")[0] == PlanStatus.INFEASIBLE
     assert _cbc_status(0, 0, "Result - Stopped on time limit\n")[0] == PlanStatus.NOT_SOLVED
@@ -257,17 +274,24 @@ def three_tier_problem(**kw: object) -> PlanProblem:
     options = []
     for t, base, orders in (("A", 3000.0, 100.0), ("B", 2000.0, 300.0), ("C", 1000.0, 600.0)):
         for k, s in enumerate((0.90, 0.95, 0.98, 0.99)):
-            options.append(TierOption(
-                tier=t, option_id=f"{t}{k}", service_level=s,
-                cost_per_day_usd=base * (1 + 5 * (s - 0.9)),
-                revenue_per_day_usd=base * 1.2 * (1 + 8 * (s - 0.9)),
-                resources={"agents": k + 1, "pickers": k}, orders_per_day=orders,
-                params={"agents": k + 1, "seed": np.int64(7)},
-            ))
+            options.append(
+                TierOption(
+                    tier=t,
+                    option_id=f"{t}{k}",
+                    service_level=s,
+                    cost_per_day_usd=base * (1 + 5 * (s - 0.9)),
+                    revenue_per_day_usd=base * 1.2 * (1 + 8 * (s - 0.9)),
+                    resources={"agents": k + 1, "pickers": k},
+                    orders_per_day=orders,
+                    params={"agents": k + 1, "seed": np.int64(7)},
+                )
+            )
     args: dict[str, object] = {
         "options": options,
-        "resources": [ResourceSpec(name="agents", capacity_units=8),
-                      ResourceSpec(name="pickers", capacity_units=6)],
+        "resources": [
+            ResourceSpec(name="agents", capacity_units=8),
+            ResourceSpec(name="pickers", capacity_units=6),
+        ],
         "budget_per_day_usd": 8000.0,
         "min_service": {"A": 0.95},
         "tier_order": ["A", "B", "C"],
@@ -286,6 +310,8 @@ def test_feasible_plan_reports_totals_binding_constraints_and_frame(solver: str)
     assert {t: o.option_id for t, o in res.chosen.items()} == {"A": "A2", "B": "B2", "C": "C0"}
     assert res.resource_units == {"agents": 7, "pickers": 4}
     assert res.total_cost_per_day_usd == pytest.approx(4200 + 2800 + 1000)
+    assert res.total_revenue_per_day_usd is not None
+    assert res.total_cost_per_day_usd is not None
     assert res.total_profit_per_day_usd == pytest.approx(
         res.total_revenue_per_day_usd - res.total_cost_per_day_usd
     )
@@ -296,8 +322,15 @@ def test_feasible_plan_reports_totals_binding_constraints_and_frame(solver: str)
     assert res.solver == solver and res.solve_time_s > 0 and res.build_time_s > 0
     frame = res.to_frame()
     assert list(frame.columns) == [
-        "tier", "option_id", "service_level", "service_half_width", "cost_per_day_usd",
-        "revenue_per_day_usd", "profit_per_day_usd", "orders_per_day", "agents_units",
+        "tier",
+        "option_id",
+        "service_level",
+        "service_half_width",
+        "cost_per_day_usd",
+        "revenue_per_day_usd",
+        "profit_per_day_usd",
+        "orders_per_day",
+        "agents_units",
         "pickers_units",
     ]
     assert frame["cost_per_day_usd"].sum() == pytest.approx(res.total_cost_per_day_usd)
@@ -332,8 +365,10 @@ def test_min_cost_objective_picks_cheapest_plan_meeting_minimums(solver: str) ->
 
 def test_resource_unit_cost_is_added_to_plan_cost() -> None:
     p = three_tier_problem(
-        resources=[ResourceSpec(name="agents", capacity_units=8, cost_per_unit_day_usd=40.0),
-                   ResourceSpec(name="pickers", capacity_units=6)],
+        resources=[
+            ResourceSpec(name="agents", capacity_units=8, cost_per_unit_day_usd=40.0),
+            ResourceSpec(name="pickers", capacity_units=6),
+        ],
     )
     res = solve(p)
     opts = res.chosen.values()
@@ -380,8 +415,8 @@ def test_checker_catches_tampered_plan() -> None:
 
     forged = dataclasses.replace(res.chosen["B"], cost_per_day_usd=1.0)
     assert "unknown_option" in {
-        v.constraint for v in check_plan(p, dataclasses.replace(
-            res, chosen={**res.chosen, "B": forged}))
+        v.constraint
+        for v in check_plan(p, dataclasses.replace(res, chosen={**res.chosen, "B": forged}))
     }
     missing = dataclasses.replace(res, chosen={"A": res.chosen["A"], "B": res.chosen["B"]})
     assert "one_option_C" in {v.constraint for v in check_plan(p, missing)}
@@ -393,8 +428,14 @@ def test_solver_plan_breaking_a_constraint_is_rejected(monkeypatch: pytest.Monke
     def bad_run(model, **kw):  # type: ignore[no-untyped-def]
         # picks the best-service option everywhere: over budget and capacity
         x = {k: 1.0 if k[1].endswith("3") else 0.0 for k in model.x}
-        return SolverRun(status=PlanStatus.OPTIMAL, solver="cbc", raw_status="fake",
-                         objective_value=0.0, x=x, y={"agents": 12.0, "pickers": 9.0})
+        return SolverRun(
+            status=PlanStatus.OPTIMAL,
+            solver="cbc",
+            raw_status="fake",
+            objective_value=0.0,
+            x=x,
+            y={"agents": 12.0, "pickers": 9.0},
+        )
 
     monkeypatch.setattr(solve_mod, "run_model", bad_run)
     with pytest.raises(PlanVerificationError, match="budget") as err:
