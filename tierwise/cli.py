@@ -291,3 +291,56 @@ def validate_command(
 def main() -> None:
     """Entry point for ``python -m tierwise``."""
     app()
+
+
+@app.command()
+def curves(
+    results: Annotated[Path, typer.Argument(metavar="RESULTS", help="sweep table (.parquet/.csv)")],
+    tier: Annotated[list[str] | None, typer.Option(help="tier(s) to include (repeatable)")] = None,
+    metric: Annotated[str, typer.Option(help="service metric on the x axis")] = (
+        "perfect_order_rate"
+    ),
+    response: Annotated[
+        str, typer.Option(help="default revenue model: logistic | adbudg | retention | loyalty")
+    ] = "logistic",
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(help="default revenue profile of a tier not named A/B/C: TIER=A|B|C"),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="figure title (default: file name)")] = None,
+    out: Annotated[Path, typer.Option(help="output directory")] = Path("out/curves"),
+) -> None:
+    """Cost-vs-service frontier, revenue and profit curves per tier, with the optimum marked."""
+    from optimization.curves_report import build_curves, read_sweep_table, write_curves
+
+    metric = metric if metric.endswith(("_rate", "_h", "_s")) else f"{metric}_rate"
+    try:
+        table = read_sweep_table(results)
+        profiles = dict(p.split("=", 1) for p in profile or [] if "=" in p)
+        report = build_curves(
+            table, metric=metric, tiers=tier, response_model=response, profiles=profiles
+        )
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        fail(str(exc))
+        return
+    paths = write_curves(report, out, title or results.stem)
+    view = Table(title=f"profit-maximising {metric} per tier (USD per day, 95% CI)")
+    for col in ("tier", "variant", "service", "revenue", "cost", "profit", "MR = MC at"):
+        view.add_column(col, justify="right")
+    for _, row in report.optimum_table().iterrows():
+        smooth = row["smooth_service_level"]
+        view.add_row(
+            row["tier"],
+            row["variant_id"],
+            f"{row['service_level']:.1%}",
+            f"{row['revenue_per_day_usd']:,.0f}",
+            f"{row['cost_per_day_usd']:,.0f}",
+            f"{row['profit_per_day_usd']:,.0f} [{row['profit_per_day_usd_low']:,.0f}, "
+            f"{row['profit_per_day_usd_high']:,.0f}]",
+            "—"
+            if not math.isfinite(smooth)
+            else f"{smooth:.1%}" + (f" (edge: {row['at_boundary']})" if row["at_boundary"] else ""),
+        )
+    console.print(view)
+    for path in paths:
+        console.print(f"wrote {path}")
