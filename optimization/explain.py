@@ -33,6 +33,7 @@ from .model import (
     GROUP_MIN_SERVICE,
     GROUP_TIER_ORDER,
     RELAXABLE_GROUPS,
+    ConstraintRow,
     ObjectiveSpec,
     build_model,
     constraint_rows,
@@ -315,86 +316,83 @@ def elastic_relaxation(
         r.name: sum(int(o.resources.get(r.name, 0)) for o in chosen.values())
         for r in problem.resources
     }
+    # Amounts come from the elastic plan itself (exact option data), not from the
+    # slack values, which carry solver tolerances.
+    x_plan = {(o.tier, o.option_id): 1.0 for o in chosen.values()}
+    y_plan = {r: float(u) for r, u in units.items()}
     out: list[Relaxation] = []
     for name in w:
         row = rows[name]
-        e = run.slacks.get(name, 0.0)
-        if not e > 1e-7 * row.scale():
+        short = -row.slack(x_plan, y_plan)  # > 0: the plan breaks the row by this much
+        if not short > 1e-9 * row.scale():
             continue
-        if row.group == GROUP_MIN_SERVICE:
-            t = row.subject[0]
-            metric = problem.metric_name(t)
-            new = row.rhs - e
-            out.append(
-                Relaxation(
-                    constraint=name,
-                    group=row.group,
-                    current=row.rhs,
-                    relaxed=new,
-                    amount=e,
-                    unit="fraction",
-                    message=f"lower tier {t} minimum {metric} from {_fmt(row.rhs)} to "
-                    f"{_fmt(new)} (-{_fmt(e)})",
-                )
-            )
-        elif row.group == GROUP_TIER_ORDER:
-            a, b = row.subject
-            out.append(
-                Relaxation(
-                    constraint=name,
-                    group=row.group,
-                    current=0.0,
-                    relaxed=-e,
-                    amount=e,
-                    unit="fraction",
-                    message=f"let tier {b} exceed tier {a} by up to {_fmt(e)} in service",
-                )
-            )
-        elif row.group == GROUP_CAPACITY:
-            r = row.subject[0]
-            need = float(units.get(r, 0))
-            amount = max(e, need - row.rhs)
-            out.append(
-                Relaxation(
-                    constraint=name,
-                    group=row.group,
-                    current=row.rhs,
-                    relaxed=row.rhs + amount,
-                    amount=amount,
-                    unit="units",
-                    message=f"raise {r} capacity from {_units_txt(row.rhs)} to "
-                    f"{_units_txt(row.rhs + amount)} units (+{_units_txt(amount)})",
-                )
-            )
-        elif row.group == GROUP_BUDGET:
-            amount = max(e, cost - row.rhs)
-            out.append(
-                Relaxation(
-                    constraint=name,
-                    group=row.group,
-                    current=row.rhs,
-                    relaxed=row.rhs + amount,
-                    amount=amount,
-                    unit="USD/day",
-                    message=f"raise the budget from {_usd(row.rhs)} to {_usd(row.rhs + amount)} "
-                    f"USD/day (+{_usd(amount)})",
-                )
-            )
-        elif row.group == GROUP_COST_PER_ORDER:
-            m = problem.max_cost_per_order_usd or 0.0
-            cpo = cost / orders if orders > 0 else math.inf
-            out.append(
-                Relaxation(
-                    constraint=name,
-                    group=row.group,
-                    current=m,
-                    relaxed=cpo,
-                    amount=cpo - m,
-                    unit="USD/order",
-                    message=f"raise the maximum cost per order from {_usd(m)} to {_usd(cpo)} USD",
-                )
-            )
+        out.append(_relaxation(problem, row, short, cost, orders))
     return tuple(out)
+
+
+def _relaxation(
+    problem: PlanProblem, row: ConstraintRow, short: float, cost: float, orders: float
+) -> Relaxation:
+    """Describe relaxing ``row`` by ``short`` (row units) as the elastic plan needs."""
+    if row.group == GROUP_MIN_SERVICE:
+        t = row.subject[0]
+        new = row.rhs - short
+        return Relaxation(
+            constraint=row.name,
+            group=row.group,
+            current=row.rhs,
+            relaxed=new,
+            amount=short,
+            unit="fraction",
+            message=f"lower tier {t} minimum {problem.metric_name(t)} from {_fmt(row.rhs)} "
+            f"to {_fmt(new)} (-{_fmt(short)})",
+        )
+    if row.group == GROUP_TIER_ORDER:
+        a, b = row.subject
+        return Relaxation(
+            constraint=row.name,
+            group=row.group,
+            current=0.0,
+            relaxed=-short,
+            amount=short,
+            unit="fraction",
+            message=f"let tier {b} exceed tier {a} by up to {_fmt(short)} in service",
+        )
+    if row.group == GROUP_CAPACITY:
+        r = row.subject[0]
+        new = row.rhs + short
+        return Relaxation(
+            constraint=row.name,
+            group=row.group,
+            current=row.rhs,
+            relaxed=new,
+            amount=short,
+            unit="units",
+            message=f"raise {r} capacity from {_units_txt(row.rhs)} to {_units_txt(new)} "
+            f"units (+{_units_txt(short)})",
+        )
+    if row.group == GROUP_BUDGET:
+        return Relaxation(
+            constraint=row.name,
+            group=row.group,
+            current=row.rhs,
+            relaxed=cost,
+            amount=cost - row.rhs,
+            unit="USD/day",
+            message=f"raise the budget from {_usd(row.rhs)} to {_usd(cost)} USD/day "
+            f"(+{_usd(cost - row.rhs)})",
+        )
+    m = problem.max_cost_per_order_usd or 0.0
+    cpo = cost / orders if orders > 0 else math.inf
+    return Relaxation(
+        constraint=row.name,
+        group=row.group,
+        current=m,
+        relaxed=cpo,
+        amount=cpo - m,
+        unit="USD/order",
+        message=f"raise the maximum cost per order from {_usd(m)} to {_usd(cpo)} USD",
+    )
 
 
 # --------------------------------------------------------------------------- diagnostics

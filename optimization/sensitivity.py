@@ -157,7 +157,7 @@ def plot_profit_vs_budget(df: pd.DataFrame, title: str = "Profit vs daily budget
         ax.annotate(
             f"max profit {top:,.0f} USD/day\nfrom budget {first:,.0f}",
             xy=(first, top),
-            xytext=(6, -28),
+            xytext=(6, 8),
             textcoords="offset points",
             fontsize=8,
             color="C2",

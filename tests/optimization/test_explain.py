@@ -250,7 +250,10 @@ def apply(p: PlanProblem, relax: tuple[Relaxation, ...]) -> PlanProblem:
             caps[r.constraint.removeprefix("capacity_")] = round(r.relaxed)
     resources = [dataclasses.replace(r, capacity_units=caps[r.name]) for r in p.resources]
     return dataclasses.replace(
-        p, min_service=mins, budget_per_day_usd=budget, max_cost_per_order_usd=cpo,
+        p,
+        min_service=mins,
+        budget_per_day_usd=budget,
+        max_cost_per_order_usd=cpo,
         resources=resources,
     )
 
@@ -260,7 +263,9 @@ def tight_instances(draw: st.DrawFn) -> PlanProblem:
     tiers = ["A", "B", "C"][: draw(st.integers(2, 3))]
     options = [
         TierOption(
-            tier=t, option_id=f"{t}{k}", service_level=draw(st.integers(800, 999)) / 1000,
+            tier=t,
+            option_id=f"{t}{k}",
+            service_level=draw(st.integers(800, 999)) / 1000,
             cost_per_day_usd=draw(st.integers(10, 500)),
             resources={"agents": draw(st.integers(0, 5))},
             orders_per_day=draw(st.integers(1, 50)),
@@ -278,8 +283,9 @@ def tight_instances(draw: st.DrawFn) -> PlanProblem:
     )
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(tight_instances())
 def test_applying_the_elastic_relaxation_restores_feasibility(p: PlanProblem) -> None:
     relax = elastic_relaxation(p, solver="highs")
