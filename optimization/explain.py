@@ -398,6 +398,14 @@ def _relaxation(
 # --------------------------------------------------------------------------- diagnostics
 
 
+def _row_name(problem: PlanProblem, group: str, subject: tuple[str, ...]) -> str:
+    """Model name of the row of ``group`` about ``subject`` (sanitised, unique)."""
+    for row in constraint_rows(problem):
+        if row.group == group and row.subject == subject:
+            return row.name
+    return f"{group}_{'_'.join(subject)}"
+
+
 def _service_findings(problem: PlanProblem) -> list[Finding]:
     out = []
     basis = " (lower confidence bound)" if problem.min_service_basis == "lower_bound" else ""
@@ -408,7 +416,7 @@ def _service_findings(problem: PlanProblem) -> list[Finding]:
             out.append(
                 Finding(
                     kind="min_service",
-                    constraint=f"min_service_{t}",
+                    constraint=_row_name(problem, GROUP_MIN_SERVICE, (t,)),
                     limit=smin,
                     achievable=best,
                     shortfall=smin - best,
@@ -436,7 +444,7 @@ def _order_findings(problem: PlanProblem) -> list[Finding]:
             return [
                 Finding(
                     kind="tier_order",
-                    constraint=f"order_{t}_ge_{below}",
+                    constraint=_row_name(problem, GROUP_TIER_ORDER, (t, below)),
                     limit=lower,
                     achievable=best,
                     shortfall=lower - best,
@@ -500,7 +508,7 @@ def explain_infeasibility(
                 findings.append(
                     Finding(
                         kind="capacity",
-                        constraint=f"capacity_{r.name}",
+                        constraint=_row_name(problem, GROUP_CAPACITY, (r.name,)),
                         limit=float(r.capacity_units),
                         achievable=float(need),
                         shortfall=float(need - r.capacity_units),
