@@ -1,6 +1,10 @@
-"""Tierwise optimisation layer: revenue response, PuLP models, solving and verification.
+"""Tierwise optimisation layer: revenue response, profit curves, PuLP plans and figures.
 
-This package may import :mod:`simulation`; :mod:`simulation` never imports it.
+This package may import :mod:`simulation`; :mod:`simulation` never imports it. PuLP appears
+only here.
 """
 
-__all__: list[str] = []
+from optimization.options import PlanProblem, PlanResult, PlanStatus, ResourceSpec, TierOption
+from optimization.solve import solve
+
+__all__ = ["PlanProblem", "PlanResult", "PlanStatus", "ResourceSpec", "TierOption", "solve"]

@@ -47,7 +47,7 @@ from .options import (
     TierOption,
     _fmt,
 )
-from .solve import SolverRun, chosen_from_run, run_model
+from .solvers import SolverRun, chosen_from_run, run_model
 
 __all__ = [
     "cheapest_plan_cost",

@@ -26,13 +26,12 @@ from optimization.options import (
 from optimization.solve import (
     PlanVerificationError,
     SolverRun,
-    _cbc_status,
-    _highs_status,
     available_solvers,
     check_plan,
     run_model,
     solve,
 )
+from optimization.solvers import _cbc_status, _highs_status
 
 SOLVERS = ["cbc", "highs"]
 
@@ -382,7 +381,7 @@ def test_resource_unit_cost_is_added_to_plan_cost() -> None:
 def test_solver_log_goes_to_logging_not_stdout(
     solver: str, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="optimization.solve"):
+    with caplog.at_level(logging.INFO, logger="optimization"):
         solve(three_tier_problem(), solver=solver, msg=True)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
