@@ -37,6 +37,7 @@ from .model import (
     ObjectiveSpec,
     build_model,
     constraint_rows,
+    plan_units,
 )
 from .options import (
     Finding,
@@ -165,12 +166,15 @@ def min_resource_units(
     int or None
         Units; ``None`` when no plan meets the minimums.
     """
-    spec = ObjectiveSpec(
-        sense="min",
-        x_coeffs={
-            (o.tier, o.option_id): float(o.resources.get(resource, 0)) for o in problem.options
-        },
-    )
+    if problem.resource(resource).pooled:  # y_r is the largest need: minimise y_r itself
+        spec = ObjectiveSpec(sense="min", x_coeffs={}, y_coeffs={resource: 1.0})
+    else:
+        spec = ObjectiveSpec(
+            sense="min",
+            x_coeffs={
+                (o.tier, o.option_id): float(o.resources.get(resource, 0)) for o in problem.options
+            },
+        )
     run = _sub(
         problem,
         objective=spec,
@@ -182,7 +186,8 @@ def min_resource_units(
     if not run.status.has_plan:
         return None
     chosen = chosen_from_run(problem, run)
-    return sum(int(o.resources.get(resource, 0)) for o in chosen.values())
+    needs = {t: {k: float(v) for k, v in o.resources.items()} for t, o in chosen.items()}
+    return round(plan_units(problem, needs)[resource])
 
 
 def min_cost_per_order(

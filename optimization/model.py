@@ -60,6 +60,7 @@ __all__ = [
     "check_assignment",
     "constraint_rows",
     "objective_spec",
+    "plan_units",
 ]
 
 log = logging.getLogger(__name__)
@@ -221,10 +222,22 @@ class _Namer:
 
 def _max_units(problem: PlanProblem, resource: str) -> int:
     """Largest number of units of ``resource`` any plan can need."""
-    return sum(
+    per_tier = [
         max(int(o.resources.get(resource, 0)) for o in problem.options_for(t))
         for t in problem.tiers
-    )
+    ]
+    return max(per_tier, default=0) if problem.resource(resource).pooled else sum(per_tier)
+
+
+def plan_units(
+    problem: PlanProblem, needs_by_tier: Mapping[str, Mapping[str, float]]
+) -> dict[str, float]:
+    """Units of every resource a plan needs: sum over tiers, or the largest for pooled ones."""
+    units: dict[str, float] = {}
+    for r in problem.resources:
+        values = [float(needs.get(r.name, 0.0)) for needs in needs_by_tier.values()]
+        units[r.name] = max(values, default=0.0) if r.pooled else math.fsum(values)
+    return units
 
 
 def constraint_rows(problem: PlanProblem) -> tuple[ConstraintRow, ...]:
@@ -260,23 +273,29 @@ def constraint_rows(problem: PlanProblem) -> tuple[ConstraintRow, ...]:
             )
         )
     for r in problem.resources:
-        need = {
-            (o.tier, o.option_id): -float(o.resources[r.name])
-            for o in problem.options
-            if o.resources.get(r.name, 0)
-        }
-        rows.append(
-            ConstraintRow(
-                name=name(f"units_{r.name}"),
-                group=GROUP_RESOURCE_LINK,
-                subject=(r.name,),
-                x_coeffs=need,
-                y_coeffs={r.name: 1.0},
-                sense=">=",
-                rhs=0.0,
-                unit="units",
-            )
+        groups = (
+            [(f"units_{r.name}_{t}", problem.options_for(t)) for t in problem.tiers]
+            if r.pooled
+            else [(f"units_{r.name}", problem.options)]
         )
+        for row_name, options in groups:
+            need = {
+                (o.tier, o.option_id): -float(o.resources[r.name])
+                for o in options
+                if o.resources.get(r.name, 0)
+            }
+            rows.append(
+                ConstraintRow(
+                    name=name(row_name),
+                    group=GROUP_RESOURCE_LINK,
+                    subject=(r.name,),
+                    x_coeffs=need,
+                    y_coeffs={r.name: 1.0},
+                    sense=">=",
+                    rhs=0.0,
+                    unit="units",
+                )
+            )
     for r in problem.resources:
         if r.capacity_units is not None:
             rows.append(
@@ -597,7 +616,10 @@ def check_assignment(
 
     # resources: units cover needs, within capacity
     for r in problem.resources:
-        need = math.fsum(v * o.resources.get(r.name, 0) for t in problem.tiers for v, o in xs(t))
+        per_tier = [
+            math.fsum(v * o.resources.get(r.name, 0) for v, o in xs(t)) for t in problem.tiers
+        ]
+        need = max(per_tier, default=0.0) if r.pooled else math.fsum(per_tier)
         units = float(y.get(r.name, 0.0))
         if units < need - tol * max(1.0, need):
             out.append(

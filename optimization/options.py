@@ -232,11 +232,18 @@ class ResourceSpec:
     cost_per_unit_day_usd : float, default 0
         Cost per unit per day, USD/(unit·day), added to the plan's cost on top of
         option costs. Usually 0 because option costs already include wages.
+    pooled : bool, default False
+        ``False``: tiers consume units side by side (dedicated teams, stock): the plan needs
+        the **sum** of the chosen options' units. ``True``: one pool serves every tier (a
+        shared desk or warehouse team) and an option's units are the pool size it was
+        simulated with: the plan needs the **largest** of them, ``y_r >= n_tkr x_tk`` per
+        tier.
     """
 
     name: str
     capacity_units: int | None = None
     cost_per_unit_day_usd: float = 0.0
+    pooled: bool = False
 
     def __post_init__(self) -> None:
         who = f"ResourceSpec[{self.name!r}]"

@@ -28,6 +28,7 @@ from .model import (
     PlanModel,
     build_model,
     check_assignment,
+    plan_units,
 )
 from .options import (
     ConstraintViolation,
@@ -84,10 +85,8 @@ class PlanVerificationError(RuntimeError):
 
 
 def _units_of(problem: PlanProblem, chosen: Mapping[str, TierOption]) -> dict[str, int]:
-    return {
-        r.name: sum(int(o.resources.get(r.name, 0)) for o in chosen.values())
-        for r in problem.resources
-    }
+    needs = {t: {k: float(v) for k, v in o.resources.items()} for t, o in chosen.items()}
+    return {name: round(v) for name, v in plan_units(problem, needs).items()}
 
 
 def _totals(

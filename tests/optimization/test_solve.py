@@ -48,7 +48,10 @@ def brute_force(p: PlanProblem, tol: float = 1e-9) -> float | None:
     best: float | None = None
     for combo in itertools.product(*(p.options_for(t) for t in p.tiers)):
         by_tier = {o.tier: o for o in combo}
-        units = {r.name: sum(o.resources.get(r.name, 0) for o in combo) for r in p.resources}
+        units = {
+            r.name: (max if r.pooled else sum)(o.resources.get(r.name, 0) for o in combo)
+            for r in p.resources
+        }
         if any(
             r.capacity_units is not None and units[r.name] > r.capacity_units for r in p.resources
         ):
@@ -104,6 +107,7 @@ def instances(draw: st.DrawFn) -> PlanProblem:
             name=r,
             capacity_units=draw(st.none() | st.integers(n_tiers, 4 * n_tiers)),
             cost_per_unit_day_usd=draw(st.sampled_from([0, 0, 10, 25])),
+            pooled=draw(st.booleans()),
         )
         for r in res_names
     ]
@@ -451,3 +455,56 @@ def test_infeasible_result_has_no_plan_and_is_json_serialisable() -> None:
     assert res.status == PlanStatus.INFEASIBLE and not res.has_plan
     assert res.to_frame().empty
     assert json.loads(json.dumps(res.to_dict()))["status"] == "infeasible"
+
+
+def test_pooled_resource_needs_the_largest_pool_not_the_sum() -> None:
+    """A shared desk: each option states the desk size it was simulated with."""
+    options = [
+        TierOption(
+            tier="A",
+            option_id="a6",
+            service_level=0.90,
+            cost_per_day_usd=100,
+            revenue_per_day_usd=1000,
+            resources={"agents": 6},
+        ),
+        TierOption(
+            tier="A",
+            option_id="a8",
+            service_level=0.97,
+            cost_per_day_usd=120,
+            revenue_per_day_usd=1100,
+            resources={"agents": 8},
+        ),
+        TierOption(
+            tier="B",
+            option_id="b6",
+            service_level=0.85,
+            cost_per_day_usd=50,
+            revenue_per_day_usd=400,
+            resources={"agents": 6},
+        ),
+        TierOption(
+            tier="B",
+            option_id="b8",
+            service_level=0.95,
+            cost_per_day_usd=60,
+            revenue_per_day_usd=480,
+            resources={"agents": 8},
+        ),
+    ]
+    pooled = PlanProblem(
+        options=options,
+        resources=[
+            ResourceSpec(name="agents", capacity_units=8, cost_per_unit_day_usd=10, pooled=True)
+        ],
+    )
+    result = solve(pooled)
+    assert result.status == PlanStatus.OPTIMAL
+    assert {t: o.option_id for t, o in result.chosen.items()} == {"A": "a8", "B": "b8"}
+    assert result.resource_units["agents"] == 8
+    side_by_side = PlanProblem(
+        options=options,
+        resources=[ResourceSpec(name="agents", capacity_units=8, cost_per_unit_day_usd=10)],
+    )
+    assert solve(side_by_side).status == PlanStatus.INFEASIBLE  # 6 + 6 agents > 8
