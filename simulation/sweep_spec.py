@@ -236,21 +236,31 @@ class SweepSpec(_Spec):
         if not isinstance(value, Mapping):
             raise ValueError("axes must map dotted field paths to lists of values or ranges")
         out: dict[str, Any] = {}
+        problems: list[str] = []
         for path, values in value.items():
             if not isinstance(path, str) or not path.strip():
-                raise ValueError(f"axis name {path!r} must be a dotted field path")
-            if isinstance(values, Mapping):
+                problems.append(f"axis name {path!r} must be a dotted field path")
+            elif isinstance(values, Mapping):
                 try:
                     out[path] = Range.model_validate(dict(values))
                 except ValidationError as exc:
-                    detail = "; ".join(_describe_error(e) for e in exc.errors())
-                    raise ValueError(
-                        f"axis {path}: a mapping must be a range {{start, stop, step}}: {detail}"
-                    ) from None
+                    problems += [
+                        f"axes.{path}: a mapping must be a range {{start, stop, step}}: "
+                        + _describe_error(e).removeprefix("(top level): ")
+                        for e in exc.errors()
+                    ]
             elif isinstance(values, list | tuple):
+                if not values:
+                    problems.append(f"axes.{path}: empty axis; give at least one value")
+                keys = [_canonical(v) for v in values]
+                repeated = [v for k, v in zip(keys, values, strict=True) if keys.count(k) > 1]
+                if repeated:
+                    problems.append(f"axes.{path}: value {repeated[0]!r} appears more than once")
                 out[path] = list(values)
             else:
                 out[path] = [values]  # a single value fixes the field for every variant
+        if problems:
+            raise ValueError("\n".join(problems))
         return out
 
     @model_validator(mode="after")
@@ -259,18 +269,7 @@ class SweepSpec(_Spec):
         if self.replications is not None and self.precision is not None:
             problems.append("give replications or precision, not both")
         for path, values in self.axes.items():
-            if isinstance(values, list):
-                if not values:
-                    problems.append(f"axes.{path}: empty axis; give at least one value")
-                    continue
-                seen: list[str] = []
-                for v in values:
-                    key = _canonical(v)
-                    if key in seen:
-                        problems.append(f"axes.{path}: value {v!r} appears more than once")
-                        break
-                    seen.append(key)
-            elif values.continuous and self.design.kind != "sample":
+            if isinstance(values, Range) and values.continuous and self.design.kind != "sample":
                 problems.append(
                     f"axes.{path}: a range without step is continuous; it needs "
                     f"design: sample (or give a step)"
@@ -476,7 +475,8 @@ def plan_sweep(
     try:
         load_scenario(base_path)  # readable errors for a broken base file
     except ScenarioError as exc:
-        raise ScenarioError([f"base scenario {base_path}: {p}" for p in exc.problems], source)
+        lines = [f"base scenario {base_path}: {p}" for p in exc.problems]
+        raise ScenarioError(lines, source) from None
     base_data: dict[str, Any] = yaml.safe_load(base_path.read_text(encoding="utf-8"))
     if spec.seed is not None:
         base_data = apply_overrides(base_data, [("seed", spec.seed)])
@@ -511,6 +511,7 @@ def plan_sweep(
     notes: list[str] = []
     by_hash: dict[str, tuple[int, str]] = {}
     failed = 0
+    seen_problems: dict[str, list[Any]] = {}  # problem → [first variant, label, count]
     for position, given in enumerate(explicit):
         params = {p: given[p] if p in given else _lookup(base_dump, p) for p in param_paths}
         vid = variant_id(params)
@@ -519,8 +520,8 @@ def plan_sweep(
             scenario = scenario_from_dict(apply_overrides(base_data, list(given.items())))
         except ScenarioError as exc:
             failed += 1
-            if len(problems) < MAX_LISTED_PROBLEMS:
-                problems += [f"variant #{position} ({label}): {p}" for p in exc.problems]
+            for problem in exc.problems:
+                seen_problems.setdefault(problem, [position, label, 0])[2] += 1
             continue
         previous = by_hash.get(scenario.content_hash)
         if previous is not None:
@@ -533,9 +534,12 @@ def plan_sweep(
             continue
         by_hash[scenario.content_hash] = (position, label)
         variants.append(Variant(len(variants), vid, params, scenario))
+    for problem, (position, label, count) in list(seen_problems.items())[:MAX_LISTED_PROBLEMS]:
+        also = f" (and {count - 1} more variant(s))" if count > 1 else ""
+        problems.append(f"variant #{position} ({label}): {problem}{also}")
+    if len(seen_problems) > MAX_LISTED_PROBLEMS:
+        problems.append(f"… {len(seen_problems) - MAX_LISTED_PROBLEMS} more distinct problem(s)")
     if problems:
-        if len(problems) >= MAX_LISTED_PROBLEMS:
-            problems.append(f"… {failed} of {len(explicit)} variant(s) are invalid in all")
         raise ScenarioError(problems, source)
     if isinstance(spec.design, SampleDesign) and len(variants) < spec.design.n:
         notes.append(
@@ -601,8 +605,9 @@ def _check_precision_metrics(spec: SweepSpec, base: Scenario) -> list[str]:
         head, _, rest = name.partition(".")
         if head in base.tiers and rest in METRIC_UNITS:
             continue
-        if name == "total.cost_per_day_usd" or (head in ("utilisation", "cost", "inventory")
-                                                 and rest):
+        if name == "total.cost_per_day_usd" or (
+            head in ("utilisation", "cost", "inventory") and rest
+        ):
             continue
         problems.append(
             f"precision.metrics: unknown metric {name!r}; use <tier>.<metric> with tier in "
@@ -720,8 +725,12 @@ def _spec_problems(exc: ValidationError) -> list[str]:
         elif error.get("type") == "value_error":
             loc = [str(p) for p in error.get("loc", ()) if str(p) not in _BRANCH_TAGS]
             msg = str(error.get("msg", "")).removeprefix("Value error, ")
-            prefix = ".".join(loc) + ": " if loc else ""
-            problems += [prefix + line for line in msg.splitlines() if line.strip()]
+            where = ".".join(loc)
+            problems += [
+                line if not where or line.startswith(where) else f"{where}: {line}"
+                for line in msg.splitlines()
+                if line.strip()
+            ]
             continue
         problems.append(text)
     return list(dict.fromkeys(problems))
@@ -734,4 +743,3 @@ def _canonical(value: Any) -> str:
 def _short(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= 40 else text[:37] + "..."
-
