@@ -103,7 +103,7 @@ def build_curves(
     table: pd.DataFrame,
     metric: str = "perfect_order_rate",
     tiers: Sequence[str] | None = None,
-    responses: Mapping[str, Mapping[str, Any]] | None = None,
+    responses: Mapping[str, Any] | None = None,
     response_model: str = "logistic",
     confidence: float = 0.95,
     profiles: Mapping[str, str] | None = None,
@@ -120,7 +120,8 @@ def build_curves(
     tiers : sequence of str, optional
         Tiers to include (default: all in the table).
     responses : mapping, optional
-        ``tier → revenue response mapping`` (``{model: logistic, ...}``); tiers without one
+        ``tier → revenue response`` (a model or a mapping ``{model: logistic, ...}``); tiers
+        without one
         get :func:`optimization.revenue.default_response` from their revenue per order and
         orders per day in the table.
     response_model : str
@@ -146,7 +147,8 @@ def build_curves(
     used: dict[str, Any] = {}
     for tier in chosen:
         if responses and tier in responses:
-            response: Any = parse_revenue_response(responses[tier])
+            given = responses[tier]
+            response: Any = parse_revenue_response(given) if isinstance(given, Mapping) else given
         else:
             per_order, per_day = _revenue_inputs(table, tier)
             profile = (profiles or {}).get(tier, tier)

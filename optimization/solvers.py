@@ -140,7 +140,13 @@ def _silence_highs_banner() -> None:
 
 
 def _make_solver(
-    name: SolverName, *, mip: bool, time_limit_s: float, mip_gap: float, log_path: str
+    name: SolverName,
+    *,
+    mip: bool,
+    time_limit_s: float,
+    mip_gap: float,
+    log_path: str,
+    cbc_preprocess: bool = False,
 ) -> pulp.LpSolver:
     if name == "cbc":
         # PULP_CBC_CMD (bundled binary) is deprecated for PuLP 4; pyproject pins pulp<4.
@@ -149,7 +155,17 @@ def _make_solver(
             cls = getattr(pulp, "PULP_CBC_CMD", None)
             if cls is None or not cls().available():  # pragma: no cover - pulp >= 4
                 cls = pulp.COIN_CMD
-            return cls(mip=mip, msg=False, timeLimit=time_limit_s, gapRel=mip_gap, logPath=log_path)
+            # CBC 2.10's preprocessing can cut off the optimum of small multiple-choice
+            # models and still report "Optimal" (seen on a 3-tier plan: 46,166 instead of
+            # 51,497; tests/optimization/test_solvers.py keeps that instance). Off, it is right.
+            return cls(
+                mip=mip,
+                msg=False,
+                timeLimit=time_limit_s,
+                gapRel=mip_gap,
+                logPath=log_path,
+                options=[] if cbc_preprocess else ["preprocess off"],
+            )
     _silence_highs_banner()
     # output goes to the log file only; it is forwarded to logging when msg=True
     return pulp.HiGHS(
@@ -287,7 +303,23 @@ def run_model(
             mip_gap=mip_gap,
             log_path=log_path,
         )
-        prob.solve(engine)
+        try:
+            prob.solve(engine)
+        except pulp.PulpSolverError:
+            if name != "cbc":
+                raise
+            # without preprocessing, CBC writes no solution file when it proves the model
+            # infeasible; its preprocessing is reliable for that verdict, so ask again with it
+            log.info("cbc (preprocess off) gave no solution on %s; re-running with it", prob.name)
+            engine = _make_solver(
+                name,
+                mip=not model.relaxed,
+                time_limit_s=time_limit_s,
+                mip_gap=mip_gap,
+                log_path=log_path,
+                cbc_preprocess=True,
+            )
+            prob.solve(engine)
     except Exception as exc:  # solver crash, missing binary, unknown status...
         elapsed = time.perf_counter() - t0
         log.error("%s failed on %s: %s", name, prob.name, exc)

@@ -207,7 +207,8 @@ def tier_metrics(
         "damage_free_rate": _ratio(acc.damage_free, done),
         "order_accuracy_rate": _ratio(acc.accurate, done),
         "billing_accuracy_rate": _ratio(acc.billed_right, done),
-        "perfect_order_rate": _ratio(acc.perfect, done),
+        # a lost (abandoned) order is a failed order, not a missing one
+        "perfect_order_rate": _ratio(acc.perfect, done + acc.lost),
         "calls_offered": float(acc.calls_offered),
         "answered_within_target_rate": _ratio(acc.answered_within_target, acc.calls_offered),
         "wait_probability": _ratio(acc.calls_waited, acc.calls_answered),

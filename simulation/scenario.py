@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -117,6 +117,16 @@ class Tier(_Model):
     targets: Targets = Field(default_factory=Targets)
     revenue_per_order_usd: NonNegative = 0.0
     late_penalty_usd_per_order: NonNegative = 0.0
+    revenue_profile: Literal["A", "B", "C"] | None = Field(
+        default=None,
+        description="default revenue-response profile (A service-sensitive … C price-driven); "
+        "default: the tier's own name when it is A, B or C",
+    )
+    revenue_response: dict[str, Any] | None = Field(
+        default=None,
+        description="explicit revenue response (model: logistic | adbudg | retention | loyalty "
+        "and its parameters); validated by the optimisation layer",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Tier:

@@ -33,6 +33,16 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
+class ObjectiveChoice(StrEnum):
+    profit = "profit"
+    cost = "cost"
+
+
+class SolverChoice(StrEnum):
+    cbc = "cbc"
+    highs = "highs"
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -344,3 +354,289 @@ def curves(
     console.print(view)
     for path in paths:
         console.print(f"wrote {path}")
+
+
+def _parse_min_service(text: str | None) -> dict[str, float]:
+    """``"A=0.99,B=0.97"`` → ``{"A": 0.99, "B": 0.97}`` (exits with a clear error if malformed)."""
+    result: dict[str, float] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        tier, sep, value = part.partition("=")
+        try:
+            level = float(value)
+        except ValueError:
+            level = math.nan
+        if not sep or not tier.strip() or not 0 <= level <= 1:
+            fail(
+                f"--min-service {part!r}: expected TIER=level with level in [0, 1], "
+                "e.g. A=0.99,B=0.97"
+            )
+        result[tier.strip()] = level
+    return result
+
+
+def _print_plan(result: Any, title: str) -> None:
+    from optimization.options import PlanStatus
+
+    style = "green" if result.status == PlanStatus.OPTIMAL else "yellow"
+    console.print(
+        f"[{style}]status: {result.status.value}[/] {result.message or ''}", highlight=False
+    )
+    if not result.status.has_plan:
+        if result.explanation is not None:
+            console.print(str(result.explanation), highlight=False)
+        return
+    frame = result.to_frame()
+    table = Table(title=title)
+    table.add_column("tier")
+    table.add_column("service (± 95% CI)", justify="right")
+    resource_cols = [c for c in frame.columns if c.endswith("_units")]
+    for col in resource_cols:
+        table.add_column(
+            col.removesuffix("_units").split(".")[-2] if "." in col else col, justify="right"
+        )
+    for col in ("cost USD/day", "revenue USD/day", "profit USD/day"):
+        table.add_column(col, justify="right")
+    for _, row in frame.iterrows():
+        table.add_row(
+            str(row["tier"]),
+            str(row["option_id"]),
+            f"{row['service_level']:.1%} ± {row['service_half_width'] * 100:.1f}",
+            *[str(row[c]) for c in resource_cols],
+            f"{row['cost_per_day_usd']:,.0f}",
+            f"{row['revenue_per_day_usd']:,.0f}",
+            f"{row['profit_per_day_usd']:,.0f}",
+        )
+    table.add_row(
+        "total",
+        "",
+        *["" for _ in resource_cols],
+        f"{result.total_cost_per_day_usd:,.0f}",
+        f"{result.total_revenue_per_day_usd:,.0f}",
+        f"{result.total_profit_per_day_usd:,.0f}",
+        style="bold",
+    )
+    console.print(table)
+    if result.resource_units:
+        console.print(
+            "resources of the plan: "
+            + ", ".join(f"{name} = {units}" for name, units in result.resource_units.items()),
+            highlight=False,
+        )
+    if result.binding_constraints:
+        console.print("binding constraints: " + ", ".join(result.binding_constraints))
+
+
+def _print_verification(verified: Any) -> None:
+    frame = verified.checks_frame()
+    if frame.empty:
+        return
+    table = Table(
+        title=f"verification: predicted vs re-simulated ({len(verified.rounds)} "
+        f"round(s), {'converged' if verified.converged else 'NOT converged'})"
+    )
+    for col in (
+        "round",
+        "tier",
+        "predicted",
+        "simulated",
+        "difference",
+        "within CI",
+        "cost predicted",
+        "cost simulated",
+    ):
+        table.add_column(col, justify="right")
+    for _, r in frame.iterrows():
+        table.add_row(
+            str(r["round"]),
+            str(r["tier"]),
+            f"{r['predicted_service']:.1%} ± {r['predicted_half_width'] * 100:.1f}",
+            f"{r['simulated_service']:.1%} ± {r['simulated_half_width'] * 100:.1f}",
+            f"{r['difference'] * 100:+.1f} pt",
+            "yes" if r["agrees"] else "[red]no[/]",
+            f"{r['predicted_cost_per_day_usd']:,.0f}",
+            f"{r['simulated_cost_per_day_usd']:,.0f} ± {r['simulated_cost_half_width_usd']:,.0f}",
+        )
+    console.print(table)
+
+
+@app.command(name="run")
+def run_command(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO")],
+    out: Annotated[Path, typer.Option(help="output directory")] = Path("out/run"),
+    quick: Annotated[bool, typer.Option(help="smaller grid, shorter runs")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 2,
+    metric: Annotated[str, typer.Option(help="service metric of the plan")] = (
+        "perfect_order_rate"
+    ),
+    objective: Annotated[ObjectiveChoice, typer.Option()] = ObjectiveChoice.profit,
+    budget: Annotated[float | None, typer.Option(min=0, help="budget, USD per day")] = None,
+    min_service: Annotated[
+        str | None, typer.Option(help="minimum service per tier, e.g. A=0.9,B=0.85")
+    ] = None,
+    solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
+    time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
+    verify: Annotated[bool, typer.Option(help="re-simulate and refine the plan")] = True,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted.path=value")] = None,
+) -> None:
+    """The main job: screening → sweep → curves → optimisation → verification → figures."""
+    from optimization.pipeline import PipelineConfig, run_pipeline
+
+    scenario = load_or_fail(scenario_path, set_)
+    try:
+        check_stability(scenario)
+    except UnstableScenarioError as exc:
+        fail(str(exc))
+    config = PipelineConfig(
+        quick=quick,
+        workers=workers,
+        metric=metric,
+        objective=objective,  # type: ignore[arg-type]
+        budget_per_day_usd=budget,
+        min_service=_parse_min_service(min_service),
+        solver=solver,
+        time_limit_s=time_limit,
+        verify=verify,  # type: ignore[arg-type]
+        overrides=[parse_override(o) for o in set_ or []],
+    )
+    with progress_bar() as bar:
+        task = bar.add_task("preparing", total=None)
+
+        def step(message: str, state: Any) -> None:
+            if state is not None:
+                bar.update(
+                    task,
+                    description=f"sweep ({state.cached} cached, {state.failed} failed)",
+                    total=state.total,
+                    completed=state.done,
+                )
+            else:
+                bar.update(task, description=message)
+
+        try:
+            report = run_pipeline(scenario_path, out, config, progress=step)
+        except (ScenarioError, ValueError, RuntimeError) as exc:
+            fail(str(exc))
+            return
+    summary = report.sweep.summary()
+    console.print(
+        f"sweep: {summary.get('variants', '?')} variants, {report.sweep.executed} runs "
+        f"simulated, {report.sweep.cached} from cache, {len(report.sweep.screened_out)} "
+        f"variant(s) screened out, {len(report.sweep.failed_variants)} failed "
+        f"({report.sweep.elapsed_s:.0f} s)",
+        highlight=False,
+    )
+    _print_plan(report.plan, f"{report.scenario.name}: chosen plan ({metric}, USD per day)")
+    if report.verified is not None:
+        _print_verification(report.verified)
+    console.print(f"figures and tables in {out}/:")
+    for path in report.files:
+        if path.suffix in (".png", ".json") and path.parent == out:
+            console.print(f"  {path.name}")
+
+
+@app.command()
+def optimize(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="RESULTS_OR_SCENARIO", help="sweep table (.parquet/.csv) or scenario YAML"
+        ),
+    ],
+    scenario_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", help="base scenario of a sweep table (revenue settings, --verify)"
+        ),
+    ] = None,
+    budget: Annotated[float | None, typer.Option(min=0, help="budget, USD per day")] = None,
+    min_service: Annotated[
+        str | None, typer.Option(help="minimum service per tier, e.g. A=0.99,B=0.97")
+    ] = None,
+    objective: Annotated[ObjectiveChoice, typer.Option()] = ObjectiveChoice.profit,
+    metric: Annotated[str, typer.Option(help="service metric")] = "perfect_order_rate",
+    solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
+    time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
+    verify: Annotated[bool, typer.Option(help="re-simulate the plan and refine")] = False,
+    workers: Annotated[int, typer.Option(min=1)] = 2,
+    out: Annotated[Path, typer.Option(help="output directory")] = Path("out/optimize"),
+) -> None:
+    """Choose the service level and resources per tier (PuLP MILP) from a sweep."""
+    from optimization.curves_report import read_sweep_table
+    from optimization.pipeline import PipelineConfig, planning_problem, run_pipeline, tier_responses
+    from optimization.solve import solve
+    from optimization.verify import verify_plan
+
+    floors = _parse_min_service(min_service)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        if source.suffix in (".yaml", ".yml"):
+            config = PipelineConfig(
+                workers=workers,
+                metric=metric,
+                objective=objective,  # type: ignore[arg-type]
+                budget_per_day_usd=budget,
+                min_service=floors,
+                solver=solver,
+                time_limit_s=time_limit,
+                verify=verify,
+            )  # type: ignore[arg-type]
+            with progress_bar() as bar:
+                task = bar.add_task("sweep", total=None)
+                report = run_pipeline(
+                    source,
+                    out,
+                    config,
+                    progress=lambda m, s: bar.update(
+                        task,
+                        description=m,
+                        total=s.total if s else None,
+                        completed=s.done if s else 0,
+                    ),
+                )
+            result, verified = report.plan, report.verified
+        else:
+            table = read_sweep_table(source)
+            if scenario_path is None and verify:
+                fail("--verify on a sweep table needs --scenario (the sweep's base scenario)")
+            base = load_or_fail(scenario_path) if scenario_path is not None else None
+            if base is not None:
+                responses = tier_responses(base, table)
+            else:
+                from optimization.curves_report import build_curves
+
+                responses = build_curves(table, metric=metric).responses
+            problem = planning_problem(
+                table,
+                responses,
+                metric,
+                objective,  # type: ignore[arg-type]
+                budget,
+                floors,
+            )
+            verified = None
+            if verify and base is not None:
+                verified = verify_plan(
+                    problem,
+                    base,
+                    responses,
+                    metric,
+                    workers=workers,
+                    solver=solver,
+                    time_limit_s=time_limit,
+                )
+                result = verified.plan
+            else:
+                result = solve(problem, solver=solver, time_limit_s=time_limit)
+            (out / "plan.json").write_text(json.dumps(result.to_dict(), indent=2, default=str))
+            result.to_frame().to_csv(out / "plan.csv", index=False)
+    except (ScenarioError, ValueError, FileNotFoundError, RuntimeError) as exc:
+        fail(str(exc))
+        return
+    _print_plan(result, f"plan ({metric}, USD per day)")
+    if verified is not None:
+        _print_verification(verified)
+    console.print(f"plan written to {out}/plan.json and plan.csv")
+    if not result.status.has_plan:
+        raise typer.Exit(1)

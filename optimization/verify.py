@@ -1,0 +1,209 @@
+"""Closed loop: re-simulate a plan, compare with its prediction, refine.
+
+The MILP combines per-tier options that were simulated in different variants; tiers sharing a
+pool interact, so the combined plan may not deliver what each option promised. :func:`verify_plan`
+turns the plan into a scenario, simulates it with common random numbers, and where a tier's
+simulated service misses the prediction beyond the combined confidence interval, adds the
+simulated point as a new option for that tier and re-solves, for a few rounds at most.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from optimization.options import PlanProblem, PlanResult, TierOption
+from optimization.plan_options import plan_overrides
+from optimization.solve import solve
+from simulation.loading import apply_overrides, scenario_from_dict
+from simulation.replicate import Estimate, ReplicationSummary, replicate
+from simulation.scenario import Scenario
+
+__all__ = ["TierCheck", "VerificationRound", "VerifiedPlan", "plan_scenario", "verify_plan"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TierCheck:
+    """Predicted vs simulated service and cost of one tier in one round."""
+
+    tier: str
+    option_id: str
+    predicted_service: float
+    predicted_half_width: float
+    simulated: Estimate
+    predicted_cost_per_day_usd: float
+    simulated_cost: Estimate
+
+    @property
+    def difference(self) -> float:
+        """Simulated − predicted service."""
+        return self.simulated.mean - self.predicted_service
+
+    @property
+    def tolerance(self) -> float:
+        """Combined half-width sqrt(h_pred² + h_sim²)."""
+        hw = self.simulated.half_width if math.isfinite(self.simulated.half_width) else 0.0
+        return math.hypot(self.predicted_half_width, hw)
+
+    @property
+    def agrees(self) -> bool:
+        """The prediction lies within the combined confidence interval."""
+        return abs(self.difference) <= self.tolerance
+
+
+@dataclass(frozen=True)
+class VerificationRound:
+    """One solve → simulate round."""
+
+    index: int
+    plan: PlanResult
+    overrides: list[tuple[str, Any]]
+    checks: list[TierCheck]
+
+    @property
+    def agrees(self) -> bool:
+        """Every tier's prediction holds."""
+        return all(c.agrees for c in self.checks)
+
+
+@dataclass(frozen=True)
+class VerifiedPlan:
+    """The final plan and the rounds that led to it."""
+
+    plan: PlanResult
+    rounds: list[VerificationRound]
+    scenario: Scenario
+    summary: ReplicationSummary | None = field(default=None, repr=False)
+
+    @property
+    def converged(self) -> bool:
+        """The last round's predictions held."""
+        return bool(self.rounds) and self.rounds[-1].agrees
+
+    def checks_frame(self) -> pd.DataFrame:
+        """One row per round × tier: predicted and simulated service and cost."""
+        rows = []
+        for rnd in self.rounds:
+            for c in rnd.checks:
+                rows.append(
+                    {
+                        "round": rnd.index,
+                        "tier": c.tier,
+                        "option_id": c.option_id,
+                        "predicted_service": c.predicted_service,
+                        "predicted_half_width": c.predicted_half_width,
+                        "simulated_service": c.simulated.mean,
+                        "simulated_half_width": c.simulated.half_width,
+                        "difference": c.difference,
+                        "agrees": c.agrees,
+                        "predicted_cost_per_day_usd": c.predicted_cost_per_day_usd,
+                        "simulated_cost_per_day_usd": c.simulated_cost.mean,
+                        "simulated_cost_half_width_usd": c.simulated_cost.half_width,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+
+def plan_scenario(base: Scenario, overrides: list[tuple[str, Any]]) -> Scenario:
+    """The base scenario with a plan's settings applied (validated)."""
+    return scenario_from_dict(
+        apply_overrides(base.model_dump(mode="json"), overrides), source="plan scenario"
+    )
+
+
+def verify_plan(
+    problem: PlanProblem,
+    base: Scenario,
+    responses: Mapping[str, Any],
+    metric: str,
+    replications: int = 6,
+    max_rounds: int = 3,
+    workers: int = 1,
+    solver: str = "cbc",
+    time_limit_s: float = 30.0,
+    progress: Callable[[str], None] | None = None,
+) -> VerifiedPlan:
+    """Solve, re-simulate the plan, and refine until predictions hold (or ``max_rounds``).
+
+    Parameters
+    ----------
+    problem : PlanProblem
+        The planning problem built from the sweep.
+    base : Scenario
+        The scenario the sweep varied (the plan's settings are applied to it).
+    responses : mapping
+        ``tier → revenue response`` (for the revenue of simulated points).
+    metric : str
+        Service metric of the options.
+    replications : int
+        Replications per verification run (same seed as the sweep: common random numbers).
+    max_rounds : int
+        Most solve → simulate rounds.
+    workers : int
+        Worker processes for the replications.
+    """
+    rounds: list[VerificationRound] = []
+    current = problem
+    summary: ReplicationSummary | None = None
+    scenario = base
+    plan = solve(current, solver=solver, time_limit_s=time_limit_s)
+    for index in range(1, max_rounds + 1):
+        if not plan.status.has_plan:
+            break
+        overrides = plan_overrides(current, plan.chosen, plan.resource_units)
+        scenario = plan_scenario(base, overrides)
+        if progress:
+            progress(f"verification round {index}: simulating the plan")
+        summary = replicate(scenario, replications=replications, workers=workers)
+        ests = summary.estimates()
+        checks = []
+        added: list[TierOption] = []
+        for tier, option in plan.chosen.items():
+            sim = ests[f"{tier}.{metric}"]
+            cost = ests[f"{tier}.cost_per_day_usd"]
+            check = TierCheck(
+                tier,
+                option.option_id,
+                option.service_level,
+                option.service_half_width,
+                sim,
+                option.cost_per_day_usd,
+                cost,
+            )
+            checks.append(check)
+            if not check.agrees:
+                added.append(
+                    TierOption(
+                        tier=tier,
+                        option_id=f"verified{index}",
+                        service_level=min(max(sim.mean, 0.0), 1.0),
+                        service_half_width=sim.half_width if math.isfinite(sim.half_width) else 0.0,
+                        cost_per_day_usd=max(cost.mean, 0.0),
+                        revenue_per_day_usd=max(float(responses[tier].revenue(sim.mean)), 0.0),
+                        resources=dict(plan.resource_units),
+                        orders_per_day=ests[f"{tier}.orders_per_day"].mean,
+                        params=dict(overrides),
+                    )
+                )
+        rounds.append(VerificationRound(index, plan, overrides, checks))
+        logger.info(
+            "round %d: %d of %d tiers agree", index, sum(c.agrees for c in checks), len(checks)
+        )
+        if not added or index == max_rounds:
+            break
+        current = replace(current, options=tuple(current.options) + tuple(added))
+        new_plan = solve(current, solver=solver, time_limit_s=time_limit_s)
+        if new_plan.status.has_plan and {t: o.option_id for t, o in new_plan.chosen.items()} == {
+            t: o.option_id for t, o in plan.chosen.items()
+        }:
+            plan = new_plan
+            break
+        plan = new_plan
+    return VerifiedPlan(plan, rounds, scenario, summary)
