@@ -1,0 +1,151 @@
+"""``tierwise compare``: tables, verdict, files written; clean errors for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from tierwise.compare_cli import compare_command
+
+app = typer.Typer(add_completion=False)
+
+
+@app.callback()
+def _root() -> None:
+    """Test app: the compare command as a subcommand, as in ``tierwise.cli``."""
+
+
+app.command("compare")(compare_command)
+runner = CliRunner()
+
+BASE: dict[str, Any] = {
+    "name": "desk",
+    "seed": 5,
+    "horizon_days": 0.5,
+    "warmup_days": 0.05,
+    "drain_days": 0.2,
+    "tiers": {"all": {"customers": 1, "orders_per_hour": 100.0, "revenue_per_order_usd": 20.0}},
+    "order_entry": {
+        "pools": {"desk": {"agents": 6, "discipline": "fifo"}},
+        "handling_time_s": {"dist": "exponential", "mean": 180.0},
+        "patience_s": {"dist": "exponential", "mean": 120.0},
+    },
+    "processing": {"enabled": False},
+    "picking": {"enabled": False},
+    "shipping": {"enabled": False},
+    "costs": {"agent_wage_usd_per_h": 30.0},
+}
+
+
+def _write(path: Path, data: Any) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _strategies(tmp_path: Path, strategies: dict[str, Any]) -> Path:
+    _write(tmp_path / "base.yaml", BASE)
+    return _write(
+        tmp_path / "strategies.yaml",
+        {"base": "base.yaml", "baseline": "six", "strategies": strategies},
+    )
+
+
+def test_compare_prints_tables_and_verdict_and_writes_files(tmp_path: Path) -> None:
+    spec = _strategies(
+        tmp_path,
+        {
+            "six": {"description": "six agents"},
+            "eight": {"overrides": {"order_entry.pools.desk.agents": 8}},
+            "relabelled": {"overrides": {"description": "same desk"}},
+        },
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "compare",
+            str(spec),
+            "--replications",
+            "3",
+            "--metric",
+            "answered_within_target",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "difference to baseline 'six'" in text and "Δ eight" in text
+    assert "answered_within_target_rate" in text and " *" in text
+    assert "0 (identical)" in text  # the relabelled desk: exactly the same numbers (CRN)
+    assert "profit per day" in text
+    assert "best strategy:" in text and "family-wise" in text and "Bonferroni" in text
+    for name in (
+        "comparison.csv",
+        "comparison.json",
+        "compare_answered_within_target_rate.png",
+        "compare_answered_within_target_rate.svg",
+        "compare_profit_per_day_usd.png",
+    ):
+        assert (out / name).exists(), name
+    document = json.loads((out / "comparison.json").read_text())
+    assert document["baseline"] == "six" and document["replications"] == 3
+    assert [s["name"] for s in document["strategies"]] == ["six", "eight", "relabelled"]
+    header = (out / "comparison.csv").read_text().splitlines()[0]
+    assert header.startswith("strategy,baseline,scope,metric,unit,")
+
+
+def test_scenario_files_are_strategies_with_one_seed(tmp_path: Path) -> None:
+    first = _write(tmp_path / "six.yaml", BASE)
+    second = _write(
+        tmp_path / "seven.yaml",
+        {
+            **BASE,
+            "seed": 6,
+            "order_entry": {**BASE["order_entry"], "pools": {"desk": {"agents": 7}}},
+        },
+    )
+    result = runner.invoke(
+        app,
+        ["compare", str(first), str(second), "--replications", "2", "--out", str(tmp_path / "o")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "seven re-seeded with seed 5" in result.output
+    assert "Δ seven" in result.output
+
+
+def test_bad_strategy_file_is_a_clean_error(tmp_path: Path) -> None:
+    spec = _strategies(
+        tmp_path,
+        {"six": {}, "broken": {"overrides": {"order_entry.pools.desk.agents": -1}}},
+    )
+    result = runner.invoke(app, ["compare", str(spec)])
+    assert result.exit_code == 2
+    assert "strategies.broken" in result.output
+    assert "order_entry.pools.desk.agents = -1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unstable_strategy_unknown_baseline_and_metric_are_clean_errors(tmp_path: Path) -> None:
+    spec = _strategies(
+        tmp_path, {"six": {}, "two": {"overrides": {"order_entry.pools.desk.agents": 2}}}
+    )
+    unstable = runner.invoke(app, ["compare", str(spec)])
+    assert unstable.exit_code == 2
+    assert "strategy 'two' is unstable" in unstable.output and "agents.desk" in unstable.output
+    fine = _strategies(tmp_path, {"six": {}, "seven": {"overrides": {"description": "x"}}})
+    baseline = runner.invoke(app, ["compare", str(fine), "--baseline", "nine"])
+    assert baseline.exit_code == 2 and "--baseline 'nine' is not a strategy" in baseline.output
+    metric = runner.invoke(app, ["compare", str(fine), "--metric", "perfect_ordr_rate"])
+    assert metric.exit_code == 2 and "did you mean 'perfect_order_rate'" in metric.output
+    both = runner.invoke(app, ["compare", str(fine), "--replications", "3", "--precision", "0.1"])
+    assert both.exit_code == 2 and "not both" in both.output
+    missing = runner.invoke(app, ["compare", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2 and "file not found" in missing.output
+    for result in (unstable, baseline, metric, both, missing):
+        assert "Traceback" not in result.output
