@@ -202,7 +202,7 @@ def compare_command(
     sources: Annotated[
         list[Path],
         typer.Argument(
-            metavar="SOURCES...",
+            metavar="SOURCES",
             help="one strategy file, or two or more scenario files (each a strategy named by "
             "its file stem)",
         ),
