@@ -257,17 +257,35 @@ def simulate_one(scenario: Scenario, replication: int) -> Outcome:
     return {k: float(v) for k, v in flat.items()}, ""
 
 
-def _watch_parent() -> None:
-    """Worker initializer: exit when the parent dies (e.g. the sweep was SIGKILLed)."""
-    parent = os.getppid()
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+def _watch_owner(owner: int) -> None:
+    """Worker initializer: exit when the sweep process dies (e.g. it was SIGKILLed).
+
+    The owner's pid is watched, not the parent's: forkserver workers are children of the
+    fork server, which itself waits for them, so their parent never changes.
+    """
 
     def watch() -> None:
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent:
+            if not _process_alive(owner):
                 os._exit(1)
 
-    threading.Thread(target=watch, name="tierwise-parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="tierwise-owner-watch", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- executors
@@ -320,7 +338,10 @@ class _PoolExecutor(_Executor):
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=_mp_context(), initializer=_watch_parent
+                max_workers=self.workers,
+                mp_context=_mp_context(),
+                initializer=_watch_owner,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -515,7 +536,8 @@ def run_sweep(
     if use_screening:
         from simulation.screening import screen_variants
 
-        report = screen_variants(plan.variants)
+        most = plan.precision.max_replications if plan.precision else plan.replications
+        report = screen_variants(plan.variants, runs=most)
         kept, screened, notes = report.kept, report.screened_out, report.notes
     else:
         kept, screened, notes = plan.variants, (), ()

@@ -1,0 +1,102 @@
+"""``tierwise sweep``: writes the table, summarises, resumes from the cache, fails cleanly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from tests.simulation.test_sweep_spec import write_spec
+from tierwise.sweep_cli import sweep_command
+
+AGENTS = "order_entry.pools.desk.agents"
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("sweep")(sweep_command)
+
+    @app.callback()
+    def _main() -> None:  # keeps "sweep" a subcommand, as in tierwise.cli
+        """Test app."""
+
+    return app
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_sweep_writes_the_table_and_a_summary_then_resumes_from_the_cache(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, {"axes": {AGENTS: [1, 3, 4]}, "replications": 2})
+    out = tmp_path / "out" / "sweep.parquet"
+    args = ["sweep", str(spec), "--cache", str(tmp_path / "cache"), "--out", str(out), "--csv"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    for line in ("variants", "runs executed", "runs from cache", "screened out", "failures"):
+        assert line in first.output
+    assert "1 variant(s), 2 run(s) saved" in first.output  # 1 agent cannot carry 2 Erlang
+    assert "unstable: agents.desk offered load 2.00 >= 1 server(s)" in first.output
+    table = pd.read_parquet(out)
+    assert len(table) == 4 and set(table[f"param.{AGENTS}"]) == {3, 4}
+    assert out.with_suffix(".csv").exists()
+    summary = json.loads(out.with_name("sweep.summary.json").read_text())
+    assert (summary["runs_executed"], summary["runs_from_cache"]) == (4, 0)
+
+    again = runner.invoke(app, args[:-1])  # no --csv
+    assert again.exit_code == 0, again.output
+    summary = json.loads(out.with_name("sweep.summary.json").read_text())
+    assert (summary["runs_executed"], summary["runs_from_cache"]) == (0, 4)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), table)
+
+
+def test_failures_are_listed_and_the_exit_code_is_still_zero(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, {"axes": {AGENTS: [1, 3]}, "replications": 1, "screening": False})
+    result = runner.invoke(
+        app,
+        ["sweep", str(spec), "--cache", str(tmp_path / "c"), "--out", str(tmp_path / "t.parquet")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "failed variants" in result.output
+    assert "UnstableScenarioError" in result.output
+    assert "1 run(s) in 1 variant(s)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"axes": {"order_entry.pools.desk.agnets": [3]}}, "did you mean 'agents'"),
+        ({"axes": {AGENTS: [3, -1]}}, "order_entry.pools.desk.agents = -1: must be >= 0"),
+        ({"axes": {AGENTS: []}}, "empty axis"),
+    ],
+)
+def test_a_bad_spec_is_a_clean_error(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path, spec: dict[str, object], message: str
+) -> None:
+    path = write_spec(tmp_path, spec)
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "t.parquet")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "t.parquet").exists()
+
+
+def test_missing_spec_and_misused_scheduler_are_clean_errors(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    missing = runner.invoke(app, ["sweep", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2 and "file not found" in missing.output
+    spec = write_spec(tmp_path, {"axes": {AGENTS: [3]}})
+    misuse = runner.invoke(app, ["sweep", str(spec), "--scheduler", "tcp://127.0.0.1:1"])
+    assert misuse.exit_code == 2 and "--scheduler needs --backend dask" in misuse.output
+    assert "Traceback" not in misuse.output + missing.output
