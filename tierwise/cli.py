@@ -20,6 +20,7 @@ from simulation.loads import UnstableScenarioError, check_stability, offered_loa
 from simulation.replicate import replicate
 from simulation.scenario import Scenario
 from simulation.validation import CheckResult, reference_cases, validate
+from tierwise.compare_cli import compare_command
 from tierwise.tables import HEADLINE_METRICS, estimates_frame, format_estimate
 
 __all__ = ["app", "main"]
@@ -298,6 +299,9 @@ def validate_command(
     console.print(f"[green]all {len(results)} reference checks passed[/]")
 
 
+app.command("compare")(compare_command)
+
+
 def main() -> None:
     """Entry point for ``python -m tierwise``."""
     app()
@@ -478,6 +482,7 @@ def run_command(
     solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
     time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
     verify: Annotated[bool, typer.Option(help="re-simulate and refine the plan")] = True,
+    cache: Annotated[Path | None, typer.Option(help="sweep cache (default: OUT/cache)")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="dotted.path=value")] = None,
 ) -> None:
     """The main job: screening → sweep → curves → optimisation → verification → figures."""
@@ -492,12 +497,13 @@ def run_command(
         quick=quick,
         workers=workers,
         metric=metric,
-        objective=objective,  # type: ignore[arg-type]
+        objective=objective.value,
         budget_per_day_usd=budget,
         min_service=_parse_min_service(min_service),
-        solver=solver,
+        solver=solver.value,
         time_limit_s=time_limit,
-        verify=verify,  # type: ignore[arg-type]
+        verify=verify,
+        cache_dir=cache,
         overrides=[parse_override(o) for o in set_ or []],
     )
     with progress_bar() as bar:
@@ -575,13 +581,13 @@ def optimize(
             config = PipelineConfig(
                 workers=workers,
                 metric=metric,
-                objective=objective,  # type: ignore[arg-type]
+                objective=objective.value,
                 budget_per_day_usd=budget,
                 min_service=floors,
-                solver=solver,
+                solver=solver.value,
                 time_limit_s=time_limit,
                 verify=verify,
-            )  # type: ignore[arg-type]
+            )
             with progress_bar() as bar:
                 task = bar.add_task("sweep", total=None)
                 report = run_pipeline(
@@ -611,7 +617,7 @@ def optimize(
                 table,
                 responses,
                 metric,
-                objective,  # type: ignore[arg-type]
+                objective.value,
                 budget,
                 floors,
             )

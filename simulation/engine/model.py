@@ -56,12 +56,20 @@ class _Uniform:
 
 
 class _Pool:
-    """A SimPy resource plus its bookkeeping (busy hours inside the window)."""
+    """A SimPy resource plus its bookkeeping (busy hours inside the window).
 
-    def __init__(self, env: simpy.Environment, name: str, capacity: int, priority: bool) -> None:
+    ``priority`` selects a :class:`simpy.PriorityResource` (needed for tier priorities and for
+    the shift blocker of a calendar); ``fifo`` makes every request equal (one queue, first
+    come first served) even on a priority resource.
+    """
+
+    def __init__(
+        self, env: simpy.Environment, name: str, capacity: int, priority: bool, fifo: bool = False
+    ) -> None:
         self.name = name
         self.capacity = capacity
         self.uses_priority = priority
+        self.fifo = fifo
         self.resource: simpy.Resource = (
             simpy.PriorityResource(env, capacity=max(capacity, 1))
             if priority
@@ -71,7 +79,7 @@ class _Pool:
 
     def request(self, priority: int) -> Any:
         if self.uses_priority:
-            return self.resource.request(priority=priority)  # type: ignore[call-arg]
+            return self.resource.request(priority=0 if self.fifo else priority)  # type: ignore[call-arg]
         return self.resource.request()
 
 
@@ -219,10 +227,11 @@ class OrderCycleModel:
             for name, pool in sc.order_entry.pools.items():
                 users = [t for t in self.tiers if sc.pool_of(t) == name]
                 priorities = {sc.tiers[t].priority for t in users}
-                needs_priority = pool.discipline == "priority" and (
-                    len(priorities) > 1 or calendar is not None or sc.recovery.enabled
+                fifo = pool.discipline == "fifo"
+                needs_priority = calendar is not None or (
+                    not fifo and (len(priorities) > 1 or sc.recovery.enabled)
                 )
-                self.pools[name] = _Pool(env, name, pool.agents, needs_priority)
+                self.pools[name] = _Pool(env, name, pool.agents, needs_priority, fifo)
             for t_name, tier_run in self.tiers.items():
                 tier_run.pool = self.pools[sc.pool_of(t_name)]
         self.recovery_pool: _Pool | None = None
