@@ -3,8 +3,9 @@
 The MILP combines per-tier options that were simulated in different variants; tiers sharing a
 pool interact, so the combined plan may not deliver what each option promised. :func:`verify_plan`
 turns the plan into a scenario, simulates it with common random numbers, and where a tier's
-simulated service misses the prediction beyond the combined confidence interval, adds the
-simulated point as a new option for that tier and re-solves, for a few rounds at most.
+simulated service misses the prediction beyond the combined confidence interval, replaces that
+option by the simulated point (what the plan really delivers) and re-solves, for a few rounds
+at most. A round whose predictions all hold ends the loop (converged).
 """
 
 from __future__ import annotations
@@ -198,12 +199,10 @@ def verify_plan(
         )
         if not added or index == max_rounds:
             break
-        current = replace(current, options=tuple(current.options) + tuple(added))
-        new_plan = solve(current, solver=solver, time_limit_s=time_limit_s)
-        if new_plan.status.has_plan and {t: o.option_id for t, o in new_plan.chosen.items()} == {
-            t: o.option_id for t, o in plan.chosen.items()
-        }:
-            plan = new_plan
-            break
-        plan = new_plan
+        # the mispredicted options did not deliver their promise in this plan: replace them by
+        # what the plan really delivered, so the solver cannot pick the same promise again
+        wrong = {(c.tier, c.option_id) for c in checks if not c.agrees}
+        kept = tuple(o for o in current.options if (o.tier, o.option_id) not in wrong)
+        current = replace(current, options=kept + tuple(added))
+        plan = solve(current, solver=solver, time_limit_s=time_limit_s)
     return VerifiedPlan(plan, rounds, scenario, summary)

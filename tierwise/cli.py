@@ -396,12 +396,10 @@ def _print_plan(result: Any, title: str) -> None:
     frame = result.to_frame()
     table = Table(title=title)
     table.add_column("tier")
+    table.add_column("option")
     table.add_column("service (± 95% CI)", justify="right")
-    resource_cols = [c for c in frame.columns if c.endswith("_units")]
-    for col in resource_cols:
-        table.add_column(
-            col.removesuffix("_units").split(".")[-2] if "." in col else col, justify="right"
-        )
+    # pooled resources are the plan's, not the option's: printed once below the table
+    resource_cols: list[str] = []
     for col in ("cost USD/day", "revenue USD/day", "profit USD/day"):
         table.add_column(col, justify="right")
     for _, row in frame.iterrows():
@@ -416,6 +414,7 @@ def _print_plan(result: Any, title: str) -> None:
         )
     table.add_row(
         "total",
+        "",
         "",
         *["" for _ in resource_cols],
         f"{result.total_cost_per_day_usd:,.0f}",
