@@ -84,7 +84,11 @@ def read_sweep_table(path: str | Path) -> pd.DataFrame:
 
 def sweep_tiers(table: pd.DataFrame) -> list[str]:
     """Tier names present in a sweep table (columns ``<tier>.perfect_order_rate``)."""
-    return [c.split(".")[0] for c in table.columns if c.endswith(".perfect_order_rate")]
+    return [
+        c.split(".")[0]
+        for c in table.columns
+        if c.endswith(".perfect_order_rate") and c.count(".") == 1 and not c.startswith("param.")
+    ]
 
 
 def _revenue_inputs(table: pd.DataFrame, tier: str) -> tuple[float, float]:

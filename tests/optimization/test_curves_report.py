@@ -92,3 +92,8 @@ def test_write_curves_and_cli(agent_sweep: pd.DataFrame, tmp_path: Path) -> None
     assert (tmp_path / "cli" / "revenue_cost_profit.png").exists()
     missing = CliRunner().invoke(app, ["curves", str(tmp_path / "nope.parquet")])
     assert missing.exit_code == 2 and "not found" in missing.output
+
+
+def test_parameter_columns_are_not_mistaken_for_tiers(agent_sweep: pd.DataFrame) -> None:
+    table = agent_sweep.assign(**{"param.tiers.all.targets.perfect_order_rate": 0.9})
+    assert sweep_tiers(table) == ["all"]
