@@ -51,13 +51,21 @@ def minimal_mmc(rate_per_h: float, handling_h: float, servers: int, horizon_h: f
 
 
 def engine_mmc(horizon_days: float) -> int:
-    sc = scenario_from_dict({
-        "horizon_days": horizon_days, "warmup_days": 0.0001, "drain_days": 0,
-        "tiers": {"all": {"customers": 1, "orders_per_hour": 200.0}},
-        "order_entry": {"pools": {"desk": {"agents": 12, "discipline": "fifo"}},
-                        "handling_time_s": {"dist": "exponential", "mean": 180.0}},
-        "processing": OFF, "picking": OFF, "shipping": OFF,
-    })
+    sc = scenario_from_dict(
+        {
+            "horizon_days": horizon_days,
+            "warmup_days": 0.0001,
+            "drain_days": 0,
+            "tiers": {"all": {"customers": 1, "orders_per_hour": 200.0}},
+            "order_entry": {
+                "pools": {"desk": {"agents": 12, "discipline": "fifo"}},
+                "handling_time_s": {"dist": "exponential", "mean": 180.0},
+            },
+            "processing": OFF,
+            "picking": OFF,
+            "shipping": OFF,
+        }
+    )
     return int(run(sc, 0).tiers["all"]["orders_completed"])
 
 
@@ -74,8 +82,9 @@ def peak_memory_child(orders: int) -> None:
     sc = load_scenario("scenarios/default.yaml")
     per_day = 1000 * 5 / 7  # ~1,000 orders per working day
     days = orders / per_day
-    sc = load_scenario("scenarios/default.yaml",
-                       [("horizon_days", round(days + 5, 1)), ("warmup_days", 5)])
+    sc = load_scenario(
+        "scenarios/default.yaml", [("horizon_days", round(days + 5, 1)), ("warmup_days", 5)]
+    )
     t0 = time.perf_counter()
     result = run(sc, 0)
     n = sum(m["orders_arrived"] for m in result.tiers.values())
@@ -95,8 +104,10 @@ def main() -> None:
     repeats = 1 if args.quick else 3
     minimal = best_rate(lambda: minimal_mmc(200.0, 0.05, 12, days * 24), repeats)
     engine = best_rate(lambda: engine_mmc(days), repeats)
-    print(f"(a) M/M/c, c=12, λ=200/h, {days:g} days: engine {engine:,.0f} calls/s, minimal SimPy "
-          f"{minimal:,.0f} calls/s, ratio {engine / minimal:.2f} (target >= 0.6)")
+    print(
+        f"(a) M/M/c, c=12, λ=200/h, {days:g} days: engine {engine:,.0f} calls/s, minimal SimPy "
+        f"{minimal:,.0f} calls/s, ratio {engine / minimal:.2f} (target >= 0.6)"
+    )
 
     sc = load_scenario("scenarios/default.yaml", [("horizon_days", 12 if args.quick else 33)])
     t0 = time.perf_counter()
@@ -104,14 +115,22 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     total = sum(m["orders_arrived"] for m in result.tiers.values())
     total *= sc.horizon_days / (sc.horizon_days - sc.warmup_days)  # warm-up orders too
-    print(f"(b) default scenario: {total:,.0f} orders in {elapsed:.2f} s = "
-          f"{total / elapsed:,.0f} orders/s on one core (target >= 10,000/s)")
+    print(
+        f"(b) default scenario: {total:,.0f} orders in {elapsed:.2f} s = "
+        f"{total / elapsed:,.0f} orders/s on one core (target >= 10,000/s)"
+    )
 
     orders = 50_000 if args.quick else 1_000_000
-    out = subprocess.run([sys.executable, __file__, "--child-memory", str(orders)],
-                         capture_output=True, text=True, check=True).stdout.split()
-    print(f"(c) default scenario with {float(out[0]):,.0f} measured orders: peak RSS "
-          f"{float(out[1]):.0f} MB in {float(out[2]):.0f} s (target < 300 MB)")
+    out = subprocess.run(
+        [sys.executable, __file__, "--child-memory", str(orders)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    print(
+        f"(c) default scenario with {float(out[0]):,.0f} measured orders: peak RSS "
+        f"{float(out[1]):.0f} MB in {float(out[2]):.0f} s (target < 300 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,16 @@ import pandas as pd
 from optimization.options import PlanProblem, TierOption
 from simulation.curves import frontiers_by_tier
 
-__all__ = ["RESOURCE_SUFFIXES", "options_from_table", "plan_overrides", "resource_axes"]
+__all__ = [
+    "RESOURCE_SUFFIXES",
+    "RUN_LENGTH_FIELDS",
+    "options_from_table",
+    "plan_overrides",
+    "resource_axes",
+]
+
+#: Sweep axes that set how long or how often to simulate, not what to do: never part of a plan.
+RUN_LENGTH_FIELDS = frozenset({"horizon_days", "warmup_days", "drain_days", "replications", "seed"})
 
 #: Axis path endings treated as integer resources.
 RESOURCE_SUFFIXES = ("agents", "pickers", "vehicles", "own_team_agents", "_units")
@@ -121,6 +130,8 @@ def plan_overrides(
     """
     overrides: dict[str, Any] = {}
     first = chosen[problem.tiers[0]]
+    # a verified option carries the whole previous plan as its params; run-length axes of the
+    # sweep (a shortened horizon) are not decisions and stay as the base scenario has them
     for path, value in first.params.items():
         overrides[path] = value
     for tier, option in chosen.items():
@@ -129,4 +140,4 @@ def plan_overrides(
                 overrides[path] = value
     for name, count in units.items():
         overrides[name] = int(count)
-    return list(overrides.items())
+    return [(k, v) for k, v in overrides.items() if k not in RUN_LENGTH_FIELDS]

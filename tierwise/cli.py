@@ -21,6 +21,7 @@ from simulation.replicate import replicate
 from simulation.scenario import Scenario
 from simulation.validation import CheckResult, reference_cases, validate
 from tierwise.compare_cli import compare_command
+from tierwise.report_cli import report_command
 from tierwise.sweep_cli import sweep_command
 from tierwise.tables import HEADLINE_METRICS, estimates_frame, format_estimate
 
@@ -302,6 +303,7 @@ def validate_command(
 
 app.command("compare")(compare_command)
 app.command("sweep")(sweep_command)
+app.command("report")(report_command)
 
 
 def main() -> None:

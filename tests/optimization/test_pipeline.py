@@ -121,7 +121,7 @@ def test_tier_without_revenue_profile_is_rejected() -> None:
     renamed = sc.model_copy(
         update={"tiers": {"key": sc.tiers["A"], **{k: v for k, v in sc.tiers.items() if k != "A"}}}
     )
-    with pytest.raises(ScenarioError, match="tiers.key: no revenue_response"):
+    with pytest.raises(ScenarioError, match=r"tiers\.key: no revenue_response"):
         tier_responses(renamed)
 
 
@@ -163,3 +163,12 @@ def test_cli_run_quick_uses_the_cache_and_prints_the_plan(
         app, ["optimize", str(tmp_path / "sweep.parquet"), "--min-service", "A=1.5"]
     )
     assert bad.exit_code == 2 and "--min-service" in bad.output
+
+
+def test_plan_overrides_leave_the_run_length_to_the_base_scenario(
+    quick_run: PipelineReport,
+) -> None:
+    assert quick_run.verified is not None
+    paths = {path for path, _ in quick_run.verified.rounds[-1].overrides}
+    assert "horizon_days" not in paths and "warmup_days" not in paths
+    assert quick_run.verified.scenario.horizon_days == quick_run.scenario.horizon_days
