@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from simulation.curves import (
     SERVICE_HALF_WIDTH,
     SERVICE_MEAN,
 )
+from simulation.figure_files import save_figure as save_figure_files
 
 __all__ = [
     "TIER_COLOURS",
@@ -372,41 +372,8 @@ def plot_revenue_cost_profit(
 
 
 def save_figure(fig: Figure, out_dir: str | os.PathLike[str], stem: str) -> tuple[Path, Path]:
-    """Write ``fig`` as ``{stem}.png`` (150 dpi) and ``{stem}.svg`` into ``out_dir``.
+    """Write ``fig`` as ``{stem}.png`` (150 dpi) and ``{stem}.svg``, atomically, cropped tight.
 
-    Each file is written to a temporary name and renamed, so a reader never sees a partial
-    figure.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-    out_dir : str or os.PathLike
-        Created if missing.
-    stem : str
-        File name without extension (no path separators).
-
-    Returns
-    -------
-    tuple of pathlib.Path
-        Paths of the PNG and the SVG.
+    See :func:`simulation.figure_files.save_figure`.
     """
-    if not stem or Path(stem).name != stem:
-        raise ValueError(f"stem={stem!r} must be a plain file name without directories")
-    directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    for ext in ("png", "svg"):
-        target = directory / f"{stem}.{ext}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{ext}", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                fig.savefig(
-                    handle, format=ext, bbox_inches="tight", dpi=150 if ext == "png" else "figure"
-                )
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        paths.append(target)
-        logger.info("wrote %s", target)
-    return paths[0], paths[1]
+    return save_figure_files(fig, out_dir, stem, tight=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import tempfile
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -18,6 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from simulation.compare import COMPARISON_UNITS, TOTAL, Comparison, metric_direction
+from simulation.figure_files import save_figure
 
 __all__ = ["metric_label", "plot_comparison", "save_comparison_figure", "unit_label"]
 
@@ -182,29 +182,7 @@ def save_comparison_figure(
 ) -> tuple[Path, Path]:
     """Write ``fig`` as ``{stem}.png`` (150 dpi) and ``{stem}.svg`` into ``out_dir``, atomically.
 
-    Each file is written under a temporary name and renamed, so a reader never sees a partial
-    figure.
-
-    Returns
-    -------
-    tuple of pathlib.Path
-        Paths of the PNG and the SVG.
+    The figure keeps its own size (it is laid out for it); see
+    :func:`simulation.figure_files.save_figure`.
     """
-    if not stem or Path(stem).name != stem:
-        raise ValueError(f"stem={stem!r} must be a plain file name without directories")
-    directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    for ext in ("png", "svg"):
-        target = directory / f"{stem}.{ext}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{ext}", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                fig.savefig(handle, format=ext, dpi=150 if ext == "png" else "figure")
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        paths.append(target)
-        logger.info("wrote %s", target)
-    return paths[0], paths[1]
+    return save_figure(fig, out_dir, stem, tight=False)
