@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from simulation.loading import ScenarioError, load_scenario, parse_override
+from simulation.loading import ScenarioError, parse_override
 from simulation.loads import UnstableScenarioError, check_stability, offered_loads
 from simulation.replicate import replicate
 from simulation.scenario import Scenario
 from simulation.validation import CheckResult, reference_cases, validate
 from tierwise.compare_cli import compare_command
+from tierwise.console import console, fail, load_or_fail, progress_bar
 from tierwise.report_cli import report_command
 from tierwise.sweep_cli import sweep_command
 from tierwise.tables import HEADLINE_METRICS, estimates_frame, format_estimate
@@ -32,8 +31,6 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Tierwise: how good should service be, for which customers, at what cost.",
 )
-console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 class ObjectiveChoice(StrEnum):
@@ -50,33 +47,6 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def fail(message: str, code: int = 2) -> None:
-    """Print an error (no traceback) and exit non-zero."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
-    """Load a scenario, turning every input problem into a clean error exit."""
-    try:
-        parsed = [parse_override(o) for o in overrides or []]
-        return load_scenario(path, parsed)
-    except ScenarioError as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")
-
-
-def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    )
 
 
 @app.callback()

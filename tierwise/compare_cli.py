@@ -32,6 +32,7 @@ from simulation.compare_figures import plot_comparison, save_comparison_figure
 from simulation.loading import ScenarioError
 from simulation.loads import UnstableScenarioError, check_stability
 from simulation.strategies import StrategySet, load_sources
+from tierwise.console import console, fail, progress_bar
 
 __all__ = ["compare_command", "resolve_metric"]
 
@@ -232,7 +233,6 @@ def compare_command(
 ) -> None:
     """Compare strategies with a baseline: paired differences under common random numbers,
     and the best strategy by total profit at a family-wise confidence."""
-    from tierwise.cli import console, fail, progress_bar
 
     try:
         strategies = load_sources(sources)

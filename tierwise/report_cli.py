@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from tierwise.console import console, err, fail
 from tierwise.report import ReportError, build_report, write_report
 
 __all__ = ["report_command"]
@@ -41,7 +42,6 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML report (figures embedded, no scripts, no internet needed)
     of a run or compare output directory."""
-    from tierwise.cli import console, err, fail
 
     try:
         report = build_report(source, scenario, title)
