@@ -510,7 +510,7 @@ def plan_sweep(
     variants: list[Variant] = []
     notes: list[str] = []
     by_hash: dict[str, tuple[int, str]] = {}
-    failed = 0
+    duplicates: list[str] = []
     seen_problems: dict[str, list[Any]] = {}  # problem → [first variant, label, count]
     for position, given in enumerate(explicit):
         params = {p: given[p] if p in given else _lookup(base_dump, p) for p in param_paths}
@@ -519,7 +519,6 @@ def plan_sweep(
         try:
             scenario = scenario_from_dict(apply_overrides(base_data, list(given.items())))
         except ScenarioError as exc:
-            failed += 1
             for problem in exc.problems:
                 seen_problems.setdefault(problem, [position, label, 0])[2] += 1
             continue
@@ -527,7 +526,7 @@ def plan_sweep(
         if previous is not None:
             if isinstance(spec.design, SampleDesign):
                 continue  # a Latin hypercube over few discrete values repeats points
-            problems.append(
+            duplicates.append(
                 f"variant #{position} ({label}) is the same scenario as variant "
                 f"#{previous[0]} ({previous[1]})"
             )
@@ -539,6 +538,9 @@ def plan_sweep(
         problems.append(f"variant #{position} ({label}): {problem}{also}")
     if len(seen_problems) > MAX_LISTED_PROBLEMS:
         problems.append(f"… {len(seen_problems) - MAX_LISTED_PROBLEMS} more distinct problem(s)")
+    problems += duplicates[:MAX_LISTED_PROBLEMS]
+    if len(duplicates) > MAX_LISTED_PROBLEMS:
+        problems.append(f"… {len(duplicates) - MAX_LISTED_PROBLEMS} more duplicate variant(s)")
     if problems:
         raise ScenarioError(problems, source)
     if isinstance(spec.design, SampleDesign) and len(variants) < spec.design.n:
