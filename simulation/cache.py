@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.scenario import Scenario
-from tierwise import __version__
+from simulation.version import __version__
 
 __all__ = ["CACHE_FORMAT", "ResultCache", "cache_key"]
 

@@ -6,14 +6,12 @@ the CLI, this is the only place that prints; the work is :func:`simulation.sweep
 
 from __future__ import annotations
 
-import sys
 import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,11 +25,10 @@ from rich.table import Table
 from simulation.loading import ScenarioError
 from simulation.sweep import SweepBackendError, SweepProgress, SweepResult, run_sweep
 from simulation.sweep_spec import load_sweep
+from tierwise.console import console, err, fail
 
 __all__ = ["BackendChoice", "sweep_command"]
 
-console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 #: Rows of the failure and screening tables shown in the terminal (summary.json has all).
 MAX_ROWS = 15
@@ -42,11 +39,6 @@ class BackendChoice(StrEnum):
 
     processes = "processes"
     dask = "dask"
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
 
 
 def sweep_command(
@@ -66,14 +58,18 @@ def sweep_command(
     ] = Path(".tierwise-cache"),
     out: Annotated[Path, typer.Option(help="Parquet table to write")] = Path("out/sweep.parquet"),
     csv: Annotated[bool, typer.Option("--csv", help="also write a CSV next to it")] = False,
+    screening: Annotated[
+        bool | None,
+        typer.Option("--screening/--no-screening", help="override the spec's screening switch"),
+    ] = None,
 ) -> None:
     """Simulate every variant of a sweep spec: cached, resumable, in parallel."""
     if scheduler is not None and backend is not BackendChoice.dask:
-        _fail("--scheduler needs --backend dask")
+        fail("--scheduler needs --backend dask")
     try:
         plan = load_sweep(spec)
     except ScenarioError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         raise AssertionError("unreachable") from None
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -111,9 +107,10 @@ def sweep_command(
                 scheduler=scheduler,
                 cache_dir=cache,
                 progress=update,
+                screening=screening,
             )
     except SweepBackendError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         raise AssertionError("unreachable") from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: finished runs are cached; rerun to resume")
@@ -121,7 +118,7 @@ def sweep_command(
     try:
         written = result.save(out, csv=csv)
     except OSError as exc:
-        _fail(f"cannot write {out}: {exc.strerror or exc}")
+        fail(f"cannot write {out}: {exc.strerror or exc}")
         raise AssertionError("unreachable") from None
     _print_summary(result, written)
 

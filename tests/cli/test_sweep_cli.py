@@ -100,3 +100,38 @@ def test_missing_spec_and_misused_scheduler_are_clean_errors(
     misuse = runner.invoke(app, ["sweep", str(spec), "--scheduler", "tcp://127.0.0.1:1"])
     assert misuse.exit_code == 2 and "--scheduler needs --backend dask" in misuse.output
     assert "Traceback" not in misuse.output + missing.output
+
+
+def test_no_screening_flag_overrides_the_spec(tmp_path: Path) -> None:
+    """An unstable variant is screened out by default and simulated (and fails) without."""
+    from typer.testing import CliRunner
+
+    from tierwise.cli import app
+
+    base = Path(__file__).resolve().parents[2] / "scenarios" / "default.yaml"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"base: {base}\naxes:\n  picking.pickers: [5, 12]\n  horizon_days: [4]\n"
+        "  warmup_days: [1]\n  drain_days: [1]\nreplications: 1\n"
+    )
+
+    def sweep(*flags: str) -> str:
+        result = CliRunner().invoke(
+            app,
+            [
+                "sweep",
+                str(spec),
+                *flags,
+                "--out",
+                str(tmp_path / "t.parquet"),
+                "--cache",
+                str(tmp_path / "c"),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "1 variant(s), 1 run(s) saved" in sweep()
+    unscreened = sweep("--no-screening")
+    assert "0 variant(s), 0 run(s) saved" in unscreened
+    assert "unstable" in unscreened
