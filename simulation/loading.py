@@ -23,6 +23,7 @@ __all__ = [
     "apply_overrides",
     "load_scenario",
     "parse_override",
+    "read_yaml",
     "scenario_from_dict",
 ]
 
@@ -155,6 +156,34 @@ def apply_overrides(data: Mapping[str, Any], overrides: Iterable[tuple[str, Any]
     return result
 
 
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file; every problem becomes a :class:`ScenarioError` naming the file.
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing, a directory, unreadable, or not valid YAML (the message gives
+        the line and column).
+    """
+    file = Path(path)
+    source = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"file not found: {file}"], source) from None
+    except IsADirectoryError:
+        raise ScenarioError([f"{file} is a directory, not a YAML file"], source) from None
+    except OSError as exc:
+        raise ScenarioError([f"cannot read {file}: {exc.strerror}"], source) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([f"YAML syntax error at {where}: {problem}"], source) from None
+
+
 def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -> Scenario:
     """Read a YAML scenario, apply overrides, validate.
 
@@ -173,19 +202,7 @@ def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -
     """
     file = Path(path)
     source = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"file not found: {file}"], source) from None
-    except OSError as exc:
-        raise ScenarioError([f"cannot read {file}: {exc.strerror}"], source) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([f"YAML syntax error at {where}: {problem}"], source) from None
+    data = read_yaml(file)
     if data is None:
         raise ScenarioError(["file is empty"], source)
     if not isinstance(data, dict):

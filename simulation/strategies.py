@@ -38,10 +38,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from simulation.loading import ScenarioError, apply_overrides, load_scenario, scenario_from_dict
+from simulation.loading import (
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    read_yaml,
+    scenario_from_dict,
+)
 from simulation.scenario import Scenario
 
 __all__ = [
@@ -144,25 +149,6 @@ class StrategySet:
 # ---------------------------------------------------------------------------- reading files
 
 
-def _read_yaml(file: Path) -> Any:
-    source = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"file not found: {file}"], source) from None
-    except IsADirectoryError:
-        raise ScenarioError([f"{file} is a directory, not a YAML file"], source) from None
-    except OSError as exc:
-        raise ScenarioError([f"cannot read {file}: {exc.strerror}"], source) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([f"YAML syntax error at {where}: {problem}"], source) from None
-
-
 def is_strategy_file(path: str | Path) -> bool:
     """Whether ``path`` holds a strategy file (a mapping with a ``strategies`` key).
 
@@ -171,7 +157,7 @@ def is_strategy_file(path: str | Path) -> bool:
     ScenarioError
         If the file cannot be read or is not valid YAML.
     """
-    data = _read_yaml(Path(path))
+    data = read_yaml(Path(path))
     return isinstance(data, Mapping) and "strategies" in data
 
 
@@ -310,7 +296,7 @@ def load_strategy_file(path: str | Path) -> StrategySet:
     """
     file = Path(path)
     source = str(file)
-    data = _read_yaml(file)
+    data = read_yaml(file)
     if data is None:
         raise ScenarioError(["file is empty"], source)
     if not isinstance(data, Mapping):
@@ -328,7 +314,7 @@ def load_strategy_file(path: str | Path) -> StrategySet:
         base = load_scenario(base_path)
     except ScenarioError as exc:
         raise ScenarioError([f"base {spec.base}: {p}" for p in exc.problems], source) from None
-    base_data = _read_yaml(base_path)
+    base_data = read_yaml(base_path)
     base_full = base.model_dump(mode="json")
     scenarios: dict[str, Scenario] = {}
     problems: list[str] = []

@@ -48,7 +48,13 @@ from pydantic import (
     model_validator,
 )
 
-from simulation.loading import ScenarioError, apply_overrides, load_scenario, scenario_from_dict
+from simulation.loading import (
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    read_yaml,
+    scenario_from_dict,
+)
 from simulation.metrics import METRIC_UNITS
 from simulation.scenario import Scenario
 
@@ -420,19 +426,7 @@ def load_sweep(path: str | Path) -> SweepPlan:
     """
     file = Path(path)
     source = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"file not found: {file}"], source) from None
-    except OSError as exc:
-        raise ScenarioError([f"cannot read {file}: {exc.strerror}"], source) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([f"YAML syntax error at {where}: {problem}"], source) from None
+    data = read_yaml(file)
     if not isinstance(data, Mapping):
         raise ScenarioError(
             [f"(top level): expected a mapping (base, axes, design …), got {type(data).__name__}"],
