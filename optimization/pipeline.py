@@ -61,6 +61,10 @@ class PipelineConfig:
         Cost ceiling (USD per day).
     min_service : mapping
         ``tier → minimum service level`` (service agreements).
+    tier_order : sequence of str, optional
+        E.g. ``("A", "B", "C")``: the plan's service must satisfy A ≥ B ≥ C.
+    max_cost_per_order_usd : float, optional
+        Ceiling on total cost per order (USD/order).
     solver : {"cbc", "highs"}
         MILP solver.
     time_limit_s : float
@@ -79,6 +83,8 @@ class PipelineConfig:
     objective: str = "profit"
     budget_per_day_usd: float | None = None
     min_service: Mapping[str, float] = field(default_factory=dict)
+    tier_order: Sequence[str] | None = None
+    max_cost_per_order_usd: float | None = None
     solver: str = "cbc"
     time_limit_s: float = 30.0
     verify: bool = True
@@ -190,6 +196,8 @@ def planning_problem(
     objective: str = "profit",
     budget_per_day_usd: float | None = None,
     min_service: Mapping[str, float] | None = None,
+    tier_order: Sequence[str] | None = None,
+    max_cost_per_order_usd: float | None = None,
 ) -> PlanProblem:
     """The MILP input from a sweep table: frontier options per tier, pooled resources."""
     options = options_from_table(table, responses, metric)
@@ -201,6 +209,8 @@ def planning_problem(
         resources=resources,
         budget_per_day_usd=budget_per_day_usd,
         min_service=dict(min_service or {}),
+        tier_order=list(tier_order) if tier_order else None,
+        max_cost_per_order_usd=max_cost_per_order_usd,
         objective="profit" if objective == "profit" else "cost",
         service_metric=metric,
     )
@@ -257,6 +267,8 @@ def run_pipeline(
         config.objective,
         config.budget_per_day_usd,
         config.min_service,
+        config.tier_order,
+        config.max_cost_per_order_usd,
     )
     say("optimisation")
     verified: VerifiedPlan | None = None

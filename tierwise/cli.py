@@ -354,6 +354,16 @@ def _parse_min_service(text: str | None) -> dict[str, float]:
     return result
 
 
+def _parse_tier_order(text: str | None) -> list[str] | None:
+    """``"A,B,C"`` → ``["A", "B", "C"]`` (None when not given)."""
+    if not text:
+        return None
+    tiers = [t.strip() for t in text.split(",") if t.strip()]
+    if len(tiers) < 2:
+        fail(f"--tier-order {text!r}: name at least two tiers, e.g. A,B,C")
+    return tiers
+
+
 def _print_plan(result: Any, title: str) -> None:
     from optimization.options import PlanStatus
 
@@ -452,6 +462,12 @@ def run_command(
     min_service: Annotated[
         str | None, typer.Option(help="minimum service per tier, e.g. A=0.9,B=0.85")
     ] = None,
+    tier_order: Annotated[
+        str | None, typer.Option(help="service must not rise down this order, e.g. A,B,C")
+    ] = None,
+    max_cost_per_order: Annotated[
+        float | None, typer.Option(min=0, help="ceiling on cost per order, USD")
+    ] = None,
     solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
     time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
     verify: Annotated[bool, typer.Option(help="re-simulate and refine the plan")] = True,
@@ -473,6 +489,8 @@ def run_command(
         objective=objective.value,
         budget_per_day_usd=budget,
         min_service=_parse_min_service(min_service),
+        tier_order=_parse_tier_order(tier_order),
+        max_cost_per_order_usd=max_cost_per_order,
         solver=solver.value,
         time_limit_s=time_limit,
         verify=verify,
@@ -535,6 +553,12 @@ def optimize(
     ] = None,
     objective: Annotated[ObjectiveChoice, typer.Option()] = ObjectiveChoice.profit,
     metric: Annotated[str, typer.Option(help="service metric")] = "perfect_order_rate",
+    tier_order: Annotated[
+        str | None, typer.Option(help="service must not rise down this order, e.g. A,B,C")
+    ] = None,
+    max_cost_per_order: Annotated[
+        float | None, typer.Option(min=0, help="ceiling on cost per order, USD")
+    ] = None,
     solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
     time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
     verify: Annotated[bool, typer.Option(help="re-simulate the plan and refine")] = False,
@@ -548,6 +572,7 @@ def optimize(
     from optimization.verify import verify_plan
 
     floors = _parse_min_service(min_service)
+    order = _parse_tier_order(tier_order)
     out.mkdir(parents=True, exist_ok=True)
     try:
         if source.suffix in (".yaml", ".yml"):
@@ -557,6 +582,8 @@ def optimize(
                 objective=objective.value,
                 budget_per_day_usd=budget,
                 min_service=floors,
+                tier_order=order,
+                max_cost_per_order_usd=max_cost_per_order,
                 solver=solver.value,
                 time_limit_s=time_limit,
                 verify=verify,
@@ -593,6 +620,8 @@ def optimize(
                 objective.value,
                 budget,
                 floors,
+                order,
+                max_cost_per_order,
             )
             verified = None
             if verify and base is not None:
@@ -602,12 +631,12 @@ def optimize(
                     responses,
                     metric,
                     workers=workers,
-                    solver=solver,
+                    solver=solver.value,
                     time_limit_s=time_limit,
                 )
                 result = verified.plan
             else:
-                result = solve(problem, solver=solver, time_limit_s=time_limit)
+                result = solve(problem, solver=solver.value, time_limit_s=time_limit)
             (out / "plan.json").write_text(json.dumps(result.to_dict(), indent=2, default=str))
             result.to_frame().to_csv(out / "plan.csv", index=False)
     except (ScenarioError, ValueError, FileNotFoundError, RuntimeError) as exc:

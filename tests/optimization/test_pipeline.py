@@ -100,6 +100,7 @@ def test_verification_refines_a_wrong_prediction(quick_run: PipelineReport) -> N
     first = verified.rounds[0]
     assert not first.agrees
     assert len(verified.rounds) >= 2 or verified.plan.chosen != quick_run.plan.chosen
+    assert verified.converged  # simulated points replace the wrong promises, then hold
     frame = verified.checks_frame()
     assert set(frame["round"]) == set(range(1, len(verified.rounds) + 1))
 
@@ -159,6 +160,26 @@ def test_cli_run_quick_uses_the_cache_and_prints_the_plan(
     )
     assert opt.exit_code == 0, opt.output
     assert "status: optimal" in opt.output
+    ordered = CliRunner().invoke(
+        app,
+        [
+            "optimize",
+            str(tmp_path / "sweep.parquet"),
+            "--scenario",
+            str(DEFAULT_SCENARIO),
+            "--tier-order",
+            "A,B,C",
+            "--out",
+            str(tmp_path / "ordered"),
+        ],
+    )
+    assert ordered.exit_code in (0, 1), ordered.output  # 1 = no plan keeps A >= B >= C
+    plan = json.loads((tmp_path / "ordered" / "plan.json").read_text())
+    if plan["status"] == "optimal":
+        levels = {tier: row["service_level"] for tier, row in plan["chosen"].items()}
+        assert levels["A"] >= levels["B"] >= levels["C"]
+    else:
+        assert plan["status"] == "infeasible" and "order" in json.dumps(plan).lower()
     bad = CliRunner().invoke(
         app, ["optimize", str(tmp_path / "sweep.parquet"), "--min-service", "A=1.5"]
     )

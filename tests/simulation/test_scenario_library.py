@@ -112,3 +112,19 @@ def test_short_run_metrics_lie_in_their_ranges(path: Path) -> None:
         assert 0.0 <= utilisation <= 1.0, f"{resource} utilisation {utilisation}"
     for item, usd_per_day in result.costs.items():
         assert math.isfinite(usd_per_day) and usd_per_day >= 0.0, f"cost {item} = {usd_per_day}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_every_library_scenario_runs_through_the_main_job(path: Path, tmp_path: Path) -> None:
+    """`tierwise run --quick` on a short horizon: a plan, verified, for every tier."""
+    from optimization.options import PlanStatus
+    from optimization.pipeline import PipelineConfig, run_pipeline
+
+    config = PipelineConfig(
+        quick=True, workers=2, overrides=[("horizon_days", 5), ("warmup_days", 1)]
+    )
+    report = run_pipeline(path, tmp_path, config)
+    assert report.plan.status == PlanStatus.OPTIMAL
+    assert set(report.plan.chosen) == set(report.scenario.tiers)
+    assert report.verified is not None and report.verified.rounds
