@@ -130,9 +130,10 @@ def auto_sweep_spec(
     axes = {k: v for k, v in axes.items() if k not in fixed}
     for path, value in fixed.items():
         axes[path] = [value]
-    # the sweep measures at most 14 days (quick: 9) after the warm-up; decisions are then
-    # re-simulated on the scenario's own horizon by the verification
-    measured = 9.0 if quick else 14.0
+    # the sweep measures at most two weeks (quick: one) after the warm-up: whole weeks, so
+    # every weekday counts equally (costs are per calendar day and weekends differ); decisions
+    # are then re-simulated on the scenario's own horizon by the verification
+    measured = 7.0 if quick else 14.0
     warmup = min(scenario.warmup_days, 3.0) if quick else scenario.warmup_days
     if scenario.horizon_days - scenario.warmup_days > measured:
         axes.setdefault("horizon_days", [warmup + measured])
@@ -142,7 +143,7 @@ def auto_sweep_spec(
         "base": scenario_path.name,
         "axes": axes,
         "design": "grid",
-        "replications": 3 if quick else min(max(scenario.replications, 3), 5),
+        "replications": 3 if quick else min(max(scenario.replications, 3), 4),
         "screening": True,
     }
 

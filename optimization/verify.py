@@ -3,9 +3,9 @@
 The MILP combines per-tier options that were simulated in different variants; tiers sharing a
 pool interact, so the combined plan may not deliver what each option promised. :func:`verify_plan`
 turns the plan into a scenario, simulates it with common random numbers, and where a tier's
-simulated service misses the prediction beyond the combined confidence interval, replaces that
-option by the simulated point (what the plan really delivers) and re-solves, for a few rounds
-at most. A round whose predictions all hold ends the loop (converged).
+simulated service (or cost) misses the prediction beyond the combined confidence interval,
+replaces that option by the simulated point (what the plan really delivers) and re-solves, for
+a few rounds at most. A round whose predictions all hold ends the loop (converged).
 """
 
 from __future__ import annotations
@@ -54,9 +54,32 @@ class TierCheck:
         return math.hypot(self.predicted_half_width, hw)
 
     @property
-    def agrees(self) -> bool:
-        """The prediction lies within the combined confidence interval."""
+    def service_agrees(self) -> bool:
+        """The predicted service lies within the combined confidence interval."""
         return abs(self.difference) <= self.tolerance
+
+    @property
+    def cost_difference_usd(self) -> float:
+        """Simulated − predicted cost, USD/day."""
+        return self.simulated_cost.mean - self.predicted_cost_per_day_usd
+
+    @property
+    def cost_agrees(self) -> bool:
+        """The predicted cost lies within sqrt(2) × the simulated cost's half-width.
+
+        The option's own cost interval is not carried; with the same replications it is about
+        as wide as the simulated one, hence the combined width sqrt(h² + h²).
+        """
+        hw = self.simulated_cost.half_width
+        if not math.isfinite(hw):
+            return True
+        return abs(self.cost_difference_usd) <= math.sqrt(2.0) * hw
+
+    @property
+    def agrees(self) -> bool:
+        """Service and cost both hold (a tier sharing pools may get a bigger pool than its
+        option was simulated with, which changes its cost share)."""
+        return self.service_agrees and self.cost_agrees
 
 
 @dataclass(frozen=True)
@@ -103,6 +126,8 @@ class VerifiedPlan:
                         "simulated_service": c.simulated.mean,
                         "simulated_half_width": c.simulated.half_width,
                         "difference": c.difference,
+                        "service_agrees": c.service_agrees,
+                        "cost_agrees": c.cost_agrees,
                         "agrees": c.agrees,
                         "predicted_cost_per_day_usd": c.predicted_cost_per_day_usd,
                         "simulated_cost_per_day_usd": c.simulated_cost.mean,
@@ -201,8 +226,12 @@ def verify_plan(
             break
         # the mispredicted options did not deliver their promise in this plan: replace them by
         # what the plan really delivered, so the solver cannot pick the same promise again
+        # (in place, so the tiers keep their order in tables)
         wrong = {(c.tier, c.option_id) for c in checks if not c.agrees}
-        kept = tuple(o for o in current.options if (o.tier, o.option_id) not in wrong)
-        current = replace(current, options=kept + tuple(added))
+        substitute = {o.tier: o for o in added}
+        options = [
+            substitute[o.tier] if (o.tier, o.option_id) in wrong else o for o in current.options
+        ]
+        current = replace(current, options=tuple(options))
         plan = solve(current, solver=solver, time_limit_s=time_limit_s)
     return VerifiedPlan(plan, rounds, scenario, summary)

@@ -429,9 +429,10 @@ def _print_verification(verified: Any) -> None:
         "predicted",
         "simulated",
         "difference",
-        "within CI",
+        "service within CI",
         "cost predicted",
         "cost simulated",
+        "cost within CI",
     ):
         table.add_column(col, justify="right")
     for _, r in frame.iterrows():
@@ -441,9 +442,10 @@ def _print_verification(verified: Any) -> None:
             f"{r['predicted_service']:.1%} ± {r['predicted_half_width'] * 100:.1f}",
             f"{r['simulated_service']:.1%} ± {r['simulated_half_width'] * 100:.1f}",
             f"{r['difference'] * 100:+.1f} pt",
-            "yes" if r["agrees"] else "[red]no[/]",
+            "yes" if r["service_agrees"] else "[red]no[/]",
             f"{r['predicted_cost_per_day_usd']:,.0f}",
             f"{r['simulated_cost_per_day_usd']:,.0f} ± {r['simulated_cost_half_width_usd']:,.0f}",
+            "yes" if r["cost_agrees"] else "[red]no[/]",
         )
     console.print(table)
 
