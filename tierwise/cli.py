@@ -252,7 +252,16 @@ def validate_command(
         title=f"engine vs theory: {confidence:.0%} family-wise (Bonferroni, each check "
         f"at {per_check:.4%}), {len(cases)} checks"
     )
-    for col in ("case", "exact", "simulated", "± half-width", "rel. hw", "within CI", "tight"):
+    columns = (
+        "case",
+        "exact",
+        "simulated",
+        "± family-wise hw",
+        "within CI",
+        "99% rel. hw",
+        "tight",
+    )
+    for col in columns:
         table.add_column(col, justify="right")
     for r in results:
         table.add_row(
@@ -260,8 +269,8 @@ def validate_command(
             f"{r.case.exact:.6g}",
             f"{r.estimate.mean:.6g}",
             f"{r.estimate.half_width:.3g}",
-            f"{r.estimate.half_width / abs(r.case.exact):.1%}",
             "yes" if r.contains_exact else "[red]NO[/]",
+            f"{r.precision.half_width / abs(r.case.exact):.1%}",
             "yes" if r.tight_enough else f"[red]NO (> {r.max_relative_half_width:.0%})[/]",
         )
     console.print(table)

@@ -60,3 +60,26 @@ def test_a_wrong_exact_value_is_detected() -> None:
         case.name, case.scenario, case.metric, case.exact * 1.05, case.replications
     )
     assert not _check(wrong).contains_exact
+
+
+def test_family_wise_intervals_widen_but_tightness_is_judged_at_99_percent() -> None:
+    """`tierwise validate` checks containment at the Bonferroni level, precision at 99 %."""
+    case = _ids("base stock fill rate")[0]
+    per_check = 1 - 0.01 / len(CASES)
+    result = run_case(case, confidence=per_check, workers=2, cache=_cache)
+    assert result.estimate.half_width > result.precision.half_width
+    assert result.precision.confidence == 0.99
+    assert result.contains_exact and result.tight_enough
+
+
+def test_validate_command_prints_every_check(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    import tierwise.cli as cli
+
+    subset = [c for c in CASES if c.name.startswith(("base stock", "perfect order"))]
+    monkeypatch.setattr(cli, "reference_cases", lambda seed, effort: subset)
+    result = CliRunner().invoke(cli.app, ["validate", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "family-wise (Bonferroni" in result.output
+    assert f"all {len(subset)} reference checks passed" in result.output
