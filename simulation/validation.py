@@ -256,7 +256,7 @@ def reference_cases(seed: int = 2024, effort: float = 1.0) -> list[ReferenceCase
     lam, handle_h, target_h = 200.0, 180.0 / 3600.0, 20.0 / 3600.0
     for c in (11, 12, 13, 14):
         # at 91 % load (c = 11) run-to-run variance is largest: simulate longer
-        sc = _call_centre(c, seed, 1.25 + (25.0 if c == 11 else 9.0) * effort)
+        sc = _call_centre(c, seed, 1.25 + (25.0 if c == 11 else 18.0) * effort)
         load = lam * handle_h
         cases += [
             ReferenceCase(
@@ -282,7 +282,7 @@ def reference_cases(seed: int = 2024, effort: float = 1.0) -> list[ReferenceCase
                 max_relative_half_width=0.08,
             ),
         ]
-    for servers, days in ((1, 1500.0), (2, 1500.0)):
+    for servers, days in ((1, 1500.0), (2, 2400.0)):
         sc = _priority_queue(servers, seed, 2.0 + days * effort)
         waits = analytic.priority_queue_waits_h((0.2, 0.6, 1.2), 3.0, servers)
         for k, wait in enumerate(waits, start=1):
@@ -297,7 +297,7 @@ def reference_cases(seed: int = 2024, effort: float = 1.0) -> list[ReferenceCase
                 )
             )
     stock = analytic.poisson_base_stock(6.0, 8)
-    sc = _base_stock(seed, 1.0 + 3200.0 * effort)
+    sc = _base_stock(seed, 1.0 + 8000.0 * effort)
     cases += [
         ReferenceCase(
             "base stock P(D<=S)",
