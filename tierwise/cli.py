@@ -542,6 +542,8 @@ def run_command(
     for path in report.files:
         if path.suffix in (".png", ".json") and path.parent == out:
             console.print(f"  {path.name}")
+    if not report.plan.status.has_plan:
+        raise typer.Exit(1)
 
 
 @app.command()

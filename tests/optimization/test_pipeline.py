@@ -193,3 +193,24 @@ def test_plan_overrides_leave_the_run_length_to_the_base_scenario(
     paths = {path for path, _ in quick_run.verified.rounds[-1].overrides}
     assert "horizon_days" not in paths and "warmup_days" not in paths
     assert quick_run.verified.scenario.horizon_days == quick_run.scenario.horizon_days
+
+
+def test_cli_run_exits_1_with_an_explanation_when_no_plan_exists(
+    quick_run: PipelineReport, cache_dir: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(DEFAULT_SCENARIO),
+            "--quick",
+            "--min-service",
+            "A=0.999",
+            "--out",
+            str(tmp_path),
+            "--cache",
+            str(cache_dir),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "status: infeasible" in result.output and "tier A minimum" in result.output
