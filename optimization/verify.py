@@ -178,6 +178,7 @@ def verify_plan(
     rounds: list[VerificationRound] = []
     current = problem
     summary: ReplicationSummary | None = None
+    simulated: dict[str, ReplicationSummary] = {}  # scenario hash → results (same seed: reuse)
     scenario = base
     plan = solve(current, solver=solver, time_limit_s=time_limit_s)
     for index in range(1, max_rounds + 1):
@@ -185,9 +186,12 @@ def verify_plan(
             break
         overrides = plan_overrides(current, plan.chosen, plan.resource_units)
         scenario = plan_scenario(base, overrides)
-        if progress:
-            progress(f"verification round {index}: simulating the plan")
-        summary = replicate(scenario, replications=replications, workers=workers)
+        key = scenario.content_hash
+        if key not in simulated:
+            if progress:
+                progress(f"verification round {index}: simulating the plan")
+            simulated[key] = replicate(scenario, replications=replications, workers=workers)
+        summary = simulated[key]
         ests = summary.estimates()
         checks = []
         added: list[TierOption] = []
