@@ -43,7 +43,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from simulation.replicate import estimate
 
 __all__ = [
     "COST_HALF_WIDTH",
@@ -100,13 +101,7 @@ def student_t_half_width(values: np.ndarray | Sequence[float], confidence: float
         ``t_{1−α/2, n−1} · s / √n`` in the unit of ``values``; NaN when ``n < 2``.
     """
     _check_confidence(confidence)
-    x = np.asarray(values, dtype=float)
-    n = x.size
-    if n < 2:
-        return math.nan
-    s = float(np.std(x, ddof=1))
-    t = float(stats.t.ppf(0.5 + confidence / 2.0, df=n - 1))
-    return t * s / math.sqrt(n)
+    return estimate(np.asarray(values, dtype=float), confidence).half_width
 
 
 def _check_confidence(confidence: float) -> None:
