@@ -292,10 +292,9 @@ def run_pipeline(
         result = solve(problem, solver=config.solver, time_limit_s=config.time_limit_s)
     budget_curve = pd.DataFrame()
     if result.status.has_plan:
-        costs = sorted(o.cost_per_day_usd for o in problem.options)
         low = sum(min(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
         high = sum(max(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
-        if high > low and costs:
+        if high > low:
             budgets = list(np.linspace(low, high, 12))
             no_budget = PlanProblem(
                 options=problem.options,

@@ -390,7 +390,6 @@ def _print_plan(result: Any, title: str) -> None:
     table.add_column("option")
     table.add_column("service (± 95% CI)", justify="right")
     # pooled resources are the plan's, not the option's: printed once below the table
-    resource_cols: list[str] = []
     for col in ("cost USD/day", "revenue USD/day", "profit USD/day"):
         table.add_column(col, justify="right")
     for _, row in frame.iterrows():
@@ -398,7 +397,6 @@ def _print_plan(result: Any, title: str) -> None:
             str(row["tier"]),
             str(row["option_id"]),
             f"{row['service_level']:.1%} ± {row['service_half_width'] * 100:.1f}",
-            *[str(row[c]) for c in resource_cols],
             f"{row['cost_per_day_usd']:,.0f}",
             f"{row['revenue_per_day_usd']:,.0f}",
             f"{row['profit_per_day_usd']:,.0f}",
@@ -407,7 +405,6 @@ def _print_plan(result: Any, title: str) -> None:
         "total",
         "",
         "",
-        *["" for _ in resource_cols],
         f"{result.total_cost_per_day_usd:,.0f}",
         f"{result.total_revenue_per_day_usd:,.0f}",
         f"{result.total_profit_per_day_usd:,.0f}",
