@@ -20,8 +20,8 @@ import time
 import numpy as np
 import simpy
 
-from simulation.engine import run
-from simulation.loading import load_scenario, scenario_from_dict
+from tierwise.simulation.engine import run
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
 
 OFF = {"enabled": False}
 

@@ -23,9 +23,9 @@ import time
 
 import numpy as np
 
-from optimization.model import build_model
-from optimization.options import PlanProblem, ResourceSpec, TierOption
-from optimization.solve import solve
+from tierwise.optimization.milp.model import build_model
+from tierwise.optimization.milp.problem import PlanProblem, ResourceSpec, TierOption
+from tierwise.optimization.milp.solve import solve
 
 
 def default_like(seed: int = 11) -> PlanProblem:

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from optimization.pipeline import PipelineConfig, run_pipeline
+from tierwise.pipeline import PipelineConfig, run_pipeline
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "default.yaml"
 

@@ -41,9 +41,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from simulation.screening import screen_variants  # noqa: E402
-from simulation.sweep import run_sweep  # noqa: E402
-from simulation.sweep_spec import SweepPlan, load_sweep, plan_sweep  # noqa: E402
+from tierwise.simulation.experiments.screening import screen_variants  # noqa: E402
+from tierwise.simulation.experiments.sweep import run_sweep  # noqa: E402
+from tierwise.simulation.experiments.sweep_spec import SweepPlan, load_sweep, plan_sweep  # noqa: E402
 
 
 def bench_plan(variants: int, replications: int, horizon_days: float) -> SweepPlan:
@@ -147,7 +147,9 @@ def main() -> None:
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)
-    client.run(lambda: __import__("simulation.sweep"))  # warm the workers like the pool
+    client.run(
+        lambda: __import__("tierwise.simulation.experiments.sweep")
+    )  # warm the workers like the pool
     startup = time.perf_counter() - start
     try:
         td, on_dask = timed(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulation.loading import load_scenario, scenario_from_dict
-from simulation.scenario import Scenario
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
+from tierwise.simulation.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = ROOT / "scenarios" / "default.yaml"

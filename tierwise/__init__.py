@@ -1,5 +1,5 @@
-"""Tierwise: service level versus cost per customer tier (the CLI lives in :mod:`tierwise.cli`)."""
+"""Tierwise: service level versus cost per customer tier (the CLI is :mod:`tierwise.cli`)."""
 
-from simulation.version import __version__
+from tierwise.simulation.version import __version__
 
 __all__ = ["__version__"]

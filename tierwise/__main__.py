@@ -1,3 +1,3 @@
-from tierwise.cli import main
+from tierwise.cli.app import main
 
 main()

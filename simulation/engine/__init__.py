@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from simulation.engine.model import OrderCycleModel, OrderRecord
-from simulation.metrics import RunResult
-from simulation.scenario import Scenario
+from tierwise.simulation.engine.model import OrderCycleModel, OrderRecord
+from tierwise.simulation.metrics import RunResult
+from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["OrderRecord", "run", "run_with_orders"]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import simpy
 
-from simulation.scenario import InventoryFamily
+from tierwise.simulation.scenario.schema import InventoryFamily
 
 __all__ = ["StockPoint"]
 

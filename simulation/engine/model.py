@@ -17,18 +17,18 @@ from typing import Any
 
 import simpy
 
-from simulation.clock import (
+from tierwise.simulation.engine.clock import (
     next_close_h,
     next_cutoff_h,
     next_open_h,
     staffed_hours,
     working_days_between,
 )
-from simulation.distributions import Distribution, Sampler, make_sampler
-from simulation.engine.inventory import StockPoint
-from simulation.metrics import RunResult, TierAccumulator, tier_metrics
-from simulation.rng import stream
-from simulation.scenario import Scenario, ShippingMode, Tier
+from tierwise.simulation.engine.inventory import StockPoint
+from tierwise.simulation.engine.rng import stream
+from tierwise.simulation.metrics import RunResult, TierAccumulator, tier_metrics
+from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
+from tierwise.simulation.scenario.schema import Scenario, ShippingMode, Tier
 
 __all__ = ["OrderCycleModel", "OrderRecord"]
 

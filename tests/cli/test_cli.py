@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.conftest import DEFAULT_SCENARIO
-from tierwise.cli import app
+from tierwise.cli.app import app
 
 runner = CliRunner()
 SHORT = ["--set", "horizon_days=9", "--set", "warmup_days=2"]

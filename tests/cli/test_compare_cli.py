@@ -10,14 +10,14 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from tierwise.compare_cli import compare_command
+from tierwise.cli.compare import compare_command
 
 app = typer.Typer(add_completion=False)
 
 
 @app.callback()
 def _root() -> None:
-    """Test app: the compare command as a subcommand, as in ``tierwise.cli``."""
+    """Test app: the compare command as a subcommand, as in ``tierwise.cli.app``."""
 
 
 app.command("compare")(compare_command)

@@ -20,19 +20,19 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from optimization.pipeline import PipelineConfig, run_pipeline
-from simulation.compare import PROFIT, TOTAL
-from simulation.metrics import METRIC_UNITS
-from tierwise.compare_cli import compare_command
-from tierwise.report import METRIC_DEFINITIONS, ReportError, build_report, detect_kind
-from tierwise.report_cli import report_command
+from tierwise.cli.compare import compare_command
+from tierwise.cli.report import report_command
+from tierwise.pipeline import PipelineConfig, run_pipeline
+from tierwise.report.build import METRIC_DEFINITIONS, ReportError, build_report, detect_kind
+from tierwise.simulation.experiments.compare import PROFIT, TOTAL
+from tierwise.simulation.metrics import METRIC_UNITS
 
 app = typer.Typer(add_completion=False)
 
 
 @app.callback()
 def _root() -> None:
-    """Test app: the report and compare commands as subcommands, as in ``tierwise.cli``."""
+    """Test app: the report and compare commands as subcommands, as in ``tierwise.cli.app``."""
 
 
 app.command("report")(report_command)

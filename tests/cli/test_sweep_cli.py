@@ -10,8 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from tests.simulation.test_sweep_spec import write_spec
-from tierwise.sweep_cli import sweep_command
+from tests.simulation.experiments.test_sweep_spec import write_spec
+from tierwise.cli.sweep import sweep_command
 
 AGENTS = "order_entry.pools.desk.agents"
 
@@ -22,7 +22,7 @@ def app() -> typer.Typer:
     app.command("sweep")(sweep_command)
 
     @app.callback()
-    def _main() -> None:  # keeps "sweep" a subcommand, as in tierwise.cli
+    def _main() -> None:  # keeps "sweep" a subcommand, as in tierwise.cli.app
         """Test app."""
 
     return app
@@ -106,7 +106,7 @@ def test_no_screening_flag_overrides_the_spec(tmp_path: Path) -> None:
     """An unstable variant is screened out by default and simulated (and fails) without."""
     from typer.testing import CliRunner
 
-    from tierwise.cli import app
+    from tierwise.cli.app import app
 
     base = Path(__file__).resolve().parents[2] / "scenarios" / "default.yaml"
     spec = tmp_path / "spec.yaml"

@@ -1,0 +1,143 @@
+"""Turn a sweep table into the planning problem: one option per frontier point and tier.
+
+Every numeric axis of the sweep whose path names a resource or a stock level (``agents``,
+``pickers``, ``vehicles``, ``*_units``) becomes a **pooled** integer resource: variants set it for
+the whole system, so an option states the pool size it was simulated with and a plan needs the
+largest of its tiers' sizes. The option's cost is the tier's allocated cost in that variant, its
+revenue the tier's revenue response at the simulated service level. Other axes (e.g. a tier's
+shipping mode) travel with the option as parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from tierwise.optimization.milp.problem import PlanProblem, TierOption
+from tierwise.simulation.analysis.frontier import frontiers_by_tier
+
+__all__ = [
+    "RESOURCE_SUFFIXES",
+    "RUN_LENGTH_FIELDS",
+    "options_from_table",
+    "plan_overrides",
+    "resource_axes",
+]
+
+#: Sweep axes that set how long or how often to simulate, not what to do: never part of a plan.
+RUN_LENGTH_FIELDS = frozenset({"horizon_days", "warmup_days", "drain_days", "replications", "seed"})
+
+#: Axis path endings treated as integer resources.
+RESOURCE_SUFFIXES = ("agents", "pickers", "vehicles", "own_team_agents", "_units")
+
+
+def resource_axes(table: pd.DataFrame) -> list[str]:
+    """Dotted paths of the integer resource axes in a sweep table (``param.<path>`` columns)."""
+    axes = []
+    for column in table.columns:
+        if not column.startswith("param."):
+            continue
+        path = column.removeprefix("param.")
+        values = pd.to_numeric(table[column], errors="coerce")
+        integral = values.notna().all() and (values == values.round()).all()
+        if path.endswith(RESOURCE_SUFFIXES) and integral:
+            axes.append(path)
+    return axes
+
+
+def options_from_table(
+    table: pd.DataFrame,
+    responses: Mapping[str, Any],
+    metric: str = "perfect_order_rate",
+    tiers: Sequence[str] | None = None,
+    frontier_only: bool = True,
+    confidence: float = 0.95,
+) -> list[TierOption]:
+    """Options per tier from the sweep's variants.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Sweep table (one row per variant × replication, ``param.*`` columns).
+    responses : mapping
+        ``tier → revenue response`` (anything with ``revenue(s)``), USD/day.
+    metric : str
+        Service metric of the options (e.g. ``perfect_order_rate``).
+    tiers : sequence of str, optional
+        Default: every tier in ``responses``.
+    frontier_only : bool
+        Keep only the noise-aware cost–service frontier (recommended); else every variant.
+    confidence : float
+        Level of the service half-widths.
+    """
+    chosen = list(tiers) if tiers else list(responses)
+    frontiers = frontiers_by_tier(table, chosen, metric, confidence=confidence)
+    resources = resource_axes(table)
+    param_columns = [c for c in table.columns if c.startswith("param.")]
+    first_rows = table.drop_duplicates("variant_id").set_index("variant_id")
+    orders_by_variant = table.groupby("variant_id")[[f"{t}.orders_per_day" for t in chosen]]
+    orders: dict[tuple[str, str], float] = {
+        (str(vid), str(col).split(".")[0]): float(value)
+        for col, series in orders_by_variant.mean().items()
+        for vid, value in series.items()
+    }
+    options: list[TierOption] = []
+    for tier in chosen:
+        frontier = frontiers[tier]
+        if frontier_only:
+            frontier = frontier[frontier["on_frontier"]]
+        for _, row in frontier.iterrows():
+            vid = str(row["variant_id"])
+            service = float(row["service_mean"])
+            if not math.isfinite(service):
+                continue
+            half_width = float(row["service_half_width"])
+            params: dict[str, Any] = {
+                c.removeprefix("param."): _plain(first_rows.at[vid, c]) for c in param_columns
+            }
+            options.append(
+                TierOption(
+                    tier=tier,
+                    option_id=vid,
+                    service_level=min(max(service, 0.0), 1.0),
+                    service_half_width=half_width if math.isfinite(half_width) else 0.0,
+                    cost_per_day_usd=max(float(row["cost_per_day_usd_mean"]), 0.0),
+                    revenue_per_day_usd=max(float(responses[tier].revenue(service)), 0.0),
+                    resources={r: int(params[r]) for r in resources},
+                    orders_per_day=orders[(vid, tier)],
+                    params=params,
+                )
+            )
+    return options
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars → Python scalars (for JSON and YAML overrides)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def plan_overrides(
+    problem: PlanProblem, chosen: Mapping[str, TierOption], units: Mapping[str, int]
+) -> list[tuple[str, Any]]:
+    """Scenario overrides that realise a plan.
+
+    Resources take the plan's units; a tier-specific parameter (``tiers.<t>.…``) comes from
+    that tier's option; any other parameter from the option of the first tier in
+    ``problem.tiers`` (the tiers are usually listed by priority).
+    """
+    overrides: dict[str, Any] = {}
+    first = chosen[problem.tiers[0]]
+    # a verified option carries the whole previous plan as its params; run-length axes of the
+    # sweep (a shortened horizon) are not decisions and stay as the base scenario has them
+    for path, value in first.params.items():
+        overrides[path] = value
+    for tier, option in chosen.items():
+        for path, value in option.params.items():
+            if path.startswith(f"tiers.{tier}."):
+                overrides[path] = value
+    for name, count in units.items():
+        overrides[name] = int(count)
+    return [(k, v) for k, v in overrides.items() if k not in RUN_LENGTH_FIELDS]

@@ -1,0 +1,241 @@
+"""Closed loop: re-simulate a plan, compare with its prediction, refine.
+
+The MILP combines per-tier options that were simulated in different variants; tiers sharing a
+pool interact, so the combined plan may not deliver what each option promised. :func:`verify_plan`
+turns the plan into a scenario, simulates it with common random numbers, and where a tier's
+simulated service (or cost) misses the prediction beyond the combined confidence interval,
+replaces that option by the simulated point (what the plan really delivers) and re-solves, for
+a few rounds at most. A round whose predictions all hold ends the loop (converged).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from tierwise.optimization.milp.problem import PlanProblem, PlanResult, TierOption
+from tierwise.optimization.milp.solve import solve
+from tierwise.optimization.planning.options import plan_overrides
+from tierwise.simulation.experiments.replicate import Estimate, ReplicationSummary, replicate
+from tierwise.simulation.scenario.loading import apply_overrides, scenario_from_dict
+from tierwise.simulation.scenario.schema import Scenario
+
+__all__ = ["TierCheck", "VerificationRound", "VerifiedPlan", "plan_scenario", "verify_plan"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TierCheck:
+    """Predicted vs simulated service and cost of one tier in one round."""
+
+    tier: str
+    option_id: str
+    predicted_service: float
+    predicted_half_width: float
+    simulated: Estimate
+    predicted_cost_per_day_usd: float
+    simulated_cost: Estimate
+
+    @property
+    def difference(self) -> float:
+        """Simulated − predicted service."""
+        return self.simulated.mean - self.predicted_service
+
+    @property
+    def tolerance(self) -> float:
+        """Combined half-width sqrt(h_pred² + h_sim²)."""
+        hw = self.simulated.half_width if math.isfinite(self.simulated.half_width) else 0.0
+        return math.hypot(self.predicted_half_width, hw)
+
+    @property
+    def service_agrees(self) -> bool:
+        """The predicted service lies within the combined confidence interval."""
+        return abs(self.difference) <= self.tolerance
+
+    @property
+    def cost_difference_usd(self) -> float:
+        """Simulated − predicted cost, USD/day."""
+        return self.simulated_cost.mean - self.predicted_cost_per_day_usd
+
+    @property
+    def cost_agrees(self) -> bool:
+        """The predicted cost lies within sqrt(2) × the simulated cost's half-width.
+
+        The option's own cost interval is not carried; with the same replications it is about
+        as wide as the simulated one, hence the combined width sqrt(h² + h²).
+        """
+        hw = self.simulated_cost.half_width
+        if not math.isfinite(hw):
+            return True
+        return abs(self.cost_difference_usd) <= math.sqrt(2.0) * hw
+
+    @property
+    def agrees(self) -> bool:
+        """Service and cost both hold (a tier sharing pools may get a bigger pool than its
+        option was simulated with, which changes its cost share)."""
+        return self.service_agrees and self.cost_agrees
+
+
+@dataclass(frozen=True)
+class VerificationRound:
+    """One solve → simulate round."""
+
+    index: int
+    plan: PlanResult
+    overrides: list[tuple[str, Any]]
+    checks: list[TierCheck]
+
+    @property
+    def agrees(self) -> bool:
+        """Every tier's prediction holds."""
+        return all(c.agrees for c in self.checks)
+
+
+@dataclass(frozen=True)
+class VerifiedPlan:
+    """The final plan and the rounds that led to it."""
+
+    plan: PlanResult
+    rounds: list[VerificationRound]
+    scenario: Scenario
+    summary: ReplicationSummary | None = field(default=None, repr=False)
+
+    @property
+    def converged(self) -> bool:
+        """The last round's predictions held."""
+        return bool(self.rounds) and self.rounds[-1].agrees
+
+    def checks_frame(self) -> pd.DataFrame:
+        """One row per round × tier: predicted and simulated service and cost."""
+        rows = []
+        for rnd in self.rounds:
+            for c in rnd.checks:
+                rows.append(
+                    {
+                        "round": rnd.index,
+                        "tier": c.tier,
+                        "option_id": c.option_id,
+                        "predicted_service": c.predicted_service,
+                        "predicted_half_width": c.predicted_half_width,
+                        "simulated_service": c.simulated.mean,
+                        "simulated_half_width": c.simulated.half_width,
+                        "difference": c.difference,
+                        "service_agrees": c.service_agrees,
+                        "cost_agrees": c.cost_agrees,
+                        "agrees": c.agrees,
+                        "predicted_cost_per_day_usd": c.predicted_cost_per_day_usd,
+                        "simulated_cost_per_day_usd": c.simulated_cost.mean,
+                        "simulated_cost_half_width_usd": c.simulated_cost.half_width,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+
+def plan_scenario(base: Scenario, overrides: list[tuple[str, Any]]) -> Scenario:
+    """The base scenario with a plan's settings applied (validated)."""
+    return scenario_from_dict(
+        apply_overrides(base.model_dump(mode="json"), overrides), source="plan scenario"
+    )
+
+
+def verify_plan(
+    problem: PlanProblem,
+    base: Scenario,
+    responses: Mapping[str, Any],
+    metric: str,
+    replications: int = 6,
+    max_rounds: int = 3,
+    workers: int = 1,
+    solver: str = "cbc",
+    time_limit_s: float = 30.0,
+    progress: Callable[[str], None] | None = None,
+) -> VerifiedPlan:
+    """Solve, re-simulate the plan, and refine until predictions hold (or ``max_rounds``).
+
+    Parameters
+    ----------
+    problem : PlanProblem
+        The planning problem built from the sweep.
+    base : Scenario
+        The scenario the sweep varied (the plan's settings are applied to it).
+    responses : mapping
+        ``tier → revenue response`` (for the revenue of simulated points).
+    metric : str
+        Service metric of the options.
+    replications : int
+        Replications per verification run (same seed as the sweep: common random numbers).
+    max_rounds : int
+        Most solve → simulate rounds.
+    workers : int
+        Worker processes for the replications.
+    """
+    rounds: list[VerificationRound] = []
+    current = problem
+    summary: ReplicationSummary | None = None
+    simulated: dict[str, ReplicationSummary] = {}  # scenario hash → results (same seed: reuse)
+    scenario = base
+    plan = solve(current, solver=solver, time_limit_s=time_limit_s)
+    for index in range(1, max_rounds + 1):
+        if not plan.status.has_plan:
+            break
+        overrides = plan_overrides(current, plan.chosen, plan.resource_units)
+        scenario = plan_scenario(base, overrides)
+        key = scenario.content_hash
+        if key not in simulated:
+            if progress:
+                progress(f"verification round {index}: simulating the plan")
+            simulated[key] = replicate(scenario, replications=replications, workers=workers)
+        summary = simulated[key]
+        ests = summary.estimates()
+        checks = []
+        added: list[TierOption] = []
+        for tier, option in plan.chosen.items():
+            sim = ests[f"{tier}.{metric}"]
+            cost = ests[f"{tier}.cost_per_day_usd"]
+            check = TierCheck(
+                tier,
+                option.option_id,
+                option.service_level,
+                option.service_half_width,
+                sim,
+                option.cost_per_day_usd,
+                cost,
+            )
+            checks.append(check)
+            if not check.agrees:
+                added.append(
+                    TierOption(
+                        tier=tier,
+                        option_id=f"verified{index}",
+                        service_level=min(max(sim.mean, 0.0), 1.0),
+                        service_half_width=sim.half_width if math.isfinite(sim.half_width) else 0.0,
+                        cost_per_day_usd=max(cost.mean, 0.0),
+                        revenue_per_day_usd=max(float(responses[tier].revenue(sim.mean)), 0.0),
+                        resources=dict(plan.resource_units),
+                        orders_per_day=ests[f"{tier}.orders_per_day"].mean,
+                        params=dict(overrides),
+                    )
+                )
+        rounds.append(VerificationRound(index, plan, overrides, checks))
+        logger.info(
+            "round %d: %d of %d tiers agree", index, sum(c.agrees for c in checks), len(checks)
+        )
+        if not added or index == max_rounds:
+            break
+        # the mispredicted options did not deliver their promise in this plan: replace them by
+        # what the plan really delivered, so the solver cannot pick the same promise again
+        # (in place, so the tiers keep their order in tables)
+        wrong = {(c.tier, c.option_id) for c in checks if not c.agrees}
+        substitute = {o.tier: o for o in added}
+        options = [
+            substitute[o.tier] if (o.tier, o.option_id) in wrong else o for o in current.options
+        ]
+        current = replace(current, options=tuple(options))
+        plan = solve(current, solver=solver, time_limit_s=time_limit_s)
+    return VerifiedPlan(plan, rounds, scenario, summary)

@@ -1,0 +1,96 @@
+"""Calendar arithmetic on the engine clock (hours since Monday 00:00 of week 0).
+
+Pure functions, no SimPy: opening and closing times, staffed hours in an interval, and the
+next dispatch cut-off.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from tierwise.simulation.scenario.schema import Calendar
+
+__all__ = [
+    "HOURS_PER_DAY",
+    "is_working_day",
+    "next_close_h",
+    "next_cutoff_h",
+    "next_open_h",
+    "staffed_hours",
+    "working_days_between",
+]
+
+HOURS_PER_DAY = 24.0
+
+
+def is_working_day(calendar: Calendar | None, day: int) -> bool:
+    """Whether day number ``day`` (0 = the first Monday) is worked."""
+    return calendar is None or (day % 7) in calendar.working_days
+
+
+def next_open_h(calendar: Calendar, t_h: float) -> float:
+    """Earliest time >= ``t_h`` at which the operation is open."""
+    day = math.floor(t_h / HOURS_PER_DAY)
+    for d in range(day, day + 8):
+        if d % 7 not in calendar.working_days:
+            continue
+        start = d * HOURS_PER_DAY + calendar.open_hour
+        end = d * HOURS_PER_DAY + calendar.close_hour
+        if t_h < end:
+            return max(t_h, start)
+    raise AssertionError("calendar has no working day")  # prevented by validation
+
+
+def next_close_h(calendar: Calendar, t_h: float) -> float:
+    """Earliest closing time strictly after the opening that is current or next at ``t_h``."""
+    start = next_open_h(calendar, t_h)
+    day = math.floor(start / HOURS_PER_DAY)
+    return day * HOURS_PER_DAY + calendar.close_hour
+
+
+def staffed_hours(calendar: Calendar | None, start_h: float, end_h: float) -> float:
+    """Open hours within ``[start_h, end_h]`` (all hours when ``calendar`` is None)."""
+    if end_h <= start_h:
+        return 0.0
+    if calendar is None:
+        return end_h - start_h
+    total = 0.0
+    first, last = math.floor(start_h / HOURS_PER_DAY), math.floor(end_h / HOURS_PER_DAY)
+    for d in range(first, last + 1):
+        if d % 7 not in calendar.working_days:
+            continue
+        a = max(start_h, d * HOURS_PER_DAY + calendar.open_hour)
+        b = min(end_h, d * HOURS_PER_DAY + calendar.close_hour)
+        total += max(0.0, b - a)
+    return total
+
+
+def working_days_between(calendar: Calendar | None, start_h: float, end_h: float) -> float:
+    """Working days (fractional at the ends) within ``[start_h, end_h]``."""
+    if end_h <= start_h:
+        return 0.0
+    total = 0.0
+    first, last = math.floor(start_h / HOURS_PER_DAY), math.floor(end_h / HOURS_PER_DAY)
+    for d in range(first, last + 1):
+        if not is_working_day(calendar, d):
+            continue
+        a = max(start_h, d * HOURS_PER_DAY)
+        b = min(end_h, (d + 1) * HOURS_PER_DAY)
+        total += max(0.0, b - a) / HOURS_PER_DAY
+    return total
+
+
+def next_cutoff_h(calendar: Calendar | None, cutoff_hours: Sequence[float], t_h: float) -> float:
+    """Earliest dispatch cut-off >= ``t_h`` on a working day; ``t_h`` itself if none are set."""
+    if not cutoff_hours:
+        return t_h
+    day = math.floor(t_h / HOURS_PER_DAY)
+    for d in range(day, day + 9):
+        if not is_working_day(calendar, d):
+            continue
+        for hour in cutoff_hours:
+            cut = d * HOURS_PER_DAY + hour
+            if cut >= t_h:
+                return cut
+    raise AssertionError("no cut-off found within 9 days")  # prevented by validation

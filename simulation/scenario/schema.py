@@ -1,0 +1,445 @@
+"""Scenario schema: every input of one Tierwise simulation, validated at construction.
+
+A scenario is a YAML file (see ``scenarios/default.yaml``) loaded into a frozen, hashable
+:class:`Scenario`. Field names carry their unit (``handling_time_s``, ``lead_time_days``,
+``wage_usd_per_h``); probabilities lie in [0, 1]; unknown keys are rejected. Every stage has an
+``enabled`` switch so the same engine can run a pure call centre, a pure priority queue or a
+pure inventory system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tierwise.simulation.scenario.distributions import Distribution
+
+__all__ = [
+    "Calendar",
+    "Channel",
+    "Costs",
+    "Inventory",
+    "InventoryFamily",
+    "InventoryPolicy",
+    "OrderEntry",
+    "Picking",
+    "Pool",
+    "Processing",
+    "Recovery",
+    "Scenario",
+    "Shipping",
+    "ShippingMode",
+    "Targets",
+    "Tier",
+]
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Calendar(_Model):
+    """Operating hours of the staffed resources (agents, pickers) and of dispatch.
+
+    ``None`` in :attr:`Scenario.calendar` means 24/7 operation.
+    """
+
+    open_hour: float = Field(ge=0, lt=24, description="opening time, hours after midnight")
+    close_hour: float = Field(gt=0, le=24, description="closing time, hours after midnight")
+    working_days: tuple[int, ...] = Field(
+        default=(0, 1, 2, 3, 4), description="days of week worked, 0 = Monday"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Calendar:
+        if self.close_hour <= self.open_hour:
+            raise ValueError(
+                f"close_hour ({self.close_hour}) must be after open_hour ({self.open_hour})"
+            )
+        if not self.working_days or any(d < 0 or d > 6 for d in self.working_days):
+            raise ValueError(
+                f"working_days must be a non-empty list of 0..6, got {list(self.working_days)}"
+            )
+        if len(set(self.working_days)) != len(self.working_days):
+            raise ValueError(f"working_days has duplicates: {list(self.working_days)}")
+        return self
+
+    @property
+    def hours_per_day(self) -> float:
+        """Staffed hours per working day."""
+        return self.close_hour - self.open_hour
+
+
+class Targets(_Model):
+    """Service targets of a tier (reported beside the simulated values)."""
+
+    on_time_rate: Probability | None = None
+    line_fill_rate: Probability | None = None
+    perfect_order_rate: Probability | None = None
+    answered_within_target_rate: Probability | None = None
+
+
+class Tier(_Model):
+    """A customer tier (A, B, C …): its demand, routing, promise and value."""
+
+    customers: int = Field(ge=1, description="number of customers in the tier")
+    orders_per_hour: NonNegative = Field(description="base order rate, orders per hour")
+    hourly_profile: tuple[NonNegative, ...] | None = Field(
+        default=None, description="24 multipliers of the base rate, hour 0..23"
+    )
+    weekday_profile: tuple[NonNegative, ...] | None = Field(
+        default=None, description="7 multipliers of the base rate, Monday..Sunday"
+    )
+    lines_per_order: Distribution = Field(
+        default=Distribution(dist="deterministic", mean=1), description="lines (rounded, >= 1)"
+    )
+    units_per_line: Distribution = Field(
+        default=Distribution(dist="deterministic", mean=1), description="units (rounded, >= 1)"
+    )
+    channel_mix: dict[str, Probability] = Field(
+        default_factory=lambda: {"phone": 1.0}, description="share of orders per channel"
+    )
+    family_mix: dict[str, Probability] | None = Field(
+        default=None, description="share of lines per product family (inventory)"
+    )
+    priority: int = Field(default=0, ge=0, description="0 = served first")
+    order_entry_pool: str | None = Field(default=None, description="pool taking its calls")
+    shipping_mode: str | None = Field(default=None, description="shipping mode used")
+    promised_cycle_time_h: Positive = Field(default=48.0)
+    targets: Targets = Field(default_factory=Targets)
+    revenue_per_order_usd: NonNegative = 0.0
+    late_penalty_usd_per_order: NonNegative = 0.0
+    revenue_profile: Literal["A", "B", "C"] | None = Field(
+        default=None,
+        description="default revenue-response profile (A service-sensitive … C price-driven); "
+        "default: the tier's own name when it is A, B or C",
+    )
+    revenue_response: dict[str, Any] | None = Field(
+        default=None,
+        description="explicit revenue response (model: logistic | adbudg | retention | loyalty "
+        "and its parameters); validated by the optimisation layer",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Tier:
+        if self.hourly_profile is not None:
+            if len(self.hourly_profile) != 24:
+                raise ValueError(
+                    f"hourly_profile needs 24 values (hours 0..23), got {len(self.hourly_profile)}"
+                )
+            if sum(self.hourly_profile) <= 0:
+                raise ValueError("hourly_profile must have at least one positive value")
+        if self.weekday_profile is not None:
+            if len(self.weekday_profile) != 7:
+                raise ValueError(
+                    f"weekday_profile needs 7 values (Mon..Sun), got {len(self.weekday_profile)}"
+                )
+            if sum(self.weekday_profile) <= 0:
+                raise ValueError("weekday_profile must have at least one positive value")
+        for name, mix in (("channel_mix", self.channel_mix), ("family_mix", self.family_mix)):
+            if mix is None:
+                continue
+            if not mix:
+                raise ValueError(f"{name} must name at least one entry")
+            total = sum(mix.values())
+            if not math.isclose(total, 1.0, abs_tol=1e-6):
+                raise ValueError(f"{name} shares must sum to 1, got {total:.6g}")
+        return self
+
+
+class Channel(_Model):
+    """An order transmission channel (phone, EDI, e-mail, web …)."""
+
+    transmission_delay_h: Distribution = Field(default=Distribution(dist="deterministic", mean=0.0))
+    uses_order_entry: bool = Field(default=True, description="an agent keys the order in")
+    entry_error_probability: Probability = Field(default=0.0, description="order keyed in wrongly")
+
+
+class Pool(_Model):
+    """A pool of order-entry agents (a desk), shared by the tiers that name it."""
+
+    agents: int = Field(ge=0)
+    discipline: Literal["priority", "fifo"] = "priority"
+
+
+class OrderEntry(_Model):
+    """Order entry by agents/clerks: an M/G/c queue with optional abandonment."""
+
+    enabled: bool = True
+    pools: dict[str, Pool] = Field(default_factory=lambda: {"desk": Pool(agents=1)})
+    handling_time_s: Distribution = Field(default=Distribution(dist="exponential", mean=180))
+    patience_s: Distribution | None = Field(
+        default=None, description="time a caller waits before abandoning; none = infinite"
+    )
+    answer_target_s: NonNegative = Field(default=20.0, description="t of answered-within-t")
+
+
+class Processing(_Model):
+    """Order processing (credit check, documents): a delay and a billing error."""
+
+    enabled: bool = True
+    processing_time_h: Distribution = Field(default=Distribution(dist="deterministic", mean=0.0))
+    billing_error_probability: Probability = 0.0
+
+
+class InventoryPolicy(_Model):
+    """Replenishment policy of one product family.
+
+    ``sQ``: continuous review, order ``order_quantity_units`` when the inventory position
+    drops to ``reorder_point_units`` or below. ``base_stock``: continuous one-for-one
+    replenishment up to ``base_stock_units``. ``periodic``: every ``review_period_days``,
+    order up to ``base_stock_units``.
+    """
+
+    kind: Literal["sQ", "base_stock", "periodic"]
+    reorder_point_units: int | None = Field(default=None, ge=-1)
+    order_quantity_units: int | None = Field(default=None, ge=1)
+    base_stock_units: int | None = Field(default=None, ge=0)
+    review_period_days: Positive | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> InventoryPolicy:
+        need = {
+            "sQ": ("reorder_point_units", "order_quantity_units"),
+            "base_stock": ("base_stock_units",),
+            "periodic": ("base_stock_units", "review_period_days"),
+        }[self.kind]
+        missing = [n for n in need if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"policy kind '{self.kind}' needs {', '.join(missing)}")
+        extra = [
+            n
+            for n in (
+                "reorder_point_units",
+                "order_quantity_units",
+                "base_stock_units",
+                "review_period_days",
+            )
+            if n not in need and getattr(self, n) is not None
+        ]
+        if extra:
+            raise ValueError(f"policy kind '{self.kind}' does not take {', '.join(extra)}")
+        return self
+
+
+class InventoryFamily(_Model):
+    """A product family stocked in the warehouse."""
+
+    policy: InventoryPolicy
+    lead_time_days: Distribution
+    unit_value_usd: NonNegative
+    initial_units: int | None = Field(
+        default=None, ge=0, description="stock at time 0; default: the policy's target level"
+    )
+    replenishment_order_cost_usd: NonNegative = 0.0
+
+
+class Inventory(_Model):
+    """Inventory of product families with replenishment and stock-outs."""
+
+    enabled: bool = True
+    families: dict[str, InventoryFamily] = Field(default_factory=dict)
+    shortage: Literal["backorder", "partial", "lost"] = Field(
+        default="partial",
+        description="backorder: hold the order until complete; partial: ship what is in stock "
+        "now and the rest later (extra shipment); lost: cancel short lines",
+    )
+
+
+class Picking(_Model):
+    """Picking and packing by pickers (a priority resource)."""
+
+    enabled: bool = True
+    pickers: int = Field(default=1, ge=0)
+    time_per_order_min: Distribution = Field(default=Distribution(dist="deterministic", mean=0))
+    time_per_line_min: Distribution = Field(default=Distribution(dist="deterministic", mean=1))
+    error_probability_per_line: Probability = 0.0
+
+
+class ShippingMode(_Model):
+    """A service mode: own fleet with dispatch cut-offs, or a carrier."""
+
+    kind: Literal["carrier", "fleet"] = "carrier"
+    transit_time_h: Distribution
+    damage_probability: Probability = 0.0
+    cutoff_hours: tuple[float, ...] = Field(
+        default=(), description="dispatch times of day (hours); empty = ship when packed"
+    )
+    cost_usd_per_shipment: NonNegative = 0.0
+    vehicles: int = Field(default=0, ge=0, description="fleet only: vehicles per cut-off")
+    vehicle_capacity_orders: int = Field(default=1, ge=1, description="fleet only")
+
+    @model_validator(mode="after")
+    def _check(self) -> ShippingMode:
+        if any(h < 0 or h >= 24 for h in self.cutoff_hours):
+            raise ValueError(f"cutoff_hours must lie in [0, 24), got {list(self.cutoff_hours)}")
+        if list(self.cutoff_hours) != sorted(set(self.cutoff_hours)):
+            raise ValueError(
+                f"cutoff_hours must be strictly increasing, got {list(self.cutoff_hours)}"
+            )
+        if self.kind == "fleet":
+            if not self.cutoff_hours:
+                raise ValueError("a fleet mode needs at least one dispatch cut-off in cutoff_hours")
+            if self.vehicles < 1:
+                raise ValueError(f"a fleet mode needs vehicles >= 1, got {self.vehicles}")
+        elif self.vehicles:
+            raise ValueError("vehicles applies only to kind: fleet")
+        return self
+
+
+class Shipping(_Model):
+    """Shipping and delivery."""
+
+    enabled: bool = True
+    modes: dict[str, ShippingMode] = Field(default_factory=dict)
+
+
+class Recovery(_Model):
+    """Exceptions and service recovery (complaints handled by a service desk)."""
+
+    enabled: bool = False
+    complaint_probability: Probability = Field(
+        default=0.5, description="chance that an imperfect order raises a complaint"
+    )
+    desk: Literal["order_entry", "own_team"] = "order_entry"
+    own_team_agents: int = Field(default=0, ge=0)
+    priority: int = Field(default=10, ge=0, description="priority of complaints at the desk")
+    handling_time_min: Distribution = Field(default=Distribution(dist="exponential", mean=10))
+    success_probability: Probability = 0.7
+    cost_usd_per_recovery: NonNegative = 0.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Recovery:
+        if self.enabled and self.desk == "own_team" and self.own_team_agents < 1:
+            raise ValueError("desk 'own_team' needs own_team_agents >= 1")
+        return self
+
+
+class Costs(_Model):
+    """Cost rates (all loaded: base wage × loading factor)."""
+
+    agent_wage_usd_per_h: NonNegative = 0.0
+    picker_wage_usd_per_h: NonNegative = 0.0
+    wage_loading_factor: Annotated[float, Field(ge=1.0)] = 1.0
+    vehicle_usd_per_day: NonNegative = 0.0
+    holding_rate_per_year: Annotated[float, Field(ge=0.0, le=2.0)] = 0.25
+    expediting_usd_per_shipment: NonNegative = Field(
+        default=0.0, description="extra shipment of a backordered remainder"
+    )
+
+
+class Scenario(_Model):
+    """One complete Tierwise scenario.
+
+    The content hash (:attr:`content_hash`) is the sha256 of the canonical JSON of all fields;
+    it identifies results and cache entries.
+    """
+
+    name: str = "scenario"
+    description: str = ""
+    seed: int = Field(default=12345, ge=0)
+    horizon_days: Positive = 20.0
+    warmup_days: NonNegative = 2.0
+    drain_days: NonNegative = Field(
+        default=14.0, description="after the horizon, arrivals stop and open orders finish"
+    )
+    replications: int = Field(default=5, ge=1)
+    calendar: Calendar | None = None
+    tiers: dict[str, Tier]
+    channels: dict[str, Channel] = Field(default_factory=lambda: {"phone": Channel()})
+    order_entry: OrderEntry = Field(default_factory=OrderEntry)
+    processing: Processing = Field(default_factory=Processing)
+    inventory: Inventory = Field(default_factory=lambda: Inventory(enabled=False))
+    picking: Picking = Field(default_factory=Picking)
+    shipping: Shipping = Field(default_factory=Shipping)
+    recovery: Recovery = Field(default_factory=Recovery)
+    costs: Costs = Field(default_factory=Costs)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        if not self.tiers:
+            raise ValueError("tiers must name at least one tier")
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError(
+                f"warmup_days ({self.warmup_days}) must be shorter than horizon_days "
+                f"({self.horizon_days})"
+            )
+        for tier_name, tier in self.tiers.items():
+            for channel in tier.channel_mix:
+                if channel not in self.channels:
+                    raise ValueError(
+                        f"tiers.{tier_name}.channel_mix names channel '{channel}', which is not "
+                        f"in channels (known: {', '.join(sorted(self.channels))})"
+                    )
+            uses_entry = any(
+                self.channels[c].uses_order_entry and share > 0
+                for c, share in tier.channel_mix.items()
+            )
+            if self.order_entry.enabled and uses_entry:
+                pool = tier.order_entry_pool
+                if pool is None:
+                    if len(self.order_entry.pools) != 1:
+                        raise ValueError(
+                            f"tiers.{tier_name}.order_entry_pool is missing and there are "
+                            f"several pools ({', '.join(sorted(self.order_entry.pools))})"
+                        )
+                elif pool not in self.order_entry.pools:
+                    raise ValueError(
+                        f"tiers.{tier_name}.order_entry_pool names pool '{pool}', which is not in "
+                        f"order_entry.pools (known: {', '.join(sorted(self.order_entry.pools))})"
+                    )
+            if self.shipping.enabled:
+                mode = tier.shipping_mode
+                if mode is None or mode not in self.shipping.modes:
+                    known = ", ".join(sorted(self.shipping.modes)) or "none defined"
+                    raise ValueError(
+                        f"tiers.{tier_name}.shipping_mode is {mode!r}; it must name one of "
+                        f"shipping.modes ({known})"
+                    )
+            if self.inventory.enabled:
+                if tier.family_mix is None:
+                    raise ValueError(
+                        f"tiers.{tier_name}.family_mix is required when inventory is enabled"
+                    )
+                for family in tier.family_mix:
+                    if family not in self.inventory.families:
+                        raise ValueError(
+                            f"tiers.{tier_name}.family_mix names family '{family}', which is not "
+                            f"in inventory.families (known: "
+                            f"{', '.join(sorted(self.inventory.families)) or 'none'})"
+                        )
+        if self.inventory.enabled and not self.inventory.families:
+            raise ValueError("inventory is enabled but inventory.families is empty")
+        if (
+            self.recovery.enabled
+            and self.recovery.desk == "order_entry"
+            and not (self.order_entry.enabled)
+        ):
+            raise ValueError("recovery.desk 'order_entry' needs order_entry.enabled: true")
+        return self
+
+    # ------------------------------------------------------------------ identity
+    def canonical_json(self) -> str:
+        """Canonical JSON (sorted keys, no whitespace) of every field."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 hex digest of :meth:`canonical_json`."""
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash)
+
+    def pool_of(self, tier_name: str) -> str:
+        """Name of the order-entry pool that takes ``tier_name``'s calls."""
+        pool = self.tiers[tier_name].order_entry_pool
+        return pool if pool is not None else next(iter(self.order_entry.pools))

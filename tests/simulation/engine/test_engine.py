@@ -1,0 +1,130 @@
+"""Engine invariants: conservation, determinism, common random numbers, monotonicity,
+perfect order measured per order."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from scipy import stats
+
+from tests.conftest import DEFAULT_SCENARIO, call_centre
+from tierwise.simulation.engine import run, run_with_orders
+from tierwise.simulation.experiments.replicate import estimate, run_replications
+from tierwise.simulation.experiments.validation import PERFECT_ORDER_RATES, perfect_order_scenario
+from tierwise.simulation.scenario.loading import load_scenario
+
+
+def test_conservation_arrived_equals_completed_plus_in_progress_plus_lost(short_default) -> None:
+    result = run(short_default, 0)
+    for tier, m in result.tiers.items():
+        assert m["orders_arrived"] > 0, tier
+        assert m["orders_arrived"] == (
+            m["orders_completed"] + m["orders_in_progress"] + m["orders_lost"]
+        ), tier
+
+
+def test_conservation_holds_when_the_drain_is_cut_short() -> None:
+    sc = load_scenario(
+        DEFAULT_SCENARIO, [("horizon_days", 9), ("warmup_days", 2), ("drain_days", 0.1)]
+    )
+    m = run(sc, 0).tiers["C"]
+    assert m["orders_in_progress"] > 0  # ground transit takes ~2 days: some still travel
+    assert m["orders_arrived"] == m["orders_completed"] + m["orders_in_progress"] + m["orders_lost"]
+
+
+def test_same_seed_same_numbers(short_default) -> None:
+    assert run(short_default, 1).flat() == run(short_default, 1).flat()
+    assert run(short_default, 1).flat() != run(short_default, 2).flat()
+
+
+def test_one_and_two_workers_give_identical_results(short_default) -> None:
+    serial = [r.flat() for r in run_replications(short_default, range(3), workers=1)]
+    parallel = [r.flat() for r in run_replications(short_default, range(3), workers=2)]
+    assert serial == parallel
+
+
+def test_changing_pickers_leaves_the_arrival_sequence_identical() -> None:
+    base = load_scenario(DEFAULT_SCENARIO, [("horizon_days", 8), ("warmup_days", 1)])
+    more = load_scenario(
+        DEFAULT_SCENARIO, [("horizon_days", 8), ("warmup_days", 1), ("picking.pickers", 16)]
+    )
+    _, orders_a = run_with_orders(base, 0)
+    _, orders_b = run_with_orders(more, 0)
+    arrivals_a = sorted((o[0], o[1]) for o in orders_a)
+    arrivals_b = sorted((o[0], o[1]) for o in orders_b)
+    assert len(arrivals_a) > 1000
+    assert arrivals_a == arrivals_b
+    ra, rb = run(base, 0), run(more, 0)
+    assert ra.tiers["A"]["orders_arrived"] == rb.tiers["A"]["orders_arrived"]
+    assert rb.tiers["A"]["stage_picking_h"] < ra.tiers["A"]["stage_picking_h"]
+
+
+def test_more_agents_never_lower_the_answer_rate_on_a_fixed_seed_set() -> None:
+    rates = []
+    for agents in (11, 12, 13, 14, 16):
+        runs = run_replications(call_centre(agents, horizon_days=1.5), range(4))
+        rates.append(np.mean([r.tiers["all"]["answered_within_target_rate"] for r in runs]))
+    assert all(b >= a for a, b in itertools.pairwise(rates)), rates
+
+
+def test_abandonment_appears_with_impatient_callers() -> None:
+    sc = call_centre(
+        10,
+        horizon_days=1.0,
+        order_entry={
+            "pools": {"desk": {"agents": 10}},
+            "handling_time_s": {"dist": "exponential", "mean": 180.0},
+            "patience_s": {"dist": "exponential", "mean": 60.0},
+        },
+    )
+    m = run(sc, 0).tiers["all"]
+    assert 0.02 < m["abandonment_rate"] < 0.5
+    assert m["orders_lost"] == round(m["abandonment_rate"] * m["calls_offered"])
+
+
+def test_perfect_order_per_order_agrees_with_product_when_failures_are_independent() -> None:
+    sc = perfect_order_scenario(seed=11, horizon_days=15)
+    runs = run_replications(sc, range(10))
+    product = math.prod(PERFECT_ORDER_RATES.values())
+    est = estimate([r.tiers["all"]["perfect_order_rate"] for r in runs], 0.99)
+    assert est.contains(product), (est, product)
+    for metric, rate in PERFECT_ORDER_RATES.items():
+        e = estimate([r.tiers["all"][metric] for r in runs], 0.99)
+        assert e.contains(rate), (metric, e, rate)
+
+
+def test_perfect_order_differs_from_product_when_failures_are_correlated() -> None:
+    sc = perfect_order_scenario(seed=11, horizon_days=15, correlated=True)
+    runs = run_replications(sc, range(10))
+    measured = np.array([r.tiers["all"]["perfect_order_rate"] for r in runs])
+    product = np.array(
+        [
+            math.prod(r.tiers["all"][m] for m in (*PERFECT_ORDER_RATES, "order_completeness_rate"))
+            for r in runs
+        ]
+    )
+    assert np.mean(1 - np.array([r.tiers["all"]["order_completeness_rate"] for r in runs])) > 0.02
+    # incomplete orders are also late: the per-order rate is significantly above the product
+    test = stats.ttest_rel(measured, product)
+    assert measured.mean() > product.mean()
+    assert test.pvalue < 0.001, test
+
+
+def test_calendar_blocks_pickers_outside_operating_hours(short_default) -> None:
+    _, orders = run_with_orders(short_default, 0)
+    # orders arrive only 08:00-18:00 Mon-Fri, so nothing is created on a weekend
+    weekdays = {int(o[1] // 24) % 7 for o in orders}
+    assert len(weekdays) == 5
+    assert weekdays <= {0, 1, 2, 3, 4}
+
+
+def test_costs_are_reported_per_line_item_and_allocated_to_tiers(short_default) -> None:
+    r = run(short_default, 0)
+    total = sum(r.costs.values())
+    allocated = sum(m["cost_per_day_usd"] for m in r.tiers.values())
+    assert total > 0
+    assert math.isclose(total, allocated, rel_tol=1e-9)
+    assert r.costs["wages_pickers"] > 0 and r.costs["vehicles"] > 0 and r.costs["holding"] > 0
+    assert 0 < r.resources["pickers"] < 1

@@ -1,0 +1,216 @@
+"""The main job end to end, the options it builds and the verification loop."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import DEFAULT_SCENARIO
+from tierwise.cli.app import app
+from tierwise.optimization.milp.problem import PlanStatus
+from tierwise.optimization.planning.options import resource_axes
+from tierwise.optimization.planning.verify import verify_plan
+from tierwise.pipeline import (
+    PipelineConfig,
+    PipelineReport,
+    auto_sweep_spec,
+    planning_problem,
+    run_pipeline,
+    tier_responses,
+)
+from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> PipelineReport:
+    out = tmp_path_factory.mktemp("run")
+    config = PipelineConfig(quick=True, workers=2, cache_dir=cache_dir)
+    return run_pipeline(DEFAULT_SCENARIO, out, config)
+
+
+def test_auto_sweep_spans_the_stable_staffing_of_every_queue() -> None:
+    sc = load_scenario(DEFAULT_SCENARIO)
+    spec = auto_sweep_spec(DEFAULT_SCENARIO, sc, quick=False)
+    axes = spec["axes"]
+    assert axes["order_entry.pools.desk.agents"] == [5, 6, 7, 8]  # offered load 4.17 Erlang
+    assert axes["picking.pickers"][0] == 10  # offered load 9.77
+    assert axes["shipping.modes.regional.vehicles"] == [6, 7]
+    fixed = auto_sweep_spec(DEFAULT_SCENARIO, sc, quick=True, overrides=[("picking.pickers", 12)])
+    assert fixed["axes"]["picking.pickers"] == [12]
+
+
+def test_quick_run_writes_plan_figures_and_verification(quick_run: PipelineReport) -> None:
+    assert quick_run.plan.status == PlanStatus.OPTIMAL
+    names = {p.name for p in quick_run.files}
+    assert {
+        "sweep.parquet",
+        "cost_vs_service.png",
+        "revenue_cost_profit.png",
+        "plan.json",
+        "plan.csv",
+        "verification.csv",
+        "profit_vs_budget.png",
+    } <= names
+    assert quick_run.verified is not None and quick_run.verified.rounds
+    plan = json.loads(next(p for p in quick_run.files if p.name == "plan.json").read_text())
+    assert plan["status"] == "optimal"
+    # the plan's pooled resources are the largest pool any chosen option was simulated with
+    for name, units in quick_run.plan.resource_units.items():
+        assert units == max(o.resources[name] for o in quick_run.plan.chosen.values())
+
+
+def test_pooled_resources_are_found_among_the_axes(quick_run: PipelineReport) -> None:
+    axes = resource_axes(quick_run.sweep.table)
+    assert "order_entry.pools.desk.agents" in axes and "picking.pickers" in axes
+    assert all(r.pooled for r in quick_run.problem.resources)
+
+
+def test_verification_refines_a_wrong_prediction(quick_run: PipelineReport) -> None:
+    """Tamper with the chosen options' predictions: the loop must notice and re-solve."""
+    problem = quick_run.problem
+    chosen = {t: o.option_id for t, o in quick_run.plan.chosen.items()}
+    tampered = [
+        dataclasses.replace(
+            o, service_level=min(1.0, o.service_level + 0.15), service_half_width=0.001
+        )
+        if chosen.get(o.tier) == o.option_id
+        else o
+        for o in problem.options
+    ]
+    wrong = dataclasses.replace(problem, options=tampered)
+    responses = tier_responses(quick_run.scenario, quick_run.sweep.table)
+    verified = verify_plan(
+        wrong,
+        quick_run.scenario,
+        responses,
+        "perfect_order_rate",
+        replications=3,
+        max_rounds=3,
+        workers=2,
+    )
+    first = verified.rounds[0]
+    assert not first.agrees
+    assert len(verified.rounds) >= 2 or verified.plan.chosen != quick_run.plan.chosen
+    assert verified.converged  # simulated points replace the wrong promises, then hold
+    frame = verified.checks_frame()
+    assert set(frame["round"]) == set(range(1, len(verified.rounds) + 1))
+
+
+def test_min_service_above_every_option_is_explained(quick_run: PipelineReport) -> None:
+    responses = tier_responses(quick_run.scenario, quick_run.sweep.table)
+    problem = planning_problem(
+        quick_run.sweep.table, responses, "perfect_order_rate", min_service={"A": 0.999}
+    )
+    from tierwise.optimization.milp.solve import solve
+
+    result = solve(problem)
+    assert result.status == PlanStatus.INFEASIBLE
+    assert "tier A minimum" in str(result.explanation)
+
+
+def test_tier_without_revenue_profile_is_rejected() -> None:
+    sc = load_scenario(DEFAULT_SCENARIO)
+    renamed = sc.model_copy(
+        update={"tiers": {"key": sc.tiers["A"], **{k: v for k, v in sc.tiers.items() if k != "A"}}}
+    )
+    with pytest.raises(ScenarioError, match=r"tiers\.key: no revenue_response"):
+        tier_responses(renamed)
+
+
+def test_cli_run_quick_uses_the_cache_and_prints_the_plan(
+    quick_run: PipelineReport, cache_dir: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(DEFAULT_SCENARIO),
+            "--quick",
+            "--out",
+            str(tmp_path),
+            "--cache",
+            str(cache_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 runs simulated" in result.output  # everything came from the cache
+    assert "chosen plan" in result.output and "verification" in result.output
+    assert (tmp_path / "plan.json").exists()
+    opt = CliRunner().invoke(
+        app,
+        [
+            "optimize",
+            str(tmp_path / "sweep.parquet"),
+            "--scenario",
+            str(DEFAULT_SCENARIO),
+            "--solver",
+            "highs",
+            "--out",
+            str(tmp_path / "opt"),
+        ],
+    )
+    assert opt.exit_code == 0, opt.output
+    assert "status: optimal" in opt.output
+    ordered = CliRunner().invoke(
+        app,
+        [
+            "optimize",
+            str(tmp_path / "sweep.parquet"),
+            "--scenario",
+            str(DEFAULT_SCENARIO),
+            "--tier-order",
+            "A,B,C",
+            "--out",
+            str(tmp_path / "ordered"),
+        ],
+    )
+    assert ordered.exit_code in (0, 1), ordered.output  # 1 = no plan keeps A >= B >= C
+    plan = json.loads((tmp_path / "ordered" / "plan.json").read_text())
+    if plan["status"] == "optimal":
+        levels = {tier: row["service_level"] for tier, row in plan["chosen"].items()}
+        assert levels["A"] >= levels["B"] >= levels["C"]
+    else:
+        assert plan["status"] == "infeasible" and "order" in json.dumps(plan).lower()
+    bad = CliRunner().invoke(
+        app, ["optimize", str(tmp_path / "sweep.parquet"), "--min-service", "A=1.5"]
+    )
+    assert bad.exit_code == 2 and "--min-service" in bad.output
+
+
+def test_plan_overrides_leave_the_run_length_to_the_base_scenario(
+    quick_run: PipelineReport,
+) -> None:
+    assert quick_run.verified is not None
+    paths = {path for path, _ in quick_run.verified.rounds[-1].overrides}
+    assert "horizon_days" not in paths and "warmup_days" not in paths
+    assert quick_run.verified.scenario.horizon_days == quick_run.scenario.horizon_days
+
+
+def test_cli_run_exits_1_with_an_explanation_when_no_plan_exists(
+    quick_run: PipelineReport, cache_dir: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(DEFAULT_SCENARIO),
+            "--quick",
+            "--min-service",
+            "A=0.999",
+            "--out",
+            str(tmp_path),
+            "--cache",
+            str(cache_dir),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert "status: infeasible" in result.output and "tier A minimum" in result.output

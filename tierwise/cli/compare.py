@@ -1,0 +1,325 @@
+"""``tierwise compare``: strategies against a baseline under common random numbers.
+
+Registered in :mod:`tierwise.cli.app` as ``app.command("compare")(compare_command)``. Like the rest
+of the CLI, this is the only place that prints; the work is
+:func:`tierwise.simulation.experiments.compare.compare_strategies`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from tierwise.cli.console import console, fail, progress_bar
+from tierwise.figures.comparison import plot_comparison, save_comparison_figure
+from tierwise.simulation.experiments.compare import (
+    COMPARISON_UNITS,
+    DEFAULT_METRICS,
+    PROFIT,
+    TOTAL,
+    Comparison,
+    DifferenceRow,
+    StrategyRunError,
+    compare_strategies,
+)
+from tierwise.simulation.experiments.strategies import StrategySet, load_sources
+from tierwise.simulation.scenario.loading import ScenarioError
+from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+__all__ = ["compare_command", "resolve_metric"]
+
+_ALIASES = {"profit": PROFIT, "cost": "cost_per_day_usd", "revenue": "revenue_per_day_usd"}
+
+
+def resolve_metric(name: str) -> str:
+    """Full metric name for ``name`` (``perfect_order`` → ``perfect_order_rate``, ``profit``…).
+
+    Raises
+    ------
+    ValueError
+        Unknown metric (with a "did you mean").
+    """
+    if name in COMPARISON_UNITS:
+        return name
+    if name in _ALIASES:
+        return _ALIASES[name]
+    if f"{name}_rate" in COMPARISON_UNITS:
+        return f"{name}_rate"
+    close = difflib.get_close_matches(name, list(COMPARISON_UNITS), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ValueError(f"--metric {name!r}: unknown metric{hint}")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _value(value: float, unit: str) -> str:
+    """A level: ``81.0%`` for rates, ``12,345`` for large numbers, 3 significant digits else."""
+    if not math.isfinite(value):
+        return "—"
+    if unit == "rate":
+        return f"{value:.1%}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _decimals(reference: float) -> int:
+    """Decimals that show ``reference`` (a half-width) with about two significant digits."""
+    if not math.isfinite(reference) or reference <= 0:
+        return 0
+    return min(4, max(0, 1 - math.floor(math.log10(reference))))
+
+
+def _difference(row: DifferenceRow) -> str:
+    """``+1.2 ± 0.8 *`` (rates in percentage points), coloured when significant."""
+    d = row.difference
+    if not math.isfinite(d.mean):
+        return "—"
+    if d.mean == 0 and d.half_width == 0:
+        return "0 (identical)  "
+    scale = 100.0 if row.unit == "rate" else 1.0
+    mean, hw = d.mean * scale, d.half_width * scale
+    digits = _decimals(hw if math.isfinite(hw) and hw > 0 else abs(mean))
+    text = f"{mean:+,.{digits}f}".replace("-", "−")
+    if math.isfinite(hw):
+        text += f" ± {hw:,.{digits}f}"
+    if not d.significant:
+        return f"{text}  "
+    colour = {"better": "green", "worse": "red"}.get(row.verdict, "yellow")
+    return f"[{colour}]{text} *[/]"
+
+
+def _signed(value: float) -> str:
+    if not math.isfinite(value):
+        return "—"
+    return "0" if value == 0 else f"{value:+,.0f}".replace("-", "−")
+
+
+def _unit(metric: str) -> str:
+    unit = COMPARISON_UNITS.get(metric, "")
+    return "pp" if unit == "rate" else unit
+
+
+def _differences_table(comparison: Comparison) -> Table:
+    others = [s for s in comparison.strategies if s != comparison.baseline]
+    table = Table(
+        title=f"difference to baseline '{comparison.baseline}' (strategy − baseline, mean ± "
+        f"{comparison.confidence:.0%} CI half-width over {comparison.replications} paired "
+        "replications; * = CI excludes 0, green better, red worse; rates in percentage points)"
+    )
+    table.add_column("tier", no_wrap=True)
+    table.add_column("metric", no_wrap=True)
+    table.add_column("unit", style="dim", no_wrap=True)
+    table.add_column(f"{comparison.baseline} (baseline)", justify="right")
+    for name in others:
+        table.add_column(f"Δ {name}", justify="right")
+    index = {(r.strategy, r.scope, r.metric): r for r in comparison.rows}
+    for scope in (*comparison.tiers, TOTAL):
+        shown = False
+        for metric in comparison.metrics:
+            if metric == PROFIT:
+                continue
+            rows = [index.get((s, scope, metric)) for s in others]
+            present = [r for r in rows if r is not None]
+            if not present:
+                continue
+            if not shown and scope != comparison.tiers[0]:
+                table.add_section()
+            shown = True
+            table.add_row(
+                scope,
+                metric,
+                _unit(metric),
+                _value(present[0].baseline_mean, present[0].unit),
+                *("—" if r is None else _difference(r) for r in rows),
+            )
+    return table
+
+
+def _profit_table(comparison: Comparison) -> Table:
+    best = {row.strategy: row for row in comparison.best.rows}
+    conf = f"{comparison.confidence:.0%}"
+    table = Table(
+        title=f"profit per day (USD/day = revenue − cost; mean ± {conf} CI half-width) and "
+        f"{conf} family-wise MCB interval for total profit − best of the others"
+    )
+    table.add_column("strategy", no_wrap=True)
+    for tier in comparison.tiers:
+        table.add_column(f"tier {tier}", justify="right")
+    table.add_column("total", justify="right")
+    table.add_column("Δ total vs baseline", justify="right")
+    table.add_column("p", justify="right")
+    table.add_column("vs best of others", justify="right")
+    table.add_column("can be best", justify="center")
+    for strategy in comparison.strategies:
+        cells = []
+        for scope in (*comparison.tiers, TOTAL):
+            values = comparison.values(strategy, f"{scope}.{PROFIT}")
+            finite = values[[math.isfinite(v) for v in values]]
+            cells.append(_value(float(finite.mean()), "USD/day") if finite.size else "—")
+        if strategy == comparison.baseline:
+            delta, p_value = "(baseline)", ""
+        else:
+            row = comparison.row(strategy, TOTAL, PROFIT)
+            delta = _difference(row)
+            p_value = (
+                f"{row.difference.p_value:.3g}" if math.isfinite(row.difference.p_value) else ""
+            )
+        mcb = best[strategy]
+        interval = f"[{_signed(mcb.gap_low)}, {_signed(mcb.gap_high)}]"
+        verdict = "[green]yes[/]" if mcb.candidate else "[dim]no[/]"
+        name = f"[bold]{strategy}[/]" if strategy == comparison.best.best else strategy
+        table.add_row(name, *cells, delta, p_value, interval, verdict)
+    return table
+
+
+def _check_stable(strategies: StrategySet) -> list[str]:
+    problems = []
+    for name, scenario in strategies.scenarios.items():
+        try:
+            check_stability(scenario)
+        except UnstableScenarioError as exc:
+            lines = str(exc).splitlines()[1:]
+            problems.append(f"strategy '{name}' is unstable:\n" + "\n".join(lines))
+    return problems
+
+
+def compare_command(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="SOURCES",
+            help="one strategy file, or two or more scenario files (each a strategy named by "
+            "its file stem)",
+        ),
+    ],
+    baseline: Annotated[
+        str | None,
+        typer.Option(help="strategy the others are compared with (default: the file's, or first)"),
+    ] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option(min=2, help="paired replications per strategy (default: the scenario's)"),
+    ] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            help="add replications until every profit difference's CI half-width is at most "
+            "this fraction of the baseline's profit, e.g. 0.01 (cap 200)"
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    metric: Annotated[
+        str, typer.Option(help="metric of the figure (also compared if not a default one)")
+    ] = "perfect_order_rate",
+    out: Annotated[
+        Path, typer.Option(help="directory for comparison.csv/.json and the figures")
+    ] = Path("out/compare"),
+) -> None:
+    """Compare strategies with a baseline: paired differences under common random numbers,
+    and the best strategy by total profit at a family-wise confidence."""
+
+    try:
+        strategies = load_sources(sources)
+    except ScenarioError as exc:
+        fail(str(exc))
+        return
+    names = list(strategies.scenarios)
+    chosen = baseline if baseline is not None else strategies.baseline
+    if chosen not in strategies.scenarios:
+        fail(f"--baseline '{chosen}' is not a strategy (strategies: {', '.join(names)})")
+    if replications is not None and precision is not None:
+        fail("give --replications or --precision, not both")
+    if precision is not None and not 0 < precision < 1:
+        fail(f"--precision {precision}: must lie in (0, 1), e.g. 0.01 for ±1 % of profit")
+    try:
+        plotted = resolve_metric(metric)
+    except ValueError as exc:
+        fail(str(exc))
+        return
+    metrics = list(DEFAULT_METRICS)
+    if plotted not in metrics and plotted != PROFIT:
+        metrics.append(plotted)
+    unstable = _check_stable(strategies)
+    if unstable:
+        fail("\n".join(unstable))
+    if strategies.reseeded:
+        console.print(
+            f"note: {', '.join(strategies.reseeded)} re-seeded with seed {strategies.seed} "
+            "(the first file's) so that all strategies share common random numbers",
+            highlight=False,
+        )
+    base = strategies.scenarios[chosen]
+    per_strategy = replications or max(2, base.replications)
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task(
+                f"{len(names)} strategies",
+                total=None if precision else per_strategy * len(names),
+            )
+            comparison = compare_strategies(
+                strategies.scenarios,
+                chosen,
+                replications=replications,
+                precision=precision,
+                metrics=metrics,
+                workers=workers,
+                descriptions=strategies.descriptions,
+                progress=lambda k: bar.advance(task, k),
+            )
+    except StrategyRunError as exc:
+        fail(str(exc), code=1)
+        return
+    except ValueError as exc:
+        fail(str(exc))
+        return
+
+    console.print(
+        f"[bold]{strategies.name}[/]: {len(names)} strategies, baseline [bold]{chosen}[/], "
+        f"seed {comparison.seed}, {comparison.replications} paired replications each "
+        "(common random numbers)",
+        highlight=False,
+    )
+    for name in names:
+        text = comparison.descriptions.get(name, "")
+        console.print(f"  {name}: {text}" if text else f"  {name}", highlight=False)
+    if comparison.precision is not None and not comparison.precision_reached:
+        console.print(
+            f"[yellow]warning:[/] precision {comparison.precision:g} not reached after "
+            f"{comparison.replications} replications",
+            highlight=False,
+        )
+    console.print(_differences_table(comparison))
+    console.print(_profit_table(comparison))
+    best = comparison.best
+    colour = "green" if best.decisive else "yellow"
+    console.print(f"[bold {colour}]best strategy:[/] {best.verdict()}", highlight=False)
+    console.print(f"[dim]method: {best.method}[/]", highlight=False)
+    console.print(f"[dim]differences: {comparison.method}[/]", highlight=False)
+
+    out.mkdir(parents=True, exist_ok=True)
+    csv_path, json_path = out / "comparison.csv", out / "comparison.json"
+    _write_atomic(csv_path, comparison.to_frame().to_csv(index=False))
+    document: dict[str, Any] = comparison.to_dict()
+    _write_atomic(json_path, json.dumps(document, indent=2, allow_nan=False) + "\n")
+    written = [csv_path, json_path]
+    for figure_metric in dict.fromkeys([plotted, PROFIT]):
+        fig = plot_comparison(comparison, figure_metric)
+        written.extend(save_comparison_figure(fig, out, f"compare_{figure_metric}"))
+    for path in written:
+        console.print(f"wrote {path}", highlight=False)

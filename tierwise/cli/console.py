@@ -1,0 +1,48 @@
+"""Terminal output shared by every CLI command: consoles, clean error exits, progress bars."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from tierwise.simulation.scenario.loading import ScenarioError, load_scenario, parse_override
+from tierwise.simulation.scenario.schema import Scenario
+
+__all__ = ["console", "err", "fail", "load_or_fail", "progress_bar"]
+
+#: Standard output (tables, results); 160 columns when not a terminal.
+console = Console(width=None if sys.stdout.isatty() else 160)
+#: Standard error (errors, warnings, progress).
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print an error (no traceback) and exit non-zero."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
+    """Load a scenario, turning every input problem into a clean error exit."""
+    try:
+        parsed = [parse_override(o) for o in overrides or []]
+        return load_scenario(path, parsed)
+    except ScenarioError as exc:
+        fail(str(exc))
+
+
+def progress_bar() -> Progress:
+    """A transient progress bar on standard error."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )

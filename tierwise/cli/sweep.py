@@ -1,0 +1,175 @@
+"""``tierwise sweep``: run a sweep spec with a live progress bar and a summary.
+
+Registered in :mod:`tierwise.cli.app` as ``app.command("sweep")(sweep_command)``. Like the rest of
+the CLI, this is the only place that prints; the work is
+:func:`tierwise.simulation.experiments.sweep.run_sweep`.
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from tierwise.cli.console import console, err, fail
+from tierwise.simulation.experiments.sweep import (
+    SweepBackendError,
+    SweepProgress,
+    SweepResult,
+    run_sweep,
+)
+from tierwise.simulation.experiments.sweep_spec import load_sweep
+from tierwise.simulation.scenario.loading import ScenarioError
+
+__all__ = ["BackendChoice", "sweep_command"]
+
+
+#: Rows of the failure and screening tables shown in the terminal (summary.json has all).
+MAX_ROWS = 15
+
+
+class BackendChoice(StrEnum):
+    """Where runs execute."""
+
+    processes = "processes"
+    dask = "dask"
+
+
+def sweep_command(
+    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="sweep spec YAML")],
+    workers: Annotated[
+        int, typer.Option(min=1, help="worker processes (dask: size of the local cluster)")
+    ] = 1,
+    backend: Annotated[
+        BackendChoice, typer.Option(help="local process pool or dask.distributed")
+    ] = BackendChoice.processes,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="address of a running dask scheduler, e.g. tcp://10.0.0.5:8786"),
+    ] = None,
+    cache: Annotated[
+        Path, typer.Option(help="result cache folder (reruns and resumes read it)")
+    ] = Path(".tierwise-cache"),
+    out: Annotated[Path, typer.Option(help="Parquet table to write")] = Path("out/sweep.parquet"),
+    csv: Annotated[bool, typer.Option("--csv", help="also write a CSV next to it")] = False,
+    screening: Annotated[
+        bool | None,
+        typer.Option("--screening/--no-screening", help="override the spec's screening switch"),
+    ] = None,
+) -> None:
+    """Simulate every variant of a sweep spec: cached, resumable, in parallel."""
+    if scheduler is not None and backend is not BackendChoice.dask:
+        fail("--scheduler needs --backend dask")
+    try:
+        plan = load_sweep(spec)
+    except ScenarioError as exc:
+        fail(str(exc))
+        raise AssertionError("unreachable") from None
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("cached {task.fields[cached]}"),
+        TextColumn("{task.fields[failures]}"),
+    )
+    started = time.perf_counter()
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(f"sweep {plan.name}", total=None, rate="", cached=0, failures="")
+
+            def update(p: SweepProgress) -> None:
+                elapsed = time.perf_counter() - started
+                rate = f"{p.executed / elapsed:.2f} runs/s" if p.executed and elapsed else ""
+                failures = f"[red]failed {p.failed}[/]" if p.failed else ""
+                bar.update(
+                    task,
+                    completed=p.done,
+                    total=p.total,
+                    rate=rate,
+                    cached=p.cached,
+                    failures=failures,
+                )
+
+            result = run_sweep(
+                plan,
+                workers=workers,
+                backend=backend.value,  # type: ignore[arg-type]
+                scheduler=scheduler,
+                cache_dir=cache,
+                progress=update,
+                screening=screening,
+            )
+    except SweepBackendError as exc:
+        fail(str(exc))
+        raise AssertionError("unreachable") from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: finished runs are cached; rerun to resume")
+        raise typer.Exit(130) from None
+    try:
+        written = result.save(out, csv=csv)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+        raise AssertionError("unreachable") from None
+    _print_summary(result, written)
+
+
+def _print_summary(result: SweepResult, written: list[Path]) -> None:
+    summary = result.summary()
+    table = Table(title=f"sweep {result.plan.name} ({result.plan.source})", show_header=False)
+    table.add_column("item", style="bold")
+    table.add_column("value", justify="right")
+    table.add_row("variants", f"{summary['variants']} ({summary['variants_simulated']} simulated)")
+    table.add_row("runs executed", str(result.executed))
+    table.add_row("runs from cache", str(result.cached))
+    table.add_row(
+        "screened out",
+        f"{len(result.screened_out)} variant(s), {result.runs_saved_by_screening} run(s) saved",
+    )
+    failed = summary["runs_failed"]
+    table.add_row(
+        "failures",
+        f"[red]{failed} run(s) in {len(result.failed_variants)} variant(s)[/]" if failed else "0",
+    )
+    table.add_row("time", f"{result.elapsed_s:.1f} s ({result.backend} × {result.workers})")
+    console.print(table)
+
+    if failed:
+        fails = Table(title="failed variants")
+        for col in ("variant", "parameters", "runs", "error"):
+            fails.add_column(col, overflow="fold")
+        frame = result.failures
+        labels = {v.variant_id: v.label() for v in result.plan.variants}
+        for vid in result.failed_variants[:MAX_ROWS]:
+            rows = frame[frame["variant_id"] == vid]
+            fails.add_row(vid, labels.get(vid, ""), str(len(rows)), str(rows["error"].iloc[0]))
+        console.print(fails)
+        if len(result.failed_variants) > MAX_ROWS:
+            console.print(f"… and {len(result.failed_variants) - MAX_ROWS} more (summary.json)")
+    if result.screened_out:
+        screened = Table(title="screened out (not simulated)")
+        for col in ("variant", "rule", "reason"):
+            screened.add_column(col, overflow="fold")
+        for s in result.screened_out[:MAX_ROWS]:
+            screened.add_row(s.variant_id, s.rule, s.reason)
+        console.print(screened)
+        if len(result.screened_out) > MAX_ROWS:
+            console.print(f"… and {len(result.screened_out) - MAX_ROWS} more (summary.json)")
+    for note in (*result.plan.notes, *result.screening_notes):
+        console.print(f"[dim]note: {note}[/]", highlight=False)
+    console.print("written: " + ", ".join(str(p) for p in written), highlight=False)

@@ -1,0 +1,320 @@
+"""The main job, end to end: screening → sweep → curves → optimisation → verification.
+
+:func:`run_pipeline` is what ``tierwise run`` calls; it returns data and writes files, and
+reports progress through a callback (the CLI draws the progress bar).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tierwise.figures.budget import plot_profit_vs_budget
+from tierwise.figures.curves import save_figure, write_curves
+from tierwise.optimization.economics.revenue import default_response, parse_revenue_response
+from tierwise.optimization.milp.problem import PlanProblem, PlanResult, ResourceSpec
+from tierwise.optimization.milp.sensitivity import profit_vs_budget
+from tierwise.optimization.milp.solve import solve
+from tierwise.optimization.planning.curves import CurvesReport, build_curves
+from tierwise.optimization.planning.options import options_from_table, resource_axes
+from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
+from tierwise.simulation.experiments.sweep import SweepProgress, SweepResult, run_sweep
+from tierwise.simulation.experiments.sweep_spec import plan_sweep
+from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.theory.loads import offered_loads
+
+__all__ = [
+    "PipelineConfig",
+    "PipelineReport",
+    "auto_sweep_spec",
+    "planning_problem",
+    "run_pipeline",
+    "tier_responses",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Settings of one end-to-end run.
+
+    Attributes
+    ----------
+    quick : bool
+        Smaller grid, shorter horizon, fewer replications (a first look in seconds).
+    workers : int
+        Worker processes for the sweep and the verification.
+    metric : str
+        Service metric the plan is chosen on (``perfect_order_rate`` …).
+    objective : {"profit", "cost"}
+        Maximise profit, or minimise cost subject to ``min_service``.
+    budget_per_day_usd : float, optional
+        Cost ceiling (USD per day).
+    min_service : mapping
+        ``tier → minimum service level`` (service agreements).
+    tier_order : sequence of str, optional
+        E.g. ``("A", "B", "C")``: the plan's service must satisfy A ≥ B ≥ C.
+    max_cost_per_order_usd : float, optional
+        Ceiling on total cost per order (USD/order).
+    solver : {"cbc", "highs"}
+        MILP solver.
+    time_limit_s : float
+        Solver time limit per solve, seconds.
+    verify : bool
+        Re-simulate the plan and refine (closed loop).
+    cache_dir : Path, optional
+        Sweep cache (default: ``<out>/cache``).
+    overrides : sequence of (path, value)
+        What-if changes to the scenario (fixed during the sweep).
+    """
+
+    quick: bool = False
+    workers: int = 1
+    metric: str = "perfect_order_rate"
+    objective: str = "profit"
+    budget_per_day_usd: float | None = None
+    min_service: Mapping[str, float] = field(default_factory=dict)
+    tier_order: Sequence[str] | None = None
+    max_cost_per_order_usd: float | None = None
+    solver: str = "cbc"
+    time_limit_s: float = 30.0
+    verify: bool = True
+    cache_dir: Path | None = None
+    overrides: Sequence[tuple[str, Any]] = ()
+
+
+@dataclass(frozen=True)
+class PipelineReport:
+    """Everything the main job produced."""
+
+    scenario: Scenario
+    sweep: SweepResult
+    curves: CurvesReport
+    problem: PlanProblem
+    plan: PlanResult
+    verified: VerifiedPlan | None
+    budget_curve: pd.DataFrame
+    files: list[Path]
+
+
+def auto_sweep_spec(
+    scenario_path: Path, scenario: Scenario, quick: bool, overrides: Sequence[tuple[str, Any]] = ()
+) -> dict[str, Any]:
+    """A sweep around the stable staffing of every queue of ``scenario``.
+
+    Agents per pool and pickers start at the least stable count (from the offered load) and
+    go a few above it; fleet vehicles at the least count that carries the orders, and one more.
+    Fields given in ``overrides`` are held fixed.
+    """
+    fixed = dict(overrides)
+    axes: dict[str, list[Any]] = {}
+    steps = (0, 1, 2) if quick else (0, 1, 2, 3)
+    for load in offered_loads(scenario):
+        kind, _, name = load.resource.partition(".")
+        base = load.min_stable_servers
+        if kind == "agents":
+            axes[f"order_entry.pools.{name}.agents"] = [base + s for s in steps]
+        elif kind == "pickers":
+            axes["picking.pickers"] = [base + s for s in ((0, 1, 3) if quick else (0, 1, 2, 4))]
+        elif kind == "vehicles":
+            axes[f"shipping.modes.{name}.vehicles"] = [base] if quick else [base, base + 1]
+    axes = {k: v for k, v in axes.items() if k not in fixed}
+    for path, value in fixed.items():
+        axes[path] = [value]
+    # the sweep measures at most two weeks (quick: one) after the warm-up: whole weeks, so
+    # every weekday counts equally (costs are per calendar day and weekends differ); decisions
+    # are then re-simulated on the scenario's own horizon by the verification
+    measured = 7.0 if quick else 14.0
+    warmup = min(scenario.warmup_days, 3.0) if quick else scenario.warmup_days
+    if scenario.horizon_days - scenario.warmup_days > measured:
+        axes.setdefault("horizon_days", [warmup + measured])
+        axes.setdefault("warmup_days", [warmup])
+    return {
+        "name": f"{scenario.name}-run",
+        "base": scenario_path.name,
+        "axes": axes,
+        "design": "grid",
+        "replications": 3 if quick else min(max(scenario.replications, 3), 4),
+        "screening": True,
+    }
+
+
+def tier_responses(scenario: Scenario, table: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Revenue response per tier: the scenario's own, or a default for its profile.
+
+    Raises
+    ------
+    ScenarioError
+        When a tier's ``revenue_response`` is invalid, or a tier not named A/B/C has no
+        ``revenue_profile``.
+    """
+    responses: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, tier in scenario.tiers.items():
+        if tier.revenue_response is not None:
+            try:
+                responses[name] = parse_revenue_response(tier.revenue_response)
+            except ValueError as exc:
+                problems.append(f"tiers.{name}.revenue_response: {exc}".splitlines()[0])
+            continue
+        profile = tier.revenue_profile or (name if name in ("A", "B", "C") else None)
+        if profile is None:
+            problems.append(
+                f"tiers.{name}: no revenue_response and no revenue_profile; set "
+                "revenue_profile: A, B or C (service-sensitive … price-driven)"
+            )
+            continue
+        per_day = (
+            float(np.nanmedian(table[f"{name}.orders_per_day"]))
+            if table is not None
+            else tier.orders_per_hour * 24.0
+        )
+        if tier.revenue_per_order_usd <= 0 or not math.isfinite(per_day) or per_day <= 0:
+            problems.append(
+                f"tiers.{name}.revenue_per_order_usd = {tier.revenue_per_order_usd}: "
+                "must be > 0 for the default revenue response"
+            )
+            continue
+        responses[name] = default_response(profile, tier.revenue_per_order_usd, per_day)
+    if problems:
+        raise ScenarioError(problems, scenario.name)
+    return responses
+
+
+def planning_problem(
+    table: pd.DataFrame,
+    responses: Mapping[str, Any],
+    metric: str,
+    objective: str = "profit",
+    budget_per_day_usd: float | None = None,
+    min_service: Mapping[str, float] | None = None,
+    tier_order: Sequence[str] | None = None,
+    max_cost_per_order_usd: float | None = None,
+) -> PlanProblem:
+    """The MILP input from a sweep table: frontier options per tier, pooled resources."""
+    options = options_from_table(table, responses, metric)
+    resources = [ResourceSpec(name=path, pooled=True) for path in resource_axes(table)]
+    if objective not in ("profit", "cost"):
+        raise ValueError(f"objective {objective!r}: allowed are 'profit' and 'cost'")
+    return PlanProblem(
+        options=options,
+        resources=resources,
+        budget_per_day_usd=budget_per_day_usd,
+        min_service=dict(min_service or {}),
+        tier_order=list(tier_order) if tier_order else None,
+        max_cost_per_order_usd=max_cost_per_order_usd,
+        objective="profit" if objective == "profit" else "cost",
+        service_metric=metric,
+    )
+
+
+def run_pipeline(
+    scenario_path: str | Path,
+    out_dir: str | Path,
+    config: PipelineConfig = PipelineConfig(),
+    progress: Callable[[str, SweepProgress | None], None] | None = None,
+) -> PipelineReport:
+    """Screening → sweep → curves → optimisation → verification → files in ``out_dir``.
+
+    Files: ``sweep.parquet``, ``cost_vs_service.png/svg``, ``revenue_cost_profit.png/svg``,
+    ``profit_vs_budget.png/svg``, ``frontier.csv``, ``optimum.csv``, ``plan.json``,
+    ``plan.csv``, ``verification.csv``, ``plan_scenario_overrides.json``.
+    """
+    path = Path(scenario_path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    scenario = load_scenario(path, config.overrides)
+    tier_responses(scenario)  # fail early on bad revenue settings
+
+    def say(message: str, state: SweepProgress | None = None) -> None:
+        logger.info(message)
+        if progress:
+            progress(message, state)
+
+    spec = auto_sweep_spec(path, scenario, config.quick, config.overrides)
+    plan = plan_sweep(spec, base_dir=path.parent, source=f"run sweep of {path}")
+    say(f"sweep: {len(plan.variants)} variants × {plan.replications} replications")
+    sweep = run_sweep(
+        plan,
+        workers=config.workers,
+        cache_dir=config.cache_dir or out / "cache",
+        progress=lambda state: say("sweep", state),
+    )
+    files = sweep.save(out / "sweep.parquet")
+    table = sweep.table
+    ok = table[table["error"].fillna("") == ""]
+    if ok.empty:
+        raise RuntimeError(
+            "every variant of the sweep failed: "
+            + "; ".join(sorted(set(table["error"].astype(str)))[:3])
+        )
+    responses = tier_responses(scenario, ok)
+    say("curves")
+    curves = build_curves(table, metric=config.metric, responses=responses)
+    files += write_curves(curves, out, scenario.name)
+    problem = planning_problem(
+        table,
+        responses,
+        config.metric,
+        config.objective,
+        config.budget_per_day_usd,
+        config.min_service,
+        config.tier_order,
+        config.max_cost_per_order_usd,
+    )
+    say("optimisation")
+    verified: VerifiedPlan | None = None
+    if config.verify:
+        verified = verify_plan(
+            problem,
+            scenario,
+            responses,
+            config.metric,
+            replications=max(plan.replications * 2, 4),
+            workers=config.workers,
+            solver=config.solver,
+            time_limit_s=config.time_limit_s,
+            progress=lambda m: say(m),
+        )
+        result = verified.plan
+        verified.checks_frame().to_csv(out / "verification.csv", index=False)
+        files.append(out / "verification.csv")
+    else:
+        result = solve(problem, solver=config.solver, time_limit_s=config.time_limit_s)
+    budget_curve = pd.DataFrame()
+    if result.status.has_plan:
+        low = sum(min(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
+        high = sum(max(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
+        if high > low:
+            budgets = list(np.linspace(low, high, 12))
+            no_budget = PlanProblem(
+                options=problem.options,
+                resources=problem.resources,
+                min_service=problem.min_service,
+                objective="profit",
+                service_metric=config.metric,
+            )
+            budget_curve = profit_vs_budget(
+                no_budget, budgets, solver=config.solver, time_limit_s=config.time_limit_s
+            )
+            fig = plot_profit_vs_budget(budget_curve, f"{scenario.name}: profit vs budget")
+            files += list(save_figure(fig, out, "profit_vs_budget"))
+    (out / "plan.json").write_text(json.dumps(result.to_dict(), indent=2, default=str))
+    result.to_frame().to_csv(out / "plan.csv", index=False)
+    files += [out / "plan.json", out / "plan.csv"]
+    if verified is not None and verified.rounds:
+        (out / "plan_scenario_overrides.json").write_text(
+            json.dumps(dict(verified.rounds[-1].overrides), indent=2, default=str)
+        )
+        files.append(out / "plan_scenario_overrides.json")
+    return PipelineReport(scenario, sweep, curves, problem, result, verified, budget_curve, files)
