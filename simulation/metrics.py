@@ -1,224 +1,252 @@
-"""Streaming accumulators and the typed result of one simulation run.
+"""The metric registry: name, plain label, unit, direction and definition of every metric.
 
-Memory stays flat as the horizon grows: per tier the engine keeps counters and a fixed
-log-spaced histogram of order-cycle times (for the 95th percentile, relative resolution 0.4 %),
-never a list of orders.
+This is the one place a metric is defined. Tables (CSV unit columns), the report's glossary,
+``compare``'s better/worse verdicts, figures' axis labels and ``docs/metrics.md`` all read it;
+``python -m tierwise.simulation.metrics > docs/metrics.md`` regenerates the document and a test
+keeps the committed file current.
+
+Units: ``rate`` is a fraction in [0, 1] (shown as %), ``count`` a number of events in the
+measurement window, ``h`` hours, ``s`` seconds, ``USD/day`` US dollars per calendar day of the
+measurement window. Direction: ``+1`` higher is better, ``-1`` lower is better, ``0`` neither.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import dataclass
+from typing import Literal
 
 __all__ = [
+    "METRICS",
     "METRIC_UNITS",
-    "CycleTimeHistogram",
-    "RunResult",
-    "TierAccumulator",
+    "PROFIT",
+    "SYSTEM_METRICS",
+    "Metric",
+    "get_metric",
+    "metric_direction",
+    "metrics_markdown",
+    "unit_of_key",
 ]
 
-#: Unit (or "rate" for fractions in [0, 1], "count") of every per-tier metric in a RunResult.
-METRIC_UNITS: dict[str, str] = {
-    "orders_arrived": "count",
-    "orders_completed": "count",
-    "orders_lost": "count",
-    "orders_in_progress": "count",
-    "orders_per_day": "orders/day",
-    "mean_cycle_time_h": "h",
-    "p95_cycle_time_h": "h",
-    "on_time_rate": "rate",
-    "line_fill_rate": "rate",
-    "order_completeness_rate": "rate",
-    "damage_free_rate": "rate",
-    "order_accuracy_rate": "rate",
-    "billing_accuracy_rate": "rate",
-    "perfect_order_rate": "rate",
-    "calls_offered": "count",
-    "answered_within_target_rate": "rate",
-    "wait_probability": "rate",
-    "mean_speed_of_answer_s": "s",
-    "abandonment_rate": "rate",
-    "stage_transmission_h": "h",
-    "stage_order_entry_h": "h",
-    "stage_processing_h": "h",
-    "stage_stock_wait_h": "h",
-    "stage_picking_h": "h",
-    "stage_shipping_h": "h",
-    "complaints_raised": "count",
-    "complaints_recovered": "count",
-    "recovery_rate": "rate",
-    "cost_per_day_usd": "USD/day",
-    "cost_per_order_usd": "USD/order",
-    "revenue_per_day_usd": "USD/day",
-}
-
-
-class CycleTimeHistogram:
-    """Log-spaced histogram of positive durations in hours, for streaming quantiles.
-
-    Bins span 1e-4 h … 1e4 h in 4,000 log-equal steps (each bin 0.46 % wide); values outside
-    go to under/overflow bins. Quantiles are read at the bin's geometric centre.
-    """
-
-    LOW_H = 1e-4
-    HIGH_H = 1e4
-    BINS = 4000
-
-    def __init__(self) -> None:
-        self.counts = [0] * (self.BINS + 2)
-        self._log_low = math.log(self.LOW_H)
-        self._scale = self.BINS / (math.log(self.HIGH_H) - self._log_low)
-        self.total = 0
-
-    def add(self, value_h: float) -> None:
-        """Record one duration (hours)."""
-        if value_h < self.LOW_H:
-            index = 0
-        else:
-            index = int((math.log(value_h) - self._log_low) * self._scale) + 1
-            if index > self.BINS:
-                index = self.BINS + 1
-        self.counts[index] += 1
-        self.total += 1
-
-    def quantile(self, q: float) -> float:
-        """The ``q``-quantile (0 < q < 1) in hours, NaN when empty."""
-        if self.total == 0:
-            return math.nan
-        rank = q * self.total
-        running = 0
-        for index, count in enumerate(self.counts):
-            running += count
-            if running >= rank and count:
-                if index == 0:
-                    return self.LOW_H
-                if index == self.BINS + 1:
-                    return self.HIGH_H
-                return math.exp(self._log_low + (index - 0.5) / self._scale)
-        return self.HIGH_H
-
-
-@dataclass
-class TierAccumulator:
-    """Counters for the orders of one tier created in the measurement window."""
-
-    arrived: int = 0
-    completed: int = 0
-    lost: int = 0
-    sum_cycle_h: float = 0.0
-    histogram: CycleTimeHistogram = field(default_factory=CycleTimeHistogram)
-    on_time: int = 0
-    lines: int = 0
-    lines_filled: int = 0
-    complete: int = 0
-    damage_free: int = 0
-    accurate: int = 0
-    billed_right: int = 0
-    perfect: int = 0
-    calls_offered: int = 0
-    calls_answered: int = 0
-    answered_within_target: int = 0
-    calls_waited: int = 0
-    sum_answer_wait_h: float = 0.0
-    abandoned: int = 0
-    stage_h: list[float] = field(default_factory=lambda: [0.0] * 6)
-    complaints: int = 0
-    recovered: int = 0
-    direct_cost_usd: float = 0.0
-    revenue_usd: float = 0.0
-    agent_busy_h: float = 0.0
-    picker_busy_h: float = 0.0
-    fleet_shipments: int = 0
-    units_by_family: dict[str, float] = field(default_factory=dict)
-
-
-STAGES = ("transmission", "order_entry", "processing", "stock_wait", "picking", "shipping")
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else math.nan
+Scope = Literal["tier", "system"]
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """Everything measured in one replication of one scenario.
+class Metric:
+    """One metric's meaning.
 
     Attributes
     ----------
-    scenario_hash : str
-        sha256 of the scenario's canonical JSON.
-    seed, replication : int
-        Where the random numbers came from.
-    measured_days : float
-        Length of the measurement window (horizon − warm-up), days.
-    tiers : dict
-        ``tier → metric → value``; metric names and units in :data:`METRIC_UNITS`.
-    resources : dict
-        ``resource → utilisation`` (busy hours / staffed hours, in [0, 1]).
-    costs : dict
-        ``line item → USD per day`` (wages_agents, wages_pickers, vehicles, carrier, holding,
-        replenishment, expediting, recovery, penalties), over the measurement window.
-    inventory : dict
-        ``family → metric → value`` (line_fill_rate, mean_on_hand_units, …).
+    name : str
+        Column name (unit-suffixed where it has a physical unit).
+    label : str
+        Plain name for reports and figures.
+    unit : str
+        ``rate``, ``count``, ``orders/day``, ``h``, ``s``, ``USD/day``, ``USD/order``, ``units``,
+        ``units/day``.
+    direction : int
+        ``+1`` higher is better, ``-1`` lower is better, ``0`` neither.
+    definition : str
+        One line: what is counted, over which orders.
+    scope : {"tier", "system"}
+        Reported per tier (``A.on_time_rate``) or for the whole system (``cost.<item>``).
     """
 
-    scenario_hash: str
-    seed: int
-    replication: int
-    measured_days: float
-    tiers: dict[str, dict[str, float]]
-    resources: dict[str, float]
-    costs: dict[str, float]
-    inventory: dict[str, dict[str, float]]
-
-    def flat(self) -> dict[str, float]:
-        """One flat mapping ``"A.on_time_rate" → value``, ``"cost.holding" → …`` for tables."""
-        row: dict[str, float] = {}
-        for tier, metrics in self.tiers.items():
-            for name, value in metrics.items():
-                row[f"{tier}.{name}"] = value
-        for name, value in self.resources.items():
-            row[f"utilisation.{name}"] = value
-        for name, value in self.costs.items():
-            row[f"cost.{name}_usd_per_day"] = value
-        row["total.cost_per_day_usd"] = sum(self.costs.values())
-        for family, metrics in self.inventory.items():
-            for name, value in metrics.items():
-                row[f"inventory.{family}.{name}"] = value
-        return row
+    name: str
+    label: str
+    unit: str
+    direction: int
+    definition: str
+    scope: Scope = "tier"
 
 
-def tier_metrics(
-    acc: TierAccumulator, in_progress: int, measured_days: float, cost_usd: float
-) -> dict[str, float]:
-    """Turn one tier's counters into the published metrics (see :data:`METRIC_UNITS`)."""
-    done = acc.completed
-    return {
-        "orders_arrived": float(acc.arrived),
-        "orders_completed": float(done),
-        "orders_lost": float(acc.lost),
-        "orders_in_progress": float(in_progress),
-        "orders_per_day": acc.arrived / measured_days,
-        "mean_cycle_time_h": _ratio(acc.sum_cycle_h, done),
-        "p95_cycle_time_h": acc.histogram.quantile(0.95),
-        "on_time_rate": _ratio(acc.on_time, done),
-        "line_fill_rate": _ratio(acc.lines_filled, acc.lines),
-        "order_completeness_rate": _ratio(acc.complete, done),
-        "damage_free_rate": _ratio(acc.damage_free, done),
-        "order_accuracy_rate": _ratio(acc.accurate, done),
-        "billing_accuracy_rate": _ratio(acc.billed_right, done),
-        # a lost (abandoned) order is a failed order, not a missing one
-        "perfect_order_rate": _ratio(acc.perfect, done + acc.lost),
-        "calls_offered": float(acc.calls_offered),
-        "answered_within_target_rate": _ratio(acc.answered_within_target, acc.calls_offered),
-        "wait_probability": _ratio(acc.calls_waited, acc.calls_answered),
-        "mean_speed_of_answer_s": _ratio(acc.sum_answer_wait_h * 3600.0, acc.calls_answered),
-        "abandonment_rate": _ratio(acc.abandoned, acc.calls_offered),
-        **{f"stage_{name}_h": _ratio(acc.stage_h[i], done) for i, name in enumerate(STAGES)},
-        "complaints_raised": float(acc.complaints),
-        "complaints_recovered": float(acc.recovered),
-        "recovery_rate": _ratio(acc.recovered, acc.complaints),
-        "cost_per_day_usd": cost_usd / measured_days,
-        "cost_per_order_usd": _ratio(cost_usd, acc.arrived),
-        "revenue_per_day_usd": acc.revenue_usd / measured_days,
-    }
+#: Profit per tier and in total: revenue − cost, USD per calendar day.
+PROFIT = "profit_per_day_usd"
+
+_TIER: tuple[tuple[str, str, str, int, str], ...] = (
+    ("orders_arrived", "Orders arrived", "count", 0,
+     "orders created in the measurement window [warm-up, horizon)"),
+    ("orders_completed", "Orders completed", "count", 1,
+     "orders of the window delivered in full (last shipment delivered)"),
+    ("orders_lost", "Orders lost", "count", -1,
+     "orders of the window lost because the caller hung up before an answer"),
+    ("orders_in_progress", "Orders in progress", "count", -1,
+     "orders of the window still open when the drain period ends "
+     "(arrived = completed + lost + in progress)"),
+    ("orders_per_day", "Orders per day", "orders/day", 0,
+     "orders arrived per calendar day of the measurement window"),
+    ("mean_cycle_time_h", "Mean cycle time", "h", -1,
+     "mean time from order placed to last shipment delivered (completed orders)"),
+    ("p95_cycle_time_h", "95th percentile cycle time", "h", -1,
+     "95th percentile of the order cycle time (streaming log histogram, 0.46% bins)"),
+    ("on_time_rate", "On-time rate", "rate", 1,
+     "completed orders with cycle time ≤ the tier's promised_cycle_time_h"),
+    ("line_fill_rate", "Line fill rate", "rate", 1,
+     "order lines filled from stock at allocation / lines ordered"),
+    ("order_completeness_rate", "Order completeness", "rate", 1,
+     "completed orders whose first shipment held every line"),
+    ("damage_free_rate", "Damage-free rate", "rate", 1,
+     "completed orders with no damaged shipment"),
+    ("order_accuracy_rate", "Order accuracy", "rate", 1,
+     "completed orders keyed in correctly and picked without error"),
+    ("billing_accuracy_rate", "Billing accuracy", "rate", 1,
+     "completed orders billed correctly"),
+    ("perfect_order_rate", "Perfect order rate", "rate", 1,
+     "measured per order: on time ∧ complete ∧ damage-free ∧ accurate ∧ billed right, over "
+     "completed + lost orders (a lost order is a failed order)"),
+    ("calls_offered", "Calls offered", "count", 0,
+     "orders that reached the order-entry desk as a call"),
+    ("answered_within_target_rate", "Answered within target", "rate", 1,
+     "calls answered within answer_target_s / calls offered (abandoned calls count as not "
+     "answered)"),
+    ("wait_probability", "Probability of waiting", "rate", -1,
+     "answered calls that had to wait at all, P(wait > 0)"),
+    ("mean_speed_of_answer_s", "Mean speed of answer", "s", -1,
+     "mean wait before an agent answers (answered calls)"),
+    ("abandonment_rate", "Abandonment rate", "rate", -1,
+     "calls abandoned before an answer / calls offered"),
+    ("stage_transmission_h", "Time in transmission", "h", -1,
+     "mean time per completed order in transmission (channel delay)"),
+    ("stage_order_entry_h", "Time in order entry", "h", -1,
+     "mean time per completed order in order entry (wait for an agent + handling)"),
+    ("stage_processing_h", "Time in processing", "h", -1,
+     "mean time per completed order in processing (credit check, documents)"),
+    ("stage_stock_wait_h", "Time waiting for stock", "h", -1,
+     "mean time per completed order waiting for stock (backorders)"),
+    ("stage_picking_h", "Time in picking and packing", "h", -1,
+     "mean time per completed order in picking and packing (wait + work)"),
+    ("stage_shipping_h", "Time in shipping", "h", -1,
+     "mean time per completed order in shipping (wait for the cut-off + transit)"),
+    ("complaints_raised", "Complaints raised", "count", -1,
+     "complaints raised by the tier's imperfect orders"),
+    ("complaints_recovered", "Complaints recovered", "count", 1,
+     "complaints after which the customer was recovered"),
+    ("recovery_rate", "Recovery rate", "rate", 1,
+     "complaints recovered / complaints raised"),
+    ("cost_per_day_usd", "Cost per day", "USD/day", -1,
+     "the tier's share of cost per calendar day: wages by its busy time on each resource, "
+     "vehicles by shipments, holding by units demanded; carrier, expediting, recovery and "
+     "penalties directly"),
+    ("cost_per_order_usd", "Cost per order", "USD/order", -1,
+     "the tier's cost / orders arrived"),
+    ("revenue_per_day_usd", "Revenue per day", "USD/day", 1,
+     "revenue_per_order_usd × completed orders per calendar day"),
+    (PROFIT, "Profit per day", "USD/day", 1,
+     "revenue per day − cost per day (per tier; in total, every cost line item)"),
+)  # fmt: skip
+
+#: Per-tier metrics by name, in the order tables show them.
+METRICS: dict[str, Metric] = {row[0]: Metric(*row) for row in _TIER}
+
+#: Rows a run reports for the whole system: ``prefix → (unit, direction, definition)``.
+#: The prefix is followed by a resource, a cost line item or ``family.metric``.
+SYSTEM_METRICS: dict[str, Metric] = {
+    "utilisation": Metric(
+        "utilisation", "Utilisation", "rate", 0, "busy hours / staffed hours of a resource",
+        "system",
+    ),
+    "cost": Metric(
+        "cost", "Cost line item", "USD/day", -1,
+        "one line item of cost per calendar day of the measurement window", "system",
+    ),
+    "total.cost_per_day_usd": Metric(
+        "total.cost_per_day_usd", "Total cost per day", "USD/day", -1,
+        "sum of every cost line item per calendar day", "system",
+    ),
+    "inventory.line_fill_rate": Metric(
+        "inventory.line_fill_rate", "Family line fill rate", "rate", 1,
+        "lines of the family filled from stock at allocation / lines ordered", "system",
+    ),
+    "inventory.mean_on_hand_units": Metric(
+        "inventory.mean_on_hand_units", "Mean stock on hand", "units", 0,
+        "time-average units on hand of the family", "system",
+    ),
+    "inventory.shortage_units_per_day": Metric(
+        "inventory.shortage_units_per_day", "Shortage per day", "units/day", -1,
+        "units demanded but not available from stock, per calendar day", "system",
+    ),
+    "inventory.replenishments": Metric(
+        "inventory.replenishments", "Replenishment orders", "count", 0,
+        "replenishment orders placed in the measurement window", "system",
+    ),
+}  # fmt: skip
+
+#: ``metric → unit`` of every per-tier metric (a view of :data:`METRICS`).
+METRIC_UNITS: dict[str, str] = {name: m.unit for name, m in METRICS.items()}
+
+
+def get_metric(name: str) -> Metric:
+    """The registered per-tier metric ``name``.
+
+    Raises
+    ------
+    KeyError
+        With a "did you mean" suggestion and the list of names when ``name`` is unknown.
+    """
+    try:
+        return METRICS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, METRICS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(f"unknown metric {name!r}{hint}; allowed: {', '.join(METRICS)}") from None
+
+
+def metric_direction(metric: str) -> int:
+    """``+1`` if a higher value of ``metric`` is better, ``-1`` if lower, ``0`` if neither."""
+    found = METRICS.get(metric)
+    return 0 if found is None else found.direction
+
+
+def unit_of_key(key: str, tiers: frozenset[str] | set[str] | tuple[str, ...]) -> str:
+    """Unit of a flat result key (``"A.on_time_rate"``, ``"cost.holding_usd_per_day"``,
+    ``"inventory.fast.line_fill_rate"``, ``"utilisation.pickers"``); ``""`` if unknown."""
+    head, _, rest = key.partition(".")
+    if head in tiers:
+        found = METRICS.get(rest)
+        return "" if found is None else found.unit
+    if key in SYSTEM_METRICS:
+        return SYSTEM_METRICS[key].unit
+    if head == "inventory":
+        found = SYSTEM_METRICS.get(f"inventory.{rest.partition('.')[2]}")
+        return "" if found is None else found.unit
+    if head in SYSTEM_METRICS:
+        return SYSTEM_METRICS[head].unit
+    return ""
+
+
+def metrics_markdown() -> str:
+    """``docs/metrics.md``: one table of every metric, generated from this registry."""
+    direction = {1: "higher", -1: "lower", 0: "—"}
+    lines = [
+        "# Metrics",
+        "",
+        "Generated from the metric registry by `python -m tierwise.simulation.metrics`; do not",
+        "edit by hand. Every table, file, figure and report uses these names, units and",
+        "definitions. `rate` is a fraction in [0, 1] (shown as %); money is US dollars per",
+        "calendar day of the measurement window (warm-up excluded).",
+        "",
+        "## Per tier (`<tier>.<metric>`)",
+        "",
+        "| metric | name | unit | better | definition |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{m.name}` | {m.label} | {m.unit} | {direction[m.direction]} | {m.definition} |"
+        for m in METRICS.values()
+    ]
+    lines += [
+        "",
+        "## System (`<prefix>.<resource, line item or family>`)",
+        "",
+        "| row | name | unit | better | definition |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{m.name}` | {m.label} | {m.unit} | {direction[m.direction]} | {m.definition} |"
+        for m in SYSTEM_METRICS.values()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - documentation generator
+    print(metrics_markdown(), end="")

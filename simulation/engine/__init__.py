@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tierwise.simulation.engine.model import OrderCycleModel, OrderRecord
-from tierwise.simulation.metrics import RunResult
+from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["OrderRecord", "run", "run_with_orders"]

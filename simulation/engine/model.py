@@ -25,8 +25,8 @@ from tierwise.simulation.engine.clock import (
     working_days_between,
 )
 from tierwise.simulation.engine.inventory import StockPoint
+from tierwise.simulation.engine.results import RunResult, TierAccumulator, tier_metrics
 from tierwise.simulation.engine.rng import stream
-from tierwise.simulation.metrics import RunResult, TierAccumulator, tier_metrics
 from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario, ShippingMode, Tier
 

@@ -36,15 +36,14 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.experiments.replicate import estimate, run_replications
-from tierwise.simulation.metrics import METRIC_UNITS, RunResult
+from tierwise.simulation.metrics import METRIC_UNITS, PROFIT, metric_direction
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
     "BEST_METRIC",
-    "COMPARISON_UNITS",
     "DEFAULT_METRICS",
-    "PROFIT",
     "TOTAL",
     "BestCandidate",
     "BestSelection",
@@ -54,7 +53,6 @@ __all__ = [
     "StrategyRunError",
     "compare_strategies",
     "derived_metrics",
-    "metric_direction",
     "paired_difference",
     "select_best",
     "unpaired_half_width",
@@ -74,8 +72,6 @@ class StrategyRunError(RuntimeError):
         )
 
 
-#: Profit per day = revenue per day − cost per day (USD/day), per tier and in total.
-PROFIT = "profit_per_day_usd"
 #: Scope name of the system-wide figures (cost, revenue and profit of all tiers).
 TOTAL = "total"
 #: What the best strategy maximises.
@@ -89,34 +85,7 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "mean_cycle_time_h",
     "cost_per_day_usd",
 )
-#: Unit of every comparable metric ("rate" = fraction in [0, 1]).
-COMPARISON_UNITS: dict[str, str] = {**METRIC_UNITS, PROFIT: "USD/day"}
 _TOTAL_METRICS = ("cost_per_day_usd", "revenue_per_day_usd", PROFIT)
-_LOWER_IS_BETTER_RATES = {"abandonment_rate", "wait_probability"}
-_LOWER_IS_BETTER = {
-    "orders_lost",
-    "orders_in_progress",
-    "complaints_raised",
-    "cost_per_day_usd",
-    "cost_per_order_usd",
-    "mean_speed_of_answer_s",
-}
-_HIGHER_IS_BETTER = {"revenue_per_day_usd", PROFIT, "orders_completed", "complaints_recovered"}
-
-
-def metric_direction(metric: str) -> int:
-    """``+1`` if a higher value is better, ``-1`` if lower is better, ``0`` if neither.
-
-    Rates are better higher (except ``abandonment_rate`` and ``wait_probability``); times
-    (``_h``, ``_s``) and costs are better lower; revenue and profit higher.
-    """
-    if metric in _LOWER_IS_BETTER or metric in _LOWER_IS_BETTER_RATES:
-        return -1
-    if metric in _HIGHER_IS_BETTER or metric.endswith("_rate"):
-        return 1
-    if metric.endswith(("_h", "_s")):
-        return -1
-    return 0
 
 
 # ---------------------------------------------------------------------------- statistics
@@ -683,8 +652,8 @@ def _check_metrics(metrics: Iterable[str]) -> tuple[str, ...]:
     chosen: list[str] = []
     problems = []
     for metric in metrics:
-        if metric not in COMPARISON_UNITS:
-            close = difflib.get_close_matches(metric, list(COMPARISON_UNITS), n=1)
+        if metric not in METRIC_UNITS:
+            close = difflib.get_close_matches(metric, list(METRIC_UNITS), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(f"unknown metric '{metric}'{hint}")
         elif metric not in chosen and metric != PROFIT:
@@ -729,7 +698,7 @@ def _build(
                         baseline=baseline,
                         scope=scope,
                         metric=metric,
-                        unit=COMPARISON_UNITS.get(metric, ""),
+                        unit=METRIC_UNITS.get(metric, ""),
                         strategy_mean=own.mean,
                         strategy_half_width=own.half_width,
                         baseline_mean=ref.mean,

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import stats
 
 from tierwise.simulation.engine import run
-from tierwise.simulation.metrics import RunResult
+from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["Estimate", "ReplicationSummary", "estimate", "replicate", "run_replications"]

@@ -21,9 +21,7 @@ from rich.table import Table
 from tierwise.cli.console import console, fail, progress_bar
 from tierwise.figures.comparison import plot_comparison, save_comparison_figure
 from tierwise.simulation.experiments.compare import (
-    COMPARISON_UNITS,
     DEFAULT_METRICS,
-    PROFIT,
     TOTAL,
     Comparison,
     DifferenceRow,
@@ -31,6 +29,7 @@ from tierwise.simulation.experiments.compare import (
     compare_strategies,
 )
 from tierwise.simulation.experiments.strategies import StrategySet, load_sources
+from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
 from tierwise.simulation.scenario.loading import ScenarioError
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
@@ -47,13 +46,13 @@ def resolve_metric(name: str) -> str:
     ValueError
         Unknown metric (with a "did you mean").
     """
-    if name in COMPARISON_UNITS:
+    if name in METRIC_UNITS:
         return name
     if name in _ALIASES:
         return _ALIASES[name]
-    if f"{name}_rate" in COMPARISON_UNITS:
+    if f"{name}_rate" in METRIC_UNITS:
         return f"{name}_rate"
-    close = difflib.get_close_matches(name, list(COMPARISON_UNITS), n=1)
+    close = difflib.get_close_matches(name, list(METRIC_UNITS), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise ValueError(f"--metric {name!r}: unknown metric{hint}")
 
@@ -111,7 +110,7 @@ def _signed(value: float) -> str:
 
 
 def _unit(metric: str) -> str:
-    unit = COMPARISON_UNITS.get(metric, "")
+    unit = METRIC_UNITS.get(metric, "")
     return "pp" if unit == "rate" else unit
 
 

@@ -17,12 +17,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from tierwise.figures.files import save_figure
-from tierwise.simulation.experiments.compare import (
-    COMPARISON_UNITS,
-    TOTAL,
-    Comparison,
-    metric_direction,
-)
+from tierwise.simulation.experiments.compare import TOTAL, Comparison
+from tierwise.simulation.metrics import METRIC_UNITS, metric_direction
 
 __all__ = ["metric_label", "plot_comparison", "save_comparison_figure", "unit_label"]
 
@@ -48,21 +44,21 @@ def metric_label(metric: str) -> str:
 
 def unit_label(metric: str) -> str:
     """Unit of a *difference* of ``metric``: ``"percentage points"`` for rates, else the unit."""
-    unit = COMPARISON_UNITS.get(metric, "")
+    unit = METRIC_UNITS.get(metric, "")
     if unit == "rate":
         return "percentage points"
     return unit
 
 
 def _scale(metric: str) -> float:
-    return 100.0 if COMPARISON_UNITS.get(metric) == "rate" else 1.0
+    return 100.0 if METRIC_UNITS.get(metric) == "rate" else 1.0
 
 
 def _format_value(value: float, metric: str) -> str:
     """Signed tick label (``+2.0``, ``−$1.5k``, ``0``) in the plotted unit."""
     if abs(value) < 1e-9:
         return "0"
-    unit = COMPARISON_UNITS.get(metric, "")
+    unit = METRIC_UNITS.get(metric, "")
     sign = "−" if value < 0 else "+"
     v = abs(value)
     if unit == "rate":

@@ -38,9 +38,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tierwise.simulation.experiments.compare import COMPARISON_UNITS, PROFIT, TOTAL
+from tierwise.simulation.experiments.compare import TOTAL
 from tierwise.simulation.experiments.strategies import is_strategy_file, load_sources
-from tierwise.simulation.metrics import METRIC_UNITS
+from tierwise.simulation.metrics import METRIC_UNITS, METRICS, PROFIT
 from tierwise.simulation.scenario.distributions import Distribution
 from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
 from tierwise.simulation.scenario.schema import Scenario, Targets
@@ -57,52 +57,8 @@ __all__ = [
 
 ReportKind = Literal["run", "compare"]
 
-#: One-line definition of every per-tier metric (:data:`tierwise.simulation.metrics.METRIC_UNITS`)
-#: and of
-#: profit; consistent with the README's metric table.
-METRIC_DEFINITIONS: dict[str, str] = {
-    "orders_arrived": "orders created in the measurement window [warm-up, horizon)",
-    "orders_completed": "orders of the window delivered in full (last shipment delivered)",
-    "orders_lost": "orders of the window lost because the caller hung up before an answer",
-    "orders_in_progress": "orders of the window still open when the drain period ends "
-    "(arrived = completed + lost + in progress)",
-    "orders_per_day": "orders arrived per calendar day of the measurement window",
-    "mean_cycle_time_h": "mean time from order placed to last shipment delivered "
-    "(completed orders)",
-    "p95_cycle_time_h": "95th percentile of the order cycle time (streaming log histogram, "
-    "0.46% bins)",
-    "on_time_rate": "completed orders with cycle time ≤ the tier's promised_cycle_time_h",
-    "line_fill_rate": "order lines filled from stock at allocation / lines ordered",
-    "order_completeness_rate": "completed orders whose first shipment held every line",
-    "damage_free_rate": "completed orders with no damaged shipment",
-    "order_accuracy_rate": "completed orders keyed in correctly and picked without error",
-    "billing_accuracy_rate": "completed orders billed correctly",
-    "perfect_order_rate": "measured per order: on time ∧ complete ∧ damage-free ∧ accurate ∧ "
-    "billed right, over completed + lost orders (a lost order is a failed order)",
-    "calls_offered": "orders that reached the order-entry desk as a call",
-    "answered_within_target_rate": "calls answered within answer_target_s / calls offered "
-    "(abandoned calls count as not answered)",
-    "wait_probability": "answered calls that had to wait at all, P(wait > 0)",
-    "mean_speed_of_answer_s": "mean wait before an agent answers (answered calls)",
-    "abandonment_rate": "calls abandoned before an answer / calls offered",
-    "stage_transmission_h": "mean time per completed order in transmission (channel delay)",
-    "stage_order_entry_h": "mean time per completed order in order entry (wait for an agent "
-    "+ handling)",
-    "stage_processing_h": "mean time per completed order in processing (credit check, documents)",
-    "stage_stock_wait_h": "mean time per completed order waiting for stock (backorders)",
-    "stage_picking_h": "mean time per completed order in picking and packing (wait + work)",
-    "stage_shipping_h": "mean time per completed order in shipping (wait for the cut-off + "
-    "transit)",
-    "complaints_raised": "complaints raised by the tier's imperfect orders",
-    "complaints_recovered": "complaints after which the customer was recovered",
-    "recovery_rate": "complaints recovered / complaints raised",
-    "cost_per_day_usd": "the tier's share of cost per calendar day: wages by its busy time on "
-    "each resource, vehicles by shipments, holding by units demanded; carrier, expediting, "
-    "recovery and penalties directly",
-    "cost_per_order_usd": "the tier's cost / orders arrived",
-    "revenue_per_day_usd": "revenue_per_order_usd × completed orders per calendar day",
-    PROFIT: "revenue per day − cost per day (per tier; in total, every cost line item)",
-}
+#: One-line definition of every per-tier metric and of profit (from the metric registry).
+METRIC_DEFINITIONS: dict[str, str] = {name: m.definition for name, m in METRICS.items()}
 
 _TRUNCATE = 90
 
@@ -1098,7 +1054,7 @@ def _toc(entries: Sequence[tuple[str, str]]) -> _Raw:
 
 def _definitions(extra: Mapping[str, tuple[str, str]] | None = None) -> _Raw:
     rows: list[list[Cell]] = []
-    units = {**METRIC_UNITS, PROFIT: COMPARISON_UNITS[PROFIT]}
+    units = METRIC_UNITS
     for metric, unit in units.items():
         rows.append(
             [
@@ -1610,7 +1566,7 @@ def _differences_table(document: Mapping[str, Any]) -> _Raw:
             present = [r for r in found if r is not None]
             if not present:
                 continue
-            unit = str(present[0].get("unit", COMPARISON_UNITS.get(metric, "")))
+            unit = str(present[0].get("unit", METRIC_UNITS.get(metric, "")))
             rows.append(
                 [
                     _Raw(f"<strong>{_e(scope)}</strong>") if first else "",

@@ -14,19 +14,23 @@ from scipy import stats
 from tierwise.figures.comparison import metric_label, plot_comparison, save_comparison_figure
 from tierwise.simulation.experiments.compare import (
     BEST_METRIC,
-    PROFIT,
     TOTAL,
     Comparison,
     compare_strategies,
-    metric_direction,
     paired_difference,
     select_best,
     unpaired_half_width,
 )
+from tierwise.simulation.metrics import PROFIT
 from tierwise.simulation.scenario.loading import apply_overrides, scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
 
 # --------------------------------------------------------------------------- constructed data
+
+
+def test_metric_label() -> None:
+    assert metric_label("mean_cycle_time_h") == "Mean cycle time"
+    assert metric_label(PROFIT) == "Profit per day"
 
 
 def test_paired_difference_recovers_a_known_shift_and_matches_scipy() -> None:
@@ -128,16 +132,6 @@ def test_best_is_kept_and_mcb_intervals_cover_at_the_family_wise_level() -> None
     se = math.sqrt(0.95 * 0.05 / trials)
     assert kept / trials >= 0.95 - 3 * se
     assert covered / trials >= 0.95 - 3 * se
-
-
-def test_metric_direction() -> None:
-    assert metric_direction("perfect_order_rate") == 1
-    assert metric_direction("abandonment_rate") == -1
-    assert metric_direction("mean_cycle_time_h") == -1
-    assert metric_direction("cost_per_day_usd") == -1
-    assert metric_direction(PROFIT) == 1
-    assert metric_label("mean_cycle_time_h") == "Mean cycle time"
-    assert metric_label(PROFIT) == "Profit per day"
 
 
 # --------------------------------------------------------------------------- simulated strategies

@@ -17,11 +17,11 @@ import pytest
 
 import tierwise.simulation.experiments.sweep as sweep_module
 from tests.simulation.experiments.test_sweep_spec import write_spec
+from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.experiments.cache import ResultCache
 from tierwise.simulation.experiments.replicate import estimate
 from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
 from tierwise.simulation.experiments.sweep_spec import load_sweep
-from tierwise.simulation.metrics import RunResult
 from tierwise.simulation.scenario.schema import Scenario
 
 REPO = Path(__file__).resolve().parents[3]

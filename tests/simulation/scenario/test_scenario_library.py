@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from tierwise.simulation.engine import run
-from tierwise.simulation.metrics import METRIC_UNITS, RunResult
+from tierwise.simulation.engine.results import RunResult
+from tierwise.simulation.metrics import METRIC_UNITS
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import check_stability
