@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tierwise.simulation.scenario.library import bundled_names, resolve_scenario_path
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
@@ -190,7 +191,7 @@ def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -
     Parameters
     ----------
     path : str or Path
-        The YAML file.
+        The YAML file, or the name of a bundled scenario (``"default"``).
     overrides : iterable of (dotted path, value)
         What-if changes applied before validation.
 
@@ -200,7 +201,12 @@ def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -
         If the file is missing, is not valid YAML (message has the line number) or does not
         satisfy the schema.
     """
-    file = Path(path)
+    file = resolve_scenario_path(path) or Path(path)
+    if not file.exists():
+        names = ", ".join(bundled_names())
+        raise ScenarioError(
+            [f"file not found: {path} (nor a bundled scenario name; bundled: {names})"], str(path)
+        )
     source = str(file)
     data = read_yaml(file)
     if data is None:
