@@ -1,0 +1,3 @@
+"""Economics: revenue responses (logistic, ADBUDG, retention/CLV, loyalty) and profit curves."""
+
+__all__: list[str] = []

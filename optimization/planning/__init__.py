@@ -1,0 +1,3 @@
+"""From sweeps to plans: per-tier options from sweep tables, curves, the closed verification loop."""
+
+__all__: list[str] = []
