@@ -1,3 +1,6 @@
-"""Economics: revenue responses (logistic, ADBUDG, retention/CLV, loyalty) and profit curves."""
+"""Economics.
+
+Revenue responses (logistic, ADBUDG, retention/CLV, loyalty) and profit curves.
+"""
 
 __all__: list[str] = []

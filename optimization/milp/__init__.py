@@ -1,3 +1,7 @@
-"""The PuLP planning model: problem data, MILP, solvers, solve, infeasibility explanations, sensitivity (imports no simulation code)."""
+"""The PuLP planning model.
+
+Problem data, the MILP, solvers, solve, infeasibility explanations, sensitivity; it imports
+no simulation code.
+"""
 
 __all__: list[str] = []

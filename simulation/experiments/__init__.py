@@ -1,3 +1,6 @@
-"""Experiments on the engine: replications, sweeps (designs, cache, screening), strategy comparisons, validation."""
+"""Experiments on the engine.
+
+Replications, sweeps (designs, cache, screening), strategy comparisons, validation.
+"""
 
 __all__: list[str] = []

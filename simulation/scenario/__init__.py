@@ -1,3 +1,7 @@
-"""Scenarios: schema, distributions, loading and overrides, error messages, the bundled library, the field reference."""
+"""Scenarios.
+
+Schema, distributions, loading and overrides, error messages, the bundled library, the field
+reference.
+"""
 
 __all__: list[str] = []
