@@ -43,11 +43,10 @@ def _page(*blocks: object, title: str = "T", warnings: tuple[str, ...] = ()) -> 
 def test_the_environment_escapes_and_is_strict() -> None:
     env = environment()
     assert env.undefined is jinja2.StrictUndefined
-    assert env.select_template([PAGE_TEMPLATE]).environment.is_async is False
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
-    assert {"report.html.j2", "tables.html.j2", "lists.html.j2", "boxes.html.j2"} <= set(
-        env.list_templates()
-    )
+    templates = set(env.list_templates())
+    assert {PAGE_TEMPLATE, "tables.html.j2", "lists.html.j2", "boxes.html.j2"} <= templates
+    assert {"figures.html.j2", "blocks.html.j2", "inline.html.j2"} <= templates
 
 
 def test_user_text_is_escaped_everywhere_it_appears() -> None:
