@@ -1,7 +1,11 @@
-"""The self-contained HTML report of a run or compare folder (``tierwise report``)."""
+"""The self-contained HTML report of a run or compare folder (``tierwise report``).
+
+:func:`build_report` reads the folder and renders the page; :func:`write_report` writes it
+atomically. Metric names, units and definitions shown in the glossary are those of the registry,
+:data:`tierwise.simulation.metrics.METRICS`.
+"""
 
 from tierwise.report.build import (
-    METRIC_DEFINITIONS,
     Report,
     ReportError,
     ReportKind,
@@ -11,7 +15,6 @@ from tierwise.report.build import (
 )
 
 __all__ = [
-    "METRIC_DEFINITIONS",
     "Report",
     "ReportError",
     "ReportKind",
