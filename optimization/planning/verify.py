@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from tierwise.optimization.milp.problem import PlanProblem, PlanResult, TierOption
+from tierwise.optimization.milp.problem import PlanProblem, TierOption
+from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.options import plan_overrides
 from tierwise.simulation.experiments.replicate import Estimate, ReplicationSummary, replicate
