@@ -216,6 +216,21 @@ def min_cost_per_order(
 # --------------------------------------------------------------------------- diagnostics
 
 
+def _shortfall(
+    *, kind: str, constraint: str, limit: float, achievable: float, unit: str, message: str
+) -> Finding:
+    """A finding that a limit and the best any plan achieves are ``|achievable - limit|`` apart."""
+    return Finding(
+        kind=kind,
+        constraint=constraint,
+        limit=limit,
+        achievable=achievable,
+        shortfall=abs(achievable - limit),
+        unit=unit,
+        message=message,
+    )
+
+
 def _row_name(problem: PlanProblem, group: str, subject: tuple[str, ...]) -> str:
     """Model name of the row of ``group`` about ``subject`` (sanitised, unique)."""
     for row in constraint_rows(problem):
@@ -232,12 +247,11 @@ def _service_findings(problem: PlanProblem) -> list[Finding]:
         if best < smin - _EPS_SERVICE:
             metric = problem.metric_name(t)
             out.append(
-                Finding(
+                _shortfall(
                     kind="min_service",
                     constraint=_row_name(problem, GROUP_MIN_SERVICE, (t,)),
                     limit=smin,
                     achievable=best,
-                    shortfall=smin - best,
                     unit="fraction",
                     message=f"tier {t} minimum {metric} {compact(smin)} is above the best option "
                     f"found{basis}, {compact(best)} (short by {compact(smin - best)})",
@@ -260,12 +274,11 @@ def _order_findings(problem: PlanProblem) -> list[Finding]:
             best = max(o.service_level for o in meets_min)
             metric = problem.metric_name(t)
             return [
-                Finding(
+                _shortfall(
                     kind="tier_order",
                     constraint=_row_name(problem, GROUP_TIER_ORDER, (t, below)),
                     limit=lower,
                     achievable=best,
-                    shortfall=lower - best,
                     unit="fraction",
                     message=f"tier order {t} >= {below} cannot hold: tier {below} cannot go below "
                     f"{metric} {compact(lower)} while meeting its minimum (and the tiers below "
@@ -286,12 +299,11 @@ def _capacity_findings(problem: PlanProblem, solver: str, time_limit_s: float) -
         need = min_resource_units(problem, r.name, solver=solver, time_limit_s=time_limit_s)
         if need is not None and need > r.capacity_units:
             out.append(
-                Finding(
+                _shortfall(
                     kind="capacity",
                     constraint=_row_name(problem, GROUP_CAPACITY, (r.name,)),
                     limit=float(r.capacity_units),
                     achievable=float(need),
-                    shortfall=float(need - r.capacity_units),
                     unit="units",
                     message=f"capacity of {r.name} is {compact(r.capacity_units)} units but every "
                     f"plan meeting the minimums needs at least {compact(need)} "
@@ -338,12 +350,11 @@ def _budget_findings(
     if not achievable > b + tol:
         return []
     return [
-        Finding(
+        _shortfall(
             kind="budget",
             constraint="budget",
             limit=b,
             achievable=achievable,
-            shortfall=achievable - b,
             unit="USD/day",
             message=f"budget {level(b, 'USD')}/day is {level(achievable - b, 'USD')} below "
             f"{what} ({level(achievable, 'USD')}/day)",
@@ -362,12 +373,11 @@ def _cost_per_order_findings(
     if best is None or not best > m * (1 + 1e-9) + 1e-12:
         return []
     return [
-        Finding(
+        _shortfall(
             kind="cost_per_order",
             constraint="max_cost_per_order",
             limit=m,
             achievable=best,
-            shortfall=best - m,
             unit="USD/order",
             message=f"maximum cost per order {level(m, 'USD')} is below the lowest achievable "
             f"by plans meeting the minimums within capacities, {level(best, 'USD')} "
