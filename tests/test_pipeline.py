@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import DEFAULT_SCENARIO
 from tierwise.cli.app import app
-from tierwise.optimization.milp.problem import PlanStatus
+from tierwise.optimization.milp.result import PlanStatus
 from tierwise.optimization.planning.options import resource_axes
 from tierwise.optimization.planning.verify import verify_plan
 from tierwise.pipeline import (

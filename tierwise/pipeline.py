@@ -20,7 +20,8 @@ import pandas as pd
 from tierwise.figures.budget import plot_profit_vs_budget
 from tierwise.figures.curves import save_figure, write_curves
 from tierwise.optimization.economics.revenue import default_response, parse_revenue_response
-from tierwise.optimization.milp.problem import PlanProblem, PlanResult, ResourceSpec
+from tierwise.optimization.milp.problem import PlanProblem, ResourceSpec
+from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.sensitivity import profit_vs_budget
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.curves import CurvesReport, build_curves

@@ -12,12 +12,10 @@ and says by how much it misses:
 * **cost per order** against the lowest achievable cost per order (Dinkelbach's
   method on the ratio :math:`\\sum c x / \\sum o x`).
 
-It then solves an **elastic relaxation**: every relaxable row gets a slack
-:math:`e \\ge 0` with a penalty, and :math:`\\min \\sum w e` says which constraints must
-be relaxed, and by how much, to restore feasibility. Default weights make one
-percentage point of service, 1 % of the budget, 1 % of a capacity and 1 % of the
-cost-per-order limit cost the same. Each constraint group is also relaxed alone, to
-show single-group fixes.
+It then solves the **elastic relaxation**
+(:func:`tierwise.optimization.milp.relax.elastic_relaxation`), which says which
+constraints must be relaxed, and by how much, to restore feasibility, jointly and for
+each constraint group alone (single-group fixes).
 """
 
 from __future__ import annotations
@@ -26,34 +24,32 @@ import logging
 import math
 from collections.abc import Collection, Mapping
 
-from tierwise.optimization.milp.model import (
+from tierwise.common.formatting import compact, level
+from tierwise.optimization.milp.check import plan_totals, plan_units
+from tierwise.optimization.milp.model import build_model
+from tierwise.optimization.milp.problem import PlanProblem
+from tierwise.optimization.milp.relax import elastic_relaxation
+from tierwise.optimization.milp.result import Finding, InfeasibilityReport, PlanStatus, Relaxation
+from tierwise.optimization.milp.rows import (
     GROUP_BUDGET,
     GROUP_CAPACITY,
     GROUP_COST_PER_ORDER,
     GROUP_MIN_SERVICE,
     GROUP_TIER_ORDER,
     RELAXABLE_GROUPS,
-    ConstraintRow,
     ObjectiveSpec,
-    build_model,
     constraint_rows,
-    plan_units,
+    objective_spec,
 )
-from tierwise.optimization.milp.problem import (
-    Finding,
-    InfeasibilityReport,
-    PlanProblem,
-    PlanStatus,
-    Relaxation,
-    TierOption,
-    _fmt,
+from tierwise.optimization.milp.solvers import (
+    SolverRun,
+    chosen_from_run,
+    run_model,
+    run_to_optimality,
 )
-from tierwise.optimization.milp.solvers import SolverRun, chosen_from_run, run_model
 
 __all__ = [
     "cheapest_plan_cost",
-    "default_elastic_weights",
-    "elastic_relaxation",
     "explain_infeasibility",
     "min_cost_per_order",
     "min_resource_units",
@@ -62,15 +58,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _EPS_SERVICE = 1e-9
-_SUB_GAP = 1e-9  # sub-problems are solved to (near) proven optimality
-
-
-def _usd(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
-
-
-def _units_txt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v - round(v)) < 1e-6 else f"{v:,.3g}"
 
 
 def _sub(
@@ -83,30 +70,7 @@ def _sub(
     name: str,
 ) -> SolverRun:
     model = build_model(problem, omit_groups=omit, objective=objective, name=name)
-    run = run_model(model, solver=solver, time_limit_s=time_limit_s, mip_gap=_SUB_GAP)
-    if run.status == PlanStatus.FEASIBLE_NOT_PROVEN:
-        log.warning("%s: sub-problem not solved to optimality; numbers are bounds", name)
-    return run
-
-
-def _cost_spec(problem: PlanProblem) -> ObjectiveSpec:
-    return ObjectiveSpec(
-        sense="min",
-        x_coeffs={(o.tier, o.option_id): o.cost_per_day_usd for o in problem.options},
-        y_coeffs={
-            r.name: r.cost_per_unit_day_usd for r in problem.resources if r.cost_per_unit_day_usd
-        },
-    )
-
-
-def _plan_cost(problem: PlanProblem, chosen: Mapping[str, TierOption]) -> tuple[float, float]:
-    """(cost incl. per-unit resource cost, orders) of a choice, USD/day and orders/day."""
-    cost = math.fsum(o.cost_per_day_usd for o in chosen.values())
-    for r in problem.resources:
-        units = sum(int(o.resources.get(r.name, 0)) for o in chosen.values())
-        cost += r.cost_per_unit_day_usd * units
-    orders = math.fsum(o.orders_per_day for o in chosen.values())
-    return cost, orders
+    return run_to_optimality(model, solver=solver, time_limit_s=time_limit_s)
 
 
 # --------------------------------------------------------------------------- sub-problems
@@ -143,7 +107,7 @@ def cheapest_plan_cost(
     omit = (GROUP_BUDGET,) if with_limits else _STRUCTURAL_OMIT
     run = _sub(
         problem,
-        objective=_cost_spec(problem),
+        objective=objective_spec(problem, "cost"),
         omit=omit,
         solver=solver,
         time_limit_s=time_limit_s,
@@ -151,7 +115,7 @@ def cheapest_plan_cost(
     )
     if not run.status.has_plan:
         return None
-    return _plan_cost(problem, chosen_from_run(problem, run))[0]
+    return plan_totals(problem, chosen_from_run(problem, run)).cost_per_day_usd
 
 
 def min_resource_units(
@@ -185,9 +149,7 @@ def min_resource_units(
     )
     if not run.status.has_plan:
         return None
-    chosen = chosen_from_run(problem, run)
-    needs = {t: {k: float(v) for k, v in o.resources.items()} for t, o in chosen.items()}
-    return round(plan_units(problem, needs)[resource])
+    return plan_units(problem, chosen_from_run(problem, run))[resource]
 
 
 def min_cost_per_order(
@@ -213,7 +175,6 @@ def min_cost_per_order(
     omit = (GROUP_BUDGET, GROUP_COST_PER_ORDER)
     lam = problem.max_cost_per_order_usd or 0.0
     best: float | None = None
-    uc = {r.name: r.cost_per_unit_day_usd for r in problem.resources if r.cost_per_unit_day_usd}
     for _ in range(max_iter):
         spec = ObjectiveSpec(
             sense="min",
@@ -221,7 +182,7 @@ def min_cost_per_order(
                 (o.tier, o.option_id): o.cost_per_day_usd - lam * o.orders_per_day
                 for o in problem.options
             },
-            y_coeffs=uc,
+            y_coeffs=problem.unit_costs,
         )
         run = _sub(
             problem,
@@ -233,7 +194,8 @@ def min_cost_per_order(
         )
         if not run.status.has_plan:
             return None
-        cost, orders = _plan_cost(problem, chosen_from_run(problem, run))
+        totals = plan_totals(problem, chosen_from_run(problem, run))
+        cost, orders = totals.cost_per_day_usd, totals.orders_per_day
         f = cost - lam * orders
         if orders <= 0:
             if cost <= 0:
@@ -251,156 +213,22 @@ def min_cost_per_order(
     return best
 
 
-# --------------------------------------------------------------------------- elastic
-
-
-def default_elastic_weights(problem: PlanProblem) -> dict[str, float]:
-    """Penalty per unit of slack for each relaxable row.
-
-    One percentage point of service (0.01), 1 % of the budget, 1 % of a capacity and
-    1 % of the cost-per-order limit (times typical orders) each cost 1.
-    """
-    w: dict[str, float] = {}
-    typical_orders = math.fsum(
-        sum(o.orders_per_day for o in problem.options_for(t)) / len(problem.options_for(t))
-        for t in problem.tiers
-    )
-    for row in constraint_rows(problem):
-        if row.group in (GROUP_MIN_SERVICE, GROUP_TIER_ORDER):
-            w[row.name] = 100.0
-        elif row.group == GROUP_BUDGET or row.group == GROUP_CAPACITY:
-            w[row.name] = 100.0 / max(row.rhs, 1.0)
-        elif row.group == GROUP_COST_PER_ORDER:
-            m = problem.max_cost_per_order_usd or 0.0
-            w[row.name] = 100.0 / max(m * typical_orders, 1.0)
-    return w
-
-
-def elastic_relaxation(
-    problem: PlanProblem,
-    *,
-    solver: str = "cbc",
-    time_limit_s: float = 30.0,
-    weights: Mapping[str, float] | None = None,
-    groups: Collection[str] = RELAXABLE_GROUPS,
-) -> tuple[Relaxation, ...] | None:
-    """Smallest weighted relaxation of the ``groups`` rows that makes ``problem`` feasible.
-
-    Parameters
-    ----------
-    problem : PlanProblem
-        The planning problem.
-    solver : {"cbc", "highs"}, default "cbc"
-        Solver.
-    time_limit_s : float, default 30
-        Time limit, seconds.
-    weights : Mapping[str, float] or None
-        Penalty per unit of slack by row name (default :func:`default_elastic_weights`).
-    groups : Collection[str]
-        Constraint groups that may be relaxed; the others stay hard.
-
-    Returns
-    -------
-    tuple[Relaxation, ...] or None
-        One entry per row that must be relaxed (empty if the problem is feasible);
-        ``None`` when relaxing these groups alone cannot restore feasibility.
-    """
-    rows = {r.name: r for r in constraint_rows(problem)}
-    base = default_elastic_weights(problem)
-    base.update(weights or {})
-    w = {n: v for n, v in base.items() if n in rows and rows[n].group in set(groups)}
-    if not w:
-        return None
-    model = build_model(problem, elastic_weights=w, name="tierwise_elastic")
-    run = run_model(model, solver=solver, time_limit_s=time_limit_s, mip_gap=_SUB_GAP)
-    if not run.status.has_plan:
-        return None
-    chosen = chosen_from_run(problem, run)
-    cost, orders = _plan_cost(problem, chosen)
-    units = {
-        r.name: sum(int(o.resources.get(r.name, 0)) for o in chosen.values())
-        for r in problem.resources
-    }
-    # Amounts come from the elastic plan itself (exact option data), not from the
-    # slack values, which carry solver tolerances.
-    x_plan = {(o.tier, o.option_id): 1.0 for o in chosen.values()}
-    y_plan = {r: float(u) for r, u in units.items()}
-    out: list[Relaxation] = []
-    for name in w:
-        row = rows[name]
-        short = -row.slack(x_plan, y_plan)  # > 0: the plan breaks the row by this much
-        if not short > 1e-9 * row.scale():
-            continue
-        out.append(_relaxation(problem, row, short, cost, orders))
-    return tuple(out)
-
-
-def _relaxation(
-    problem: PlanProblem, row: ConstraintRow, short: float, cost: float, orders: float
-) -> Relaxation:
-    """Describe relaxing ``row`` by ``short`` (row units) as the elastic plan needs."""
-    if row.group == GROUP_MIN_SERVICE:
-        t = row.subject[0]
-        new = row.rhs - short
-        return Relaxation(
-            constraint=row.name,
-            group=row.group,
-            current=row.rhs,
-            relaxed=new,
-            amount=short,
-            unit="fraction",
-            message=f"lower tier {t} minimum {problem.metric_name(t)} from {_fmt(row.rhs)} "
-            f"to {_fmt(new)} (-{_fmt(short)})",
-        )
-    if row.group == GROUP_TIER_ORDER:
-        a, b = row.subject
-        return Relaxation(
-            constraint=row.name,
-            group=row.group,
-            current=0.0,
-            relaxed=-short,
-            amount=short,
-            unit="fraction",
-            message=f"let tier {b} exceed tier {a} by up to {_fmt(short)} in service",
-        )
-    if row.group == GROUP_CAPACITY:
-        r = row.subject[0]
-        new = row.rhs + short
-        return Relaxation(
-            constraint=row.name,
-            group=row.group,
-            current=row.rhs,
-            relaxed=new,
-            amount=short,
-            unit="units",
-            message=f"raise {r} capacity from {_units_txt(row.rhs)} to {_units_txt(new)} "
-            f"units (+{_units_txt(short)})",
-        )
-    if row.group == GROUP_BUDGET:
-        return Relaxation(
-            constraint=row.name,
-            group=row.group,
-            current=row.rhs,
-            relaxed=cost,
-            amount=cost - row.rhs,
-            unit="USD/day",
-            message=f"raise the budget from {_usd(row.rhs)} to {_usd(cost)} USD/day "
-            f"(+{_usd(cost - row.rhs)})",
-        )
-    m = problem.max_cost_per_order_usd or 0.0
-    cpo = cost / orders if orders > 0 else math.inf
-    return Relaxation(
-        constraint=row.name,
-        group=row.group,
-        current=m,
-        relaxed=cpo,
-        amount=cpo - m,
-        unit="USD/order",
-        message=f"raise the maximum cost per order from {_usd(m)} to {_usd(cpo)} USD",
-    )
-
-
 # --------------------------------------------------------------------------- diagnostics
+
+
+def _shortfall(
+    *, kind: str, constraint: str, limit: float, achievable: float, unit: str, message: str
+) -> Finding:
+    """A finding that a limit and the best any plan achieves are ``|achievable - limit|`` apart."""
+    return Finding(
+        kind=kind,
+        constraint=constraint,
+        limit=limit,
+        achievable=achievable,
+        shortfall=abs(achievable - limit),
+        unit=unit,
+        message=message,
+    )
 
 
 def _row_name(problem: PlanProblem, group: str, subject: tuple[str, ...]) -> str:
@@ -419,15 +247,14 @@ def _service_findings(problem: PlanProblem) -> list[Finding]:
         if best < smin - _EPS_SERVICE:
             metric = problem.metric_name(t)
             out.append(
-                Finding(
+                _shortfall(
                     kind="min_service",
                     constraint=_row_name(problem, GROUP_MIN_SERVICE, (t,)),
                     limit=smin,
                     achievable=best,
-                    shortfall=smin - best,
                     unit="fraction",
-                    message=f"tier {t} minimum {metric} {_fmt(smin)} is above the best option "
-                    f"found{basis}, {_fmt(best)} (short by {_fmt(smin - best)})",
+                    message=f"tier {t} minimum {metric} {compact(smin)} is above the best option "
+                    f"found{basis}, {compact(best)} (short by {compact(smin - best)})",
                 )
             )
     return out
@@ -447,21 +274,116 @@ def _order_findings(problem: PlanProblem) -> list[Finding]:
             best = max(o.service_level for o in meets_min)
             metric = problem.metric_name(t)
             return [
-                Finding(
+                _shortfall(
                     kind="tier_order",
                     constraint=_row_name(problem, GROUP_TIER_ORDER, (t, below)),
                     limit=lower,
                     achievable=best,
-                    shortfall=lower - best,
                     unit="fraction",
                     message=f"tier order {t} >= {below} cannot hold: tier {below} cannot go below "
-                    f"{metric} {_fmt(lower)} while meeting its minimum (and the tiers below it), "
-                    f"but the best option of tier {t} reaches {_fmt(best)} "
-                    f"(short by {_fmt(lower - best)})",
+                    f"{metric} {compact(lower)} while meeting its minimum (and the tiers below "
+                    f"it), but the best option of tier {t} reaches {compact(best)} "
+                    f"(short by {compact(lower - best)})",
                 )
             ]
         lower, below = min(o.service_level for o in cands), t
     return []
+
+
+def _capacity_findings(problem: PlanProblem, solver: str, time_limit_s: float) -> list[Finding]:
+    """Each capacity against the fewest units a plan meeting the minimums needs, then jointly."""
+    out = []
+    for r in problem.resources:
+        if r.capacity_units is None:
+            continue
+        need = min_resource_units(problem, r.name, solver=solver, time_limit_s=time_limit_s)
+        if need is not None and need > r.capacity_units:
+            out.append(
+                _shortfall(
+                    kind="capacity",
+                    constraint=_row_name(problem, GROUP_CAPACITY, (r.name,)),
+                    limit=float(r.capacity_units),
+                    achievable=float(need),
+                    unit="units",
+                    message=f"capacity of {r.name} is {compact(r.capacity_units)} units but every "
+                    f"plan meeting the minimums needs at least {compact(need)} "
+                    f"({compact(need - r.capacity_units)} short)",
+                )
+            )
+    capped = [r.name for r in problem.resources if r.capacity_units is not None]
+    if len(capped) > 1 and not out:
+        model = build_model(
+            problem,
+            omit_groups=(GROUP_BUDGET, GROUP_COST_PER_ORDER),
+            objective="cost",
+            name="tierwise_capacities",
+        )
+        run = run_model(model, solver=solver, time_limit_s=time_limit_s, mip_gap=1e-4)
+        if run.status == PlanStatus.INFEASIBLE:
+            out.append(
+                Finding(
+                    kind="combination",
+                    constraint=", ".join(f"capacity_{n}" for n in capped),
+                    unit="units",
+                    message=f"capacities of {', '.join(capped)} cannot all be met by a plan "
+                    "meeting the minimums, although each can on its own",
+                )
+            )
+    return out
+
+
+def _budget_findings(
+    problem: PlanProblem, cheapest: float, solver: str, time_limit_s: float
+) -> list[Finding]:
+    """The budget against the cheapest plan meeting the minimums (within the other limits)."""
+    b = problem.budget_per_day_usd
+    if b is None:
+        return []
+    limited = cheapest_plan_cost(
+        problem, with_limits=True, solver=solver, time_limit_s=time_limit_s
+    )
+    tol = 1e-6 * max(1.0, b)
+    what = "the cheapest plan meeting the minimums"
+    if limited is not None and limited > cheapest + tol:
+        what += " within capacities and the cost-per-order limit"
+    achievable = cheapest if limited is None else limited
+    if not achievable > b + tol:
+        return []
+    return [
+        _shortfall(
+            kind="budget",
+            constraint="budget",
+            limit=b,
+            achievable=achievable,
+            unit="USD/day",
+            message=f"budget {level(b, 'USD')}/day is {level(achievable - b, 'USD')} below "
+            f"{what} ({level(achievable, 'USD')}/day)",
+        )
+    ]
+
+
+def _cost_per_order_findings(
+    problem: PlanProblem, solver: str, time_limit_s: float
+) -> list[Finding]:
+    """The cost-per-order limit against the lowest cost per order within the other limits."""
+    m = problem.max_cost_per_order_usd
+    if m is None:
+        return []
+    best = min_cost_per_order(problem, solver=solver, time_limit_s=time_limit_s)
+    if best is None or not best > m * (1 + 1e-9) + 1e-12:
+        return []
+    return [
+        _shortfall(
+            kind="cost_per_order",
+            constraint="max_cost_per_order",
+            limit=m,
+            achievable=best,
+            unit="USD/order",
+            message=f"maximum cost per order {level(m, 'USD')} is below the lowest achievable "
+            f"by plans meeting the minimums within capacities, {level(best, 'USD')} "
+            f"(short by {level(best - m, 'USD')})",
+        )
+    ]
 
 
 def explain_infeasibility(
@@ -483,7 +405,8 @@ def explain_infeasibility(
     time_limit_s : float, default 30
         Time limit per sub-problem, seconds.
     weights : Mapping[str, float] or None
-        Elastic penalties by row name (default :func:`default_elastic_weights`).
+        Elastic penalties by row name (default
+        :func:`~tierwise.optimization.milp.relax.default_elastic_weights`).
     single_fixes : bool, default True
         Also relax each constraint group alone.
 
@@ -494,108 +417,14 @@ def explain_infeasibility(
         the cost of the cheapest plan meeting the minimums. Empty findings and
         relaxations mean the problem is in fact feasible.
     """
-    findings = _service_findings(problem)
-    if not findings:
-        findings += _order_findings(problem)
-    structural_ok = not findings
-
+    findings = _service_findings(problem) or _order_findings(problem)
     cheapest: float | None = None
-    if structural_ok:
+    if not findings:  # every tier can meet its minimum and the order: check the limits
         cheapest = cheapest_plan_cost(problem, solver=solver, time_limit_s=time_limit_s)
-
-        capacity_short = False
-        for r in problem.resources:
-            if r.capacity_units is None:
-                continue
-            need = min_resource_units(problem, r.name, solver=solver, time_limit_s=time_limit_s)
-            if need is not None and need > r.capacity_units:
-                capacity_short = True
-                findings.append(
-                    Finding(
-                        kind="capacity",
-                        constraint=_row_name(problem, GROUP_CAPACITY, (r.name,)),
-                        limit=float(r.capacity_units),
-                        achievable=float(need),
-                        shortfall=float(need - r.capacity_units),
-                        unit="units",
-                        message=f"capacity of {r.name} is {r.capacity_units} units but every plan "
-                        f"meeting the minimums needs at least {need} "
-                        f"({need - r.capacity_units} short)",
-                    )
-                )
-        capped = [r.name for r in problem.resources if r.capacity_units is not None]
-        if len(capped) > 1 and not capacity_short:
-            model = build_model(
-                problem,
-                omit_groups=(GROUP_BUDGET, GROUP_COST_PER_ORDER),
-                objective="cost",
-                name="tierwise_capacities",
-            )
-            run = run_model(model, solver=solver, time_limit_s=time_limit_s, mip_gap=1e-4)
-            if run.status == PlanStatus.INFEASIBLE:
-                findings.append(
-                    Finding(
-                        kind="combination",
-                        constraint=", ".join(f"capacity_{n}" for n in capped),
-                        unit="units",
-                        message=f"capacities of {', '.join(capped)} cannot all be met by a plan "
-                        "meeting the minimums, although each can on its own",
-                    )
-                )
-
-        b = problem.budget_per_day_usd
-        if b is not None and cheapest is not None:
-            limited = cheapest_plan_cost(
-                problem, with_limits=True, solver=solver, time_limit_s=time_limit_s
-            )
-            tol = 1e-6 * max(1.0, b)
-            if limited is not None and limited > b + tol:
-                what = "the cheapest plan meeting the minimums"
-                if limited > cheapest + tol:
-                    what += " within capacities and the cost-per-order limit"
-                findings.append(
-                    Finding(
-                        kind="budget",
-                        constraint="budget",
-                        limit=b,
-                        achievable=limited,
-                        shortfall=limited - b,
-                        unit="USD/day",
-                        message=f"budget {_usd(b)} USD/day is {_usd(limited - b)} below {what} "
-                        f"({_usd(limited)} USD/day)",
-                    )
-                )
-            elif limited is None and cheapest > b + tol:
-                findings.append(
-                    Finding(
-                        kind="budget",
-                        constraint="budget",
-                        limit=b,
-                        achievable=cheapest,
-                        shortfall=cheapest - b,
-                        unit="USD/day",
-                        message=f"budget {_usd(b)} USD/day is {_usd(cheapest - b)} below the "
-                        f"cheapest plan meeting the minimums ({_usd(cheapest)} USD/day)",
-                    )
-                )
-
-        m = problem.max_cost_per_order_usd
-        if m is not None:
-            best = min_cost_per_order(problem, solver=solver, time_limit_s=time_limit_s)
-            if best is not None and best > m * (1 + 1e-9) + 1e-12:
-                findings.append(
-                    Finding(
-                        kind="cost_per_order",
-                        constraint="max_cost_per_order",
-                        limit=m,
-                        achievable=best,
-                        shortfall=best - m,
-                        unit="USD/order",
-                        message=f"maximum cost per order {_usd(m)} USD is below the lowest "
-                        f"achievable by plans meeting the minimums within capacities, {_usd(best)} "
-                        f"USD (short by {_usd(best - m)})",
-                    )
-                )
+        findings += _capacity_findings(problem, solver, time_limit_s)
+        if cheapest is not None:
+            findings += _budget_findings(problem, cheapest, solver, time_limit_s)
+        findings += _cost_per_order_findings(problem, solver, time_limit_s)
 
     relax = elastic_relaxation(problem, weights=weights, solver=solver, time_limit_s=time_limit_s)
     if not findings and relax:

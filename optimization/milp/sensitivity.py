@@ -15,7 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from tierwise.optimization.milp.problem import PlanProblem, PlanResult, PlanStatus, ResourceSpec
+from tierwise.optimization.milp.problem import PlanProblem
+from tierwise.optimization.milp.result import PlanResult, PlanStatus
 from tierwise.optimization.milp.solve import solve
 
 __all__ = [
@@ -145,11 +146,7 @@ def marginal_resource_value(
     spec = problem.resource(resource)
     if spec.capacity_units is None:
         return 0.0
-    more = ResourceSpec(
-        name=spec.name,
-        capacity_units=spec.capacity_units + 1,
-        cost_per_unit_day_usd=spec.cost_per_unit_day_usd,
-    )
+    more = dataclasses.replace(spec, capacity_units=spec.capacity_units + 1)
     variant = dataclasses.replace(
         problem, resources=[more if r.name == resource else r for r in problem.resources]
     )

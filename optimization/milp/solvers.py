@@ -1,8 +1,9 @@
 """Run a built MILP through PuLP (CBC or HiGHS) and map the solver status honestly.
 
 :func:`run_model` returns a :class:`SolverRun`: status (never ``OPTIMAL`` unless proven),
-objective, bound, gap and the chosen options; :mod:`tierwise.optimization.milp.solve` and
-:mod:`tierwise.optimization.milp.explain` both build on it.
+objective, bound, gap and the chosen options; :mod:`tierwise.optimization.milp.solve`,
+:mod:`tierwise.optimization.milp.explain` and :mod:`tierwise.optimization.milp.relax` all
+build on it.
 """
 
 from __future__ import annotations
@@ -22,28 +23,28 @@ from typing import Literal
 
 import pulp
 
-from tierwise.optimization.milp.model import (
-    OptionKey,
-    PlanModel,
-)
-from tierwise.optimization.milp.problem import (
-    PlanProblem,
-    PlanStatus,
-    TierOption,
-)
+from tierwise.optimization.milp.model import PlanModel
+from tierwise.optimization.milp.problem import PlanProblem, TierOption
+from tierwise.optimization.milp.result import PlanStatus
+from tierwise.optimization.milp.rows import OptionKey
 
 __all__ = [
+    "DIAGNOSTIC_GAP",
     "SolverName",
     "SolverRun",
     "available_solvers",
     "chosen_from_run",
     "normalise_solver",
     "run_model",
+    "run_to_optimality",
 ]
 
 log = logging.getLogger(__name__)
 
 SolverName = Literal["cbc", "highs"]
+
+DIAGNOSTIC_GAP = 1e-9
+"""Relative MIP gap of the diagnostic sub-problems (solved to near proven optimality)."""
 
 
 @dataclass
@@ -400,6 +401,18 @@ def run_model(
         duals=duals,
         solve_time_s=elapsed,
     )
+
+
+def run_to_optimality(model: PlanModel, *, solver: str, time_limit_s: float) -> SolverRun:
+    """:func:`run_model` at :data:`DIAGNOSTIC_GAP`, for the sub-problems that explain a plan.
+
+    A run stopped before optimality was proven is logged as a warning: its numbers are
+    then bounds, not exact values.
+    """
+    run = run_model(model, solver=solver, time_limit_s=time_limit_s, mip_gap=DIAGNOSTIC_GAP)
+    if run.status == PlanStatus.FEASIBLE_NOT_PROVEN:
+        log.warning("%s: sub-problem not solved to optimality; numbers are bounds", model.prob.name)
+    return run
 
 
 def _drop(path: str) -> None:

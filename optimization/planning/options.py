@@ -25,6 +25,7 @@ __all__ = [
     "options_from_table",
     "plan_overrides",
     "resource_axes",
+    "simulated_option",
 ]
 
 #: Sweep axes that set how long or how often to simulate, not what to do: never part of a plan.
@@ -94,24 +95,69 @@ def options_from_table(
             service = float(row["service_mean"])
             if not math.isfinite(service):
                 continue
-            half_width = float(row["service_half_width"])
             params: dict[str, Any] = {
                 c.removeprefix("param."): _plain(first_rows.at[vid, c]) for c in param_columns
             }
             options.append(
-                TierOption(
-                    tier=tier,
-                    option_id=vid,
-                    service_level=min(max(service, 0.0), 1.0),
-                    service_half_width=half_width if math.isfinite(half_width) else 0.0,
-                    cost_per_day_usd=max(float(row["cost_per_day_usd_mean"]), 0.0),
-                    revenue_per_day_usd=max(float(responses[tier].revenue(service)), 0.0),
+                simulated_option(
+                    tier,
+                    vid,
+                    service=service,
+                    service_half_width=float(row["service_half_width"]),
+                    cost_per_day_usd=float(row["cost_per_day_usd_mean"]),
+                    response=responses[tier],
                     resources={r: int(params[r]) for r in resources},
                     orders_per_day=orders[(vid, tier)],
                     params=params,
                 )
             )
     return options
+
+
+def simulated_option(
+    tier: str,
+    option_id: str,
+    *,
+    service: float,
+    service_half_width: float,
+    cost_per_day_usd: float,
+    response: Any,
+    resources: Mapping[str, int],
+    orders_per_day: float,
+    params: Mapping[str, Any],
+) -> TierOption:
+    """A tier option from simulated estimates.
+
+    Parameters
+    ----------
+    tier, option_id : str
+        Tier and option identifier (a sweep variant, or a verification round).
+    service : float
+        Simulated mean service level (fraction); clipped to [0, 1].
+    service_half_width : float
+        Its confidence half-width (fraction); a non-finite one counts as 0.
+    cost_per_day_usd : float
+        Simulated mean cost of the tier, USD/day; a negative mean counts as 0.
+    response : revenue response
+        Anything with ``revenue(s)`` (USD/day); the option earns ``max(0, R(service))``.
+    resources : Mapping[str, int]
+        Units of each resource the option was simulated with.
+    orders_per_day : float
+        Simulated orders of the tier per day.
+    params : Mapping[str, Any]
+        Scenario settings that produced the option.
+    """
+    return TierOption(
+        tier=tier,
+        option_id=option_id,
+        service_level=min(max(service, 0.0), 1.0),
+        service_half_width=service_half_width if math.isfinite(service_half_width) else 0.0,
+        cost_per_day_usd=max(cost_per_day_usd, 0.0),
+        revenue_per_day_usd=max(float(response.revenue(service)), 0.0),
+        resources=resources,
+        orders_per_day=orders_per_day,
+        params=params,
+    )
 
 
 def _plain(value: Any) -> Any:

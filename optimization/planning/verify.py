@@ -18,9 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from tierwise.optimization.milp.problem import PlanProblem, PlanResult, TierOption
+from tierwise.optimization.milp.problem import PlanProblem, TierOption
+from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.solve import solve
-from tierwise.optimization.planning.options import plan_overrides
+from tierwise.optimization.planning.options import plan_overrides, simulated_option
 from tierwise.simulation.experiments.replicate import Estimate, ReplicationSummary, replicate
 from tierwise.simulation.scenario.loading import apply_overrides, scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
@@ -210,13 +211,13 @@ def verify_plan(
             checks.append(check)
             if not check.agrees:
                 added.append(
-                    TierOption(
-                        tier=tier,
-                        option_id=f"verified{index}",
-                        service_level=min(max(sim.mean, 0.0), 1.0),
-                        service_half_width=sim.half_width if math.isfinite(sim.half_width) else 0.0,
-                        cost_per_day_usd=max(cost.mean, 0.0),
-                        revenue_per_day_usd=max(float(responses[tier].revenue(sim.mean)), 0.0),
+                    simulated_option(
+                        tier,
+                        f"verified{index}",
+                        service=sim.mean,
+                        service_half_width=sim.half_width,
+                        cost_per_day_usd=cost.mean,
+                        response=responses[tier],
                         resources=dict(plan.resource_units),
                         orders_per_day=ests[f"{tier}.orders_per_day"].mean,
                         params=dict(overrides),

@@ -375,7 +375,7 @@ def _parse_tier_order(text: str | None) -> list[str] | None:
 
 
 def _print_plan(result: Any, title: str) -> None:
-    from tierwise.optimization.milp.problem import PlanStatus
+    from tierwise.optimization.milp.result import PlanStatus
 
     style = "green" if result.status == PlanStatus.OPTIMAL else "yellow"
     console.print(

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from tierwise.optimization.milp.problem import PlanStatus
+from tierwise.optimization.milp.result import PlanStatus
 
 __all__ = ["plot_profit_vs_budget"]
 

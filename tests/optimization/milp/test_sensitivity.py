@@ -125,3 +125,24 @@ def test_marginal_value_edge_cases() -> None:
     assert math.isnan(marginal_resource_value(hopeless, "agents"))
     with pytest.raises(KeyError):
         marginal_resource_value(uncapped, "pickers")
+
+
+def test_extra_unit_of_a_pooled_resource_keeps_it_pooled() -> None:
+    """One more agent on a shared desk of 5 lets both tiers take their 6-agent options."""
+    options = [
+        TierOption(
+            tier=t,
+            option_id=f"{t}{n}",
+            service_level=s,
+            cost_per_day_usd=100.0 * n,
+            revenue_per_day_usd=rev,
+            resources={"agents": n},
+        )
+        for t in ("A", "B")
+        for n, s, rev in ((4, 0.90, 1000.0), (6, 0.97, 1500.0))
+    ]
+    p = PlanProblem(
+        options=options, resources=[ResourceSpec(name="agents", capacity_units=5, pooled=True)]
+    )
+    # capacity 5: A4 + B4 earn 2 x (1000 - 400); capacity 6: A6 + B6 earn 2 x (1500 - 600)
+    assert marginal_resource_value(p, "agents") == pytest.approx(2 * 900 - 2 * 600)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tierwise.optimization.milp.problem import PlanProblem, PlanStatus, ResourceSpec, TierOption
+from tierwise.optimization.milp.problem import PlanProblem, ResourceSpec, TierOption
+from tierwise.optimization.milp.result import PlanStatus
 from tierwise.optimization.milp.solve import solve
 
 # (tier, option, cost USD/day, profit USD/day, desk agents) from a quick run of the default

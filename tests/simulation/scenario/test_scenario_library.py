@@ -120,7 +120,7 @@ def test_short_run_metrics_lie_in_their_ranges(path: Path) -> None:
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
 def test_every_library_scenario_runs_through_the_main_job(path: Path, tmp_path: Path) -> None:
     """`tierwise run --quick` on a short horizon: a plan, verified, for every tier."""
-    from tierwise.optimization.milp.problem import PlanStatus
+    from tierwise.optimization.milp.result import PlanStatus
     from tierwise.pipeline import PipelineConfig, run_pipeline
 
     config = PipelineConfig(
