@@ -42,7 +42,8 @@ from tierwise.simulation.experiments.compare import TOTAL
 from tierwise.simulation.experiments.strategies import is_strategy_file, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, METRICS, PROFIT
 from tierwise.simulation.scenario.distributions import Distribution
-from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario, Targets
 
 __all__ = [
