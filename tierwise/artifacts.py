@@ -1,0 +1,302 @@
+"""Output folders: every file a command writes, recorded in the folder's manifest.
+
+A command opens an :class:`OutputFolder`, writes through it (each write is atomic, see
+:mod:`tierwise.common.atomic`, and files are readable by others) and calls
+:meth:`OutputFolder.finish`, which writes ``manifest.json``: the run id, the command line, the
+Tierwise version, the scenario's path and content hash, and each file with its kind, size and
+sha256. Readers (``tierwise report``, notebooks) find files by kind through
+:func:`read_manifest` instead of guessing names.
+
+Opening a folder that holds an earlier run's manifest removes the files that manifest lists
+(they belong to the earlier run; files it does not list are left alone), so a folder never
+mixes two runs' outputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import sys
+import uuid
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tierwise.common.atomic import atomic_path, write_text
+from tierwise.figures.files import save_figure
+from tierwise.simulation.version import __version__
+
+__all__ = [
+    "MANIFEST_NAME",
+    "ArtifactError",
+    "FileEntry",
+    "Kind",
+    "Manifest",
+    "OutputFolder",
+    "json_text",
+    "read_manifest",
+]
+
+logger = logging.getLogger(__name__)
+
+#: File name of the manifest inside every output folder.
+MANIFEST_NAME = "manifest.json"
+
+
+class Kind(StrEnum):
+    """Kinds of output file; readers look files up by kind, not by name."""
+
+    SWEEP_TABLE = "sweep_table"  # one row per variant × replication (Parquet)
+    SWEEP_TABLE_CSV = "sweep_table_csv"
+    SWEEP_SUMMARY = "sweep_summary"  # JSON: spec, counts, timings
+    FRONTIER = "frontier"  # CSV: per tier, per variant service ± CI, cost ± CI, on_frontier
+    PROFIT_CURVES = "profit_curves"  # CSV: revenue, cost, profit per frontier point
+    OPTIMUM = "optimum"  # CSV: per tier the profit-optimal point
+    PLAN = "plan"  # JSON: the chosen plan
+    PLAN_TABLE = "plan_table"  # CSV: one row per tier
+    PLAN_OVERRIDES = "plan_overrides"  # JSON: dotted path → value reproducing the plan
+    VERIFICATION = "verification"  # CSV: predicted vs re-simulated per tier
+    BUDGET_CURVE = "budget_curve"  # CSV: profit vs budget
+    RESULT = "result"  # JSON of a simulate / compare result
+    RESULT_TABLE = "result_table"  # CSV of it
+    ORDERS = "orders"  # CSV: one row per order
+    COMPARISON = "comparison"  # JSON of a strategy comparison
+    COMPARISON_TABLE = "comparison_table"  # CSV of it
+    FIGURE = "figure"  # PNG (the SVG twin is FIGURE_SVG)
+    FIGURE_SVG = "figure_svg"
+    REPORT = "report"  # self-contained HTML
+
+
+class ArtifactError(ValueError):
+    """An output folder or its manifest cannot be used; the message says why."""
+
+
+class FileEntry(BaseModel):
+    """One file of an output folder."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    kind: str
+    description: str = ""
+    bytes: int
+    sha256: str
+
+
+class Manifest(BaseModel):
+    """What a folder holds and where it came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: int = 1
+    run_id: str
+    command: str
+    tierwise_version: str
+    created_utc: str
+    scenario_path: str | None = None
+    scenario_name: str | None = None
+    scenario_hash: str | None = None
+    inputs: dict[str, str] = {}
+    files: list[FileEntry] = []
+
+    def find(self, kind: str) -> list[FileEntry]:
+        """Entries of ``kind``, in the order they were written."""
+        return [f for f in self.files if f.kind == kind]
+
+    def path_of(self, folder: str | Path, kind: str) -> Path | None:
+        """Path of the first file of ``kind`` in ``folder``, or ``None``."""
+        found = self.find(kind)
+        return Path(folder) / found[0].name if found else None
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready value: NaN and ±inf become ``None``, numpy scalars Python numbers."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    item = getattr(value, "item", None)
+    if callable(item) and not isinstance(value, str | bytes):
+        value = item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def json_text(value: Any) -> str:
+    """Indented JSON with ``null`` for NaN/inf (never a bare ``NaN``), ending in a newline."""
+    return json.dumps(_plain(value), indent=2, allow_nan=False) + "\n"
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(folder: str | Path) -> Manifest | None:
+    """The manifest of ``folder``, or ``None`` if it has none.
+
+    Raises
+    ------
+    ArtifactError
+        If the manifest exists but is not valid JSON or not a manifest.
+    """
+    path = Path(folder) / MANIFEST_NAME
+    if not path.is_file():
+        return None
+    try:
+        return Manifest.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ArtifactError(f"{path}: not a Tierwise manifest ({where}: {first['msg']})") from None
+
+
+class OutputFolder:
+    """A folder being written by one command.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder (created if missing). Must not be an existing file.
+    command : str, optional
+        The command line; default ``sys.argv`` joined.
+    scenario_path : str or Path, optional
+        Scenario the outputs describe.
+    scenario_name, scenario_hash : str, optional
+        Its name and content hash (sha256 of the canonical scenario).
+    inputs : mapping, optional
+        Other inputs by role (``{"strategies": "scenarios/strategies/default.yaml"}``).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        command: str | None = None,
+        scenario_path: str | Path | None = None,
+        scenario_name: str | None = None,
+        scenario_hash: str | None = None,
+        inputs: Mapping[str, str | Path] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise ArtifactError(f"{self.path} exists and is not a folder; choose a folder path")
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._clear_previous_run()
+        self.run_id = uuid.uuid4().hex[:12]
+        self.command = command if command is not None else " ".join(sys.argv)
+        self.scenario_path = None if scenario_path is None else str(scenario_path)
+        self.scenario_name = scenario_name
+        self.scenario_hash = scenario_hash
+        self.inputs = {k: str(v) for k, v in (inputs or {}).items()}
+        self._entries: dict[str, FileEntry] = {}
+
+    def _clear_previous_run(self) -> None:
+        try:
+            previous = read_manifest(self.path)
+        except ArtifactError as exc:
+            logger.warning("%s; leaving the folder's files alone", exc)
+            return
+        if previous is None:
+            return
+        for entry in previous.files:
+            stale = self.path / entry.name
+            if stale.is_file():
+                stale.unlink()
+        (self.path / MANIFEST_NAME).unlink(missing_ok=True)
+        logger.info(
+            "cleared %d files of run %s in %s", len(previous.files), previous.run_id, self.path
+        )
+
+    @property
+    def files(self) -> list[Path]:
+        """Paths written so far, in order."""
+        return [self.path / name for name in self._entries]
+
+    def _name(self, name: str) -> Path:
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts or name == MANIFEST_NAME:
+            raise ArtifactError(f"output file name {name!r} must be a plain relative name")
+        return self.path / relative
+
+    def record(self, path: str | Path, kind: str, description: str = "") -> Path:
+        """Add a file already written into the folder (atomically) by other code."""
+        target = Path(path)
+        name = target.relative_to(self.path).as_posix()
+        self._entries[name] = FileEntry(
+            name=name,
+            kind=kind,
+            description=description,
+            bytes=target.stat().st_size,
+            sha256=_digest(target),
+        )
+        return target
+
+    def write_text(self, name: str, text: str, kind: str, description: str = "") -> Path:
+        """Write a text file (UTF-8)."""
+        target = write_text(self._name(name), text)
+        return self.record(target, kind, description)
+
+    def write_json(self, name: str, value: Any, kind: str, description: str = "") -> Path:
+        """Write JSON (NaN as ``null``)."""
+        return self.write_text(name, json_text(value), kind, description)
+
+    def write_frame(self, name: str, frame: pd.DataFrame, kind: str, description: str = "") -> Path:
+        """Write a table: ``.csv`` as CSV, ``.parquet`` as Parquet (by the name's suffix)."""
+        target = self._name(name)
+        suffix = target.suffix.lower()
+        if suffix not in (".csv", ".parquet"):
+            raise ArtifactError(f"table {name!r}: use a .csv or .parquet name")
+        with atomic_path(target) as temp:
+            if suffix == ".csv":
+                frame.to_csv(temp, index=False)
+            else:
+                frame.to_parquet(temp, index=False)
+        return self.record(target, kind, description)
+
+    def write_figure(self, stem: str, fig: Figure, description: str = "") -> list[Path]:
+        """Write a figure as ``stem.png`` (kind ``figure``) and ``stem.svg`` (``figure_svg``)."""
+        png, svg = save_figure(fig, self.path, stem)
+        return [
+            self.record(png, Kind.FIGURE, description),
+            self.record(svg, Kind.FIGURE_SVG, description),
+        ]
+
+    def manifest(self) -> Manifest:
+        """The manifest as it stands."""
+        return Manifest(
+            run_id=self.run_id,
+            command=self.command,
+            tierwise_version=__version__,
+            created_utc=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            scenario_path=self.scenario_path,
+            scenario_name=self.scenario_name,
+            scenario_hash=self.scenario_hash,
+            inputs=self.inputs,
+            files=list(self._entries.values()),
+        )
+
+    def finish(self) -> Manifest:
+        """Write ``manifest.json`` (atomically) and return it."""
+        manifest = self.manifest()
+        write_text(self.path / MANIFEST_NAME, manifest.model_dump_json(indent=2) + "\n")
+        return manifest
+
+    def written(self, kinds: Sequence[str] | None = None) -> list[Path]:
+        """Paths written, optionally only of the given kinds."""
+        return [
+            self.path / e.name for e in self._entries.values() if kinds is None or e.kind in kinds
+        ]
