@@ -22,7 +22,8 @@ from tierwise.pipeline import (
     run_pipeline,
     tier_responses,
 )
-from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.loading import load_scenario
 
 
 @pytest.fixture(scope="module")

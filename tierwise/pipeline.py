@@ -29,7 +29,8 @@ from tierwise.optimization.planning.options import options_from_table, resource_
 from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
 from tierwise.simulation.experiments.sweep import SweepProgress, SweepResult, run_sweep
 from tierwise.simulation.experiments.sweep_spec import plan_sweep
-from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import offered_loads
 

@@ -23,7 +23,8 @@ from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.options import plan_overrides, simulated_option
 from tierwise.simulation.experiments.replicate import Estimate, ReplicationSummary, replicate
-from tierwise.simulation.scenario.loading import apply_overrides, scenario_from_dict
+from tierwise.simulation.scenario.loading import scenario_from_dict
+from tierwise.simulation.scenario.overrides import apply_overrides
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["TierCheck", "VerificationRound", "VerifiedPlan", "plan_scenario", "verify_plan"]

@@ -68,13 +68,13 @@ from typing import Any
 
 from tierwise.simulation.experiments.sweep_spec import Variant
 from tierwise.simulation.scenario.schema import Scenario
-from tierwise.simulation.theory.analytic import (
-    continuous_base_stock,
+from tierwise.simulation.theory.erlang import (
     erlang_c_wait_probability,
     min_stable_servers,
     servers_for_service_level,
 )
 from tierwise.simulation.theory.loads import offered_loads
+from tierwise.simulation.theory.stock import continuous_base_stock
 
 __all__ = [
     "MAX_EXPECTED_EVENTS",

@@ -19,7 +19,7 @@ Everything is validated up front (:func:`load_strategy_file`): unknown keys, a b
 is not a strategy, override paths that go through a pool/tier/mode/family the base does not
 have (a misspelt name would otherwise silently add a new, unused entry), and every strategy's
 scenario against the schema. All problems are raised together in one
-:class:`~tierwise.simulation.scenario.loading.ScenarioError` whose lines start with
+:class:`~tierwise.simulation.scenario.errors.ScenarioError` whose lines start with
 ``strategies.<name>``.
 
 Plain scenario files are accepted too (:func:`strategies_from_scenario_files`): each file is a
@@ -33,21 +33,16 @@ with the first file's seed (logged as a warning when they differ).
 from __future__ import annotations
 
 import logging
-import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tierwise.simulation.scenario.loading import (
-    ScenarioError,
-    apply_overrides,
-    load_scenario,
-    read_yaml,
-    scenario_from_dict,
-)
+from tierwise.simulation.scenario.errors import ScenarioError, validation_problems
+from tierwise.simulation.scenario.loading import load_scenario, read_yaml, scenario_from_dict
+from tierwise.simulation.scenario.overrides import apply_overrides, check_overrides
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
@@ -162,72 +157,7 @@ def is_strategy_file(path: str | Path) -> bool:
     return isinstance(data, Mapping) and "strategies" in data
 
 
-# ---------------------------------------------------------------------------- override paths
-
-
-def _dict_value_model(annotation: Any) -> tuple[bool, Any]:
-    """``(is_dict, value type)`` of a field annotation (``dict[str, X] | None`` included)."""
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        for arg in get_args(annotation):
-            if arg is type(None):
-                continue
-            return _dict_value_model(arg)
-        return False, None
-    if origin is dict:
-        args = get_args(annotation)
-        return True, args[1] if len(args) == 2 else Any
-    return False, annotation
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _path_problem(full: Mapping[str, Any], path: str) -> str | None:
-    """Check that ``path`` goes only through names the base scenario has.
-
-    A path may *end* at a new name (``order_entry.pools.a_team: {agents: 2}`` adds a pool),
-    but may not go *through* one (``order_entry.pools.dsk.agents: 5`` is a typo for ``desk``,
-    which would otherwise add a new, unused pool). Unknown schema fields are left to the
-    schema, which reports them with a "did you mean".
-    """
-    parts = path.split(".")
-    model: type[BaseModel] | None = Scenario
-    node: Any = full
-    i = 0
-    while i < len(parts) - 1 and model is not None:
-        field = model.model_fields.get(parts[i])
-        if field is None:
-            return None
-        is_dict, value_type = _dict_value_model(field.annotation)
-        child = node.get(parts[i]) if isinstance(node, Mapping) else None
-        if is_dict:
-            key = parts[i + 1]
-            if i + 1 < len(parts) - 1:
-                known = list(child) if isinstance(child, Mapping) else []
-                if key not in known:
-                    where = ".".join(parts[: i + 1])
-                    listed = ", ".join(map(str, known)) or "none"
-                    return (
-                        f"override {path}: the base scenario has no '{key}' in {where} "
-                        f"(known: {listed}); to add one, give the whole entry, e.g. "
-                        f"{where}.{key}: {{...}}"
-                    )
-            model = _model_of(value_type)
-            node = child.get(key) if isinstance(child, Mapping) else None
-            i += 2
-            continue
-        model = _model_of(field.annotation)
-        node = child
-        i += 1
-    return None
+# ---------------------------------------------------------------------------- building
 
 
 def _apply(
@@ -240,40 +170,21 @@ def _apply(
     """Build one strategy's scenario; return it or the problems (prefixed with its name)."""
     prefix = f"strategies.{name}"
     problems: list[str] = []
-    for path in spec.overrides:
-        if path == "seed":
-            problems.append(
-                f"{prefix}.overrides.seed: strategies share the base scenario's seed so that "
-                "they see the same random numbers (common random numbers); set seed in the base "
-                "scenario instead"
-            )
-            continue
-        found = _path_problem(base_full, path)
-        if found:
-            problems.append(f"{prefix}: {found}")
+    if "seed" in spec.overrides:
+        problems.append(
+            f"{prefix}.overrides.seed: strategies share the base scenario's seed so that "
+            "they see the same random numbers (common random numbers); set seed in the base "
+            "scenario instead"
+        )
+    given = [(path, value) for path, value in spec.overrides.items() if path != "seed"]
+    problems += [f"{prefix}: {p}" for p in check_overrides(base_full, given)]
     if problems:
         return None, problems
     try:
         data = apply_overrides(base_data, spec.overrides.items())
         return scenario_from_dict(data, f"{source}: {prefix}"), []
     except ScenarioError as exc:
-        return None, [f"{prefix}: {p.removeprefix('--set ')}" for p in exc.problems]
-
-
-def _describe_spec_error(error: Mapping[str, Any]) -> str:
-    loc = ".".join(str(p) for p in error.get("loc", ())) or "(top level)"
-    kind = error.get("type", "")
-    msg = str(error.get("msg", "")).removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        allowed = (
-            "description, overrides"
-            if "strategies" in loc
-            else ", ".join(StrategyFile.model_fields)
-        )
-        return f"{loc}: unknown key (allowed here: {allowed})"
-    if kind == "missing":
-        return f"{loc}: required field is missing"
-    return f"{loc}: {msg}"
+        return None, [f"{prefix}: {p}" for p in exc.problems]
 
 
 def load_strategy_file(path: str | Path) -> StrategySet:
@@ -308,8 +219,7 @@ def load_strategy_file(path: str | Path) -> StrategySet:
     try:
         spec = StrategyFile.model_validate(dict(data))
     except ValidationError as exc:
-        described = [_describe_spec_error(e) for e in exc.errors()]
-        raise ScenarioError(list(dict.fromkeys(described)), source) from None
+        raise ScenarioError(validation_problems(exc, StrategyFile), source) from None
     base_path = (file.parent / spec.base).resolve()
     try:
         base = load_scenario(base_path)

@@ -16,9 +16,10 @@ vary (``axes``: dotted field paths → values) and how to combine them (``design
 Everything is checked up front (:func:`load_sweep`): unknown spec keys, unknown or misspelt
 field paths (with a "did you mean"), names of pools/tiers/families that the base scenario does
 not have, empty axes, and every variant's scenario against the scenario schema. All problems
-are reported together in one :class:`~tierwise.simulation.scenario.loading.ScenarioError` whose
-lines name the
-variant and the field.
+are reported together in one :class:`~tierwise.simulation.scenario.errors.ScenarioError` whose
+lines name the variant and the field (paths are checked by the one override walker,
+:func:`~tierwise.simulation.scenario.overrides.check_override_path`). The designs and their
+expansion are in :mod:`~tierwise.simulation.experiments.designs`.
 
 Each variant has a stable ``variant_id`` (12 hex digits of the sha256 of its parameter
 mapping's canonical JSON) and a validated :class:`~tierwise.simulation.scenario.schema.Scenario`.
@@ -26,19 +27,14 @@ mapping's canonical JSON) and a validated :class:`~tierwise.simulation.scenario.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import itertools
 import json
 import logging
-import math
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
-import numpy as np
 import yaml
 from pydantic import (
     BaseModel,
@@ -49,27 +45,29 @@ from pydantic import (
     model_validator,
 )
 
+from tierwise.simulation.experiments.designs import (
+    Design,
+    GridDesign,
+    ListDesign,
+    Range,
+    SampleDesign,
+    expand_design,
+)
 from tierwise.simulation.metrics import METRIC_UNITS
-from tierwise.simulation.scenario.loading import (
-    ScenarioError,
+from tierwise.simulation.scenario.errors import ScenarioError, describe_error, validation_problems
+from tierwise.simulation.scenario.loading import load_scenario, read_yaml, scenario_from_dict
+from tierwise.simulation.scenario.overrides import (
     apply_overrides,
-    load_scenario,
-    read_yaml,
-    scenario_from_dict,
+    check_override_path,
+    lookup_path,
 )
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
-    "GridDesign",
-    "ListDesign",
     "Precision",
-    "Range",
-    "SampleDesign",
     "SweepPlan",
     "SweepSpec",
     "Variant",
-    "expand_range",
-    "latin_hypercube",
     "load_sweep",
     "plan_sweep",
     "variant_id",
@@ -83,95 +81,6 @@ MAX_LISTED_PROBLEMS = 20
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Range(_Spec):
-    """A numeric axis ``start, start + step, …`` up to and including ``stop``.
-
-    Without ``step`` the range is continuous (``design: sample`` only): values are drawn in
-    ``[start, stop]``, as integers when both ends are integers.
-    """
-
-    start: int | float
-    stop: int | float
-    step: int | float | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> Range:
-        for name in ("start", "stop", "step"):
-            value = getattr(self, name)
-            if value is not None and not math.isfinite(value):
-                raise ValueError(f"{name} must be finite, got {value}")
-        if self.stop < self.start:
-            raise ValueError(f"stop ({self.stop}) must be >= start ({self.start})")
-        if self.step is not None and self.step <= 0:
-            raise ValueError(f"step must be > 0, got {self.step}")
-        return self
-
-    @property
-    def continuous(self) -> bool:
-        """Whether the range has no step (sampled continuously)."""
-        return self.step is None
-
-    @property
-    def integral(self) -> bool:
-        """Whether start, stop (and step) are all integers."""
-        return all(
-            isinstance(v, int) and not isinstance(v, bool)
-            for v in (self.start, self.stop, self.step if self.step is not None else 1)
-        )
-
-
-def expand_range(axis: Range) -> list[Any]:
-    """Values of a stepped range, ``stop`` included when it lies on the grid.
-
-    Float values are rounded to 12 decimals so that ``0.1 + 0.2`` prints as ``0.3``.
-
-    Raises
-    ------
-    ValueError
-        If the range has no step (it is continuous).
-    """
-    if axis.step is None:
-        raise ValueError("a range without step is continuous and has no finite list of values")
-    count = math.floor((axis.stop - axis.start) / axis.step + 1e-9) + 1
-    if axis.integral:
-        return [int(axis.start) + i * int(axis.step) for i in range(count)]
-    return [round(float(axis.start) + i * float(axis.step), 12) for i in range(count)]
-
-
-class GridDesign(_Spec):
-    """Full factorial: every combination of the axes' values (first axis varies slowest)."""
-
-    kind: Literal["grid"] = "grid"
-
-
-class ListDesign(_Spec):
-    """Explicit variants, each a mapping ``dotted path → value``.
-
-    Axes with a single value apply to every variant; multi-valued axes are not allowed.
-    A path that some variants set and others do not takes the base scenario's value in the
-    others (and in the ``param.*`` column).
-    """
-
-    kind: Literal["list"]
-    variants: list[dict[str, Any]] = Field(min_length=1)
-
-
-class SampleDesign(_Spec):
-    """Space-filling Latin hypercube of ``n`` points over the axes, seeded.
-
-    Each axis is cut into ``n`` equal strata with exactly one point in each; a listed or
-    stepped axis maps its stratum to one of its values, a continuous range to a value in
-    ``[start, stop]``. Duplicate points (possible with few discrete values) are dropped.
-    """
-
-    kind: Literal["sample"]
-    n: int = Field(ge=1)
-    seed: int = Field(default=0, ge=0)
-
-
-Design = Annotated[GridDesign | ListDesign | SampleDesign, Field(discriminator="kind")]
 
 
 class Precision(_Spec):
@@ -253,8 +162,9 @@ class SweepSpec(_Spec):
                 except ValidationError as exc:
                     problems += [
                         f"axes.{path}: a mapping must be a range {{start, stop, step}}: "
-                        + _describe_error(e).removeprefix("(top level): ")
+                        + line.removeprefix("(top level): ")
                         for e in exc.errors()
+                        for line in describe_error(e, Range)
                     ]
             elif isinstance(values, list | tuple):
                 if not values:
@@ -381,34 +291,6 @@ def variant_id(params: Mapping[str, Any]) -> str:
     return hashlib.sha256(_canonical(dict(params)).encode()).hexdigest()[:12]
 
 
-def latin_hypercube(n: int, dimensions: int, seed: int) -> np.ndarray:
-    """A random Latin hypercube of ``n`` points in ``[0, 1)^dimensions``.
-
-    In every dimension each of the ``n`` strata ``[k/n, (k+1)/n)`` holds exactly one point.
-
-    Parameters
-    ----------
-    n : int
-        Number of points (>= 1).
-    dimensions : int
-        Number of axes (>= 1).
-    seed : int
-        Seed of the :func:`numpy.random.default_rng` generator.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(n, dimensions)``.
-    """
-    if n < 1 or dimensions < 1:
-        raise ValueError(f"need n >= 1 and dimensions >= 1, got n={n}, dimensions={dimensions}")
-    rng = np.random.default_rng(seed)
-    points = np.empty((n, dimensions))
-    for j in range(dimensions):
-        points[:, j] = (rng.permutation(n) + rng.random(n)) / n
-    return points
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -464,7 +346,7 @@ def plan_sweep(
         try:
             spec = SweepSpec.model_validate(dict(spec))
         except ValidationError as exc:
-            raise ScenarioError(_spec_problems(exc), source) from None
+            raise ScenarioError(validation_problems(exc, SweepSpec), source) from None
 
     base_path = Path(base_dir) / spec.base
     try:
@@ -481,9 +363,9 @@ def plan_sweep(
     # every field path first: a typo would otherwise fail every variant
     problems: list[str] = []
     for path in spec.axes:
-        problem = _check_path(path, base_dump)
+        problem = check_override_path(path, base_dump)
         if problem:
-            problems.append(f"axes.{path}: {problem}")
+            problems.append(f"axes.{problem}")
     if isinstance(spec.design, ListDesign):
         checked: set[str] = set(spec.axes)
         for i, mapping in enumerate(spec.design.variants):
@@ -494,21 +376,21 @@ def plan_sweep(
                     )
                 elif path not in checked:
                     checked.add(path)
-                    problem = _check_path(str(path), base_dump)
+                    problem = check_override_path(str(path), base_dump)
                     if problem:
-                        problems.append(f"design.variants[{i}].{path}: {problem}")
+                        problems.append(f"design.variants[{i}].{problem}")
     problems += _check_precision_metrics(spec, base)
     if problems:
         raise ScenarioError(problems, source)
 
-    param_paths, explicit = _expand(spec, base_dump)
+    param_paths, explicit = expand_design(spec.design, spec.axes)
     variants: list[Variant] = []
     notes: list[str] = []
     by_hash: dict[str, tuple[int, str]] = {}
     duplicates: list[str] = []
     seen_problems: dict[str, list[Any]] = {}  # problem → [first variant, label, count]
     for position, given in enumerate(explicit):
-        params = {p: given[p] if p in given else _lookup(base_dump, p) for p in param_paths}
+        params = {p: given[p] if p in given else lookup_path(base_dump, p) for p in param_paths}
         vid = variant_id(params)
         label = ", ".join(f"{p}={_short(v)}" for p, v in given.items()) or "(base)"
         try:
@@ -555,45 +437,6 @@ def plan_sweep(
     )
 
 
-def _expand(spec: SweepSpec, base_dump: Mapping[str, Any]) -> tuple[list[str], list[dict]]:
-    """Parameter paths and, per variant, the explicitly given ``path → value`` mapping."""
-    axes = {
-        p: (expand_range(v) if isinstance(v, Range) and not v.continuous else v)
-        for p, v in spec.axes.items()
-    }
-    paths = list(axes)
-    design = spec.design
-    if isinstance(design, GridDesign):
-        lists = [axes[p] for p in paths]
-        return paths, [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*lists)]
-    if isinstance(design, ListDesign):
-        fixed = {p: axes[p][0] for p in paths}  # type: ignore[index]
-        for mapping in design.variants:
-            for p in mapping:
-                if p not in paths:
-                    paths.append(str(p))
-        return paths, [{**fixed, **{str(k): v for k, v in m.items()}} for m in design.variants]
-    points = latin_hypercube(design.n, len(paths), design.seed)
-    variants: list[dict] = []
-    for row in points:
-        given: dict[str, Any] = {}
-        for p, u in zip(paths, row, strict=True):
-            axis = axes[p]
-            if isinstance(axis, Range):
-                given[p] = _continuous_value(axis, float(u))
-            else:
-                given[p] = axis[min(int(u * len(axis)), len(axis) - 1)]
-        variants.append(given)
-    return paths, variants
-
-
-def _continuous_value(axis: Range, u: float) -> int | float:
-    if axis.integral:
-        span = int(axis.stop) - int(axis.start) + 1
-        return int(axis.start) + min(int(u * span), span - 1)
-    return round(float(axis.start) + u * (float(axis.stop) - float(axis.start)), 10)
-
-
 def _check_precision_metrics(spec: SweepSpec, base: Scenario) -> list[str]:
     if spec.precision is None or not spec.precision.metrics:
         return []
@@ -612,125 +455,6 @@ def _check_precision_metrics(spec: SweepSpec, base: Scenario) -> list[str]:
             "total.cost_per_day_usd"
         )
     return problems
-
-
-# --------------------------------------------------------------------------- field paths
-
-
-def _classify(annotation: Any) -> tuple[str, Any]:
-    """``("model", cls)``, ``("dict", value type)`` or ``("leaf", None)`` for an annotation."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _classify(get_args(annotation)[0])
-    if origin is Union or origin is types.UnionType:
-        members = [a for a in get_args(annotation) if a is not type(None)]
-        for member in members:
-            kind = _classify(member)
-            if kind[0] != "leaf":
-                return kind
-        return ("leaf", None)
-    if origin is dict:
-        return ("dict", get_args(annotation)[1])
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return ("model", annotation)
-    return ("leaf", None)
-
-
-def _check_path(path: str, base_dump: Mapping[str, Any]) -> str | None:
-    """Why ``path`` is not a field of the scenario schema (or None when it is).
-
-    Keys inside mappings of named entries (tiers, pools, families, modes, mixes) must exist
-    in the base scenario: a misspelt pool name would otherwise silently add a new pool.
-    """
-    parts = path.split(".")
-    if any(not p for p in parts):
-        return "empty component in the dotted path"
-    kind: tuple[str, Any] = ("model", Scenario)
-    node: Any = base_dump
-    for i, part in enumerate(parts):
-        where = ".".join(parts[:i]) or "the scenario"
-        if kind[0] == "model":
-            fields = kind[1].model_fields
-            if part not in fields:
-                close = difflib.get_close_matches(part, list(fields), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                return (
-                    f"unknown field '{part}' in {where}{hint} "
-                    f"(allowed there: {', '.join(sorted(fields))})"
-                )
-            kind = _classify(fields[part].annotation)
-        elif kind[0] == "dict":
-            known = sorted(node) if isinstance(node, Mapping) else []
-            if part not in known:
-                close = difflib.get_close_matches(part, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                return (
-                    f"the base scenario has no '{part}' in {where}{hint} "
-                    f"(known: {', '.join(known) or 'none'})"
-                )
-            kind = _classify(kind[1])
-        else:
-            return f"'{where}' is a value, not a section"
-        node = node.get(part) if isinstance(node, Mapping) else None
-    return None
-
-
-def _lookup(data: Mapping[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-# --------------------------------------------------------------------------- messages
-
-_BRANCH_TAGS = {"grid", "list", "sample", "list[any]", "Range", "function-after[_check(), Range]"}
-
-
-def _describe_error(error: Mapping[str, Any]) -> str:
-    loc = [str(p) for p in error.get("loc", ()) if str(p) not in _BRANCH_TAGS]
-    path = ".".join(loc) or "(top level)"
-    msg = str(error.get("msg", "")).removeprefix("Value error, ")
-    kind = error.get("type", "")
-    if kind == "extra_forbidden":
-        return f"{path}: unknown key"
-    if kind == "missing":
-        return f"{path}: required field is missing"
-    value = error.get("input")
-    if isinstance(value, Mapping | list) or kind == "value_error":
-        return f"{path}: {msg}"
-    return f"{path} = {_short(value)}: {msg}"
-
-
-def _spec_problems(exc: ValidationError) -> list[str]:
-    problems = []
-    for error in exc.errors():
-        text = _describe_error(error)
-        if error.get("type") == "extra_forbidden":
-            loc = [str(p) for p in error.get("loc", ()) if str(p) not in _BRANCH_TAGS]
-            model: type[BaseModel] = SweepSpec
-            if len(loc) == 2 and loc[0] == "precision":
-                model = Precision
-            elif len(loc) == 2 and loc[0] == "design":
-                model = SampleDesign
-            close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1)
-            if close:
-                text += f"; did you mean '{close[0]}'?"
-            text += f" (allowed here: {', '.join(model.model_fields)})"
-        elif error.get("type") == "value_error":
-            loc = [str(p) for p in error.get("loc", ()) if str(p) not in _BRANCH_TAGS]
-            msg = str(error.get("msg", "")).removeprefix("Value error, ")
-            where = ".".join(loc)
-            problems += [
-                line if not where or line.startswith(where) else f"{where}: {line}"
-                for line in msg.splitlines()
-                if line.strip()
-            ]
-            continue
-        problems.append(text)
-    return list(dict.fromkeys(problems))
 
 
 def _canonical(value: Any) -> str:

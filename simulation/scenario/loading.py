@@ -1,102 +1,31 @@
-"""Loading scenarios from YAML, applying ``--set path=value`` overrides, and clear errors.
+"""Loading scenarios: read YAML, apply ``--set path=value`` overrides, validate.
 
-Every problem with a scenario becomes a :class:`ScenarioError` whose message names the field
-path, the offending value and what is allowed (with a "did you mean" suggestion for unknown
-keys and the line number for YAML syntax errors).
+Every problem becomes a :class:`~tierwise.simulation.scenario.errors.ScenarioError` whose
+lines name the field path, the offending value and what is allowed (with a "did you mean"
+suggestion for unknown keys and names, and the line number for YAML syntax errors); the
+wording is :mod:`~tierwise.simulation.scenario.errors`'s, the override paths are checked by
+:mod:`~tierwise.simulation.scenario.overrides`.
 """
 
 from __future__ import annotations
 
-import copy
-import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from tierwise.simulation.scenario.errors import ScenarioError, validation_problems
 from tierwise.simulation.scenario.library import bundled_names, resolve_scenario_path
+from tierwise.simulation.scenario.overrides import apply_overrides, check_overrides
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
-    "ScenarioError",
-    "apply_overrides",
     "load_scenario",
-    "parse_override",
     "read_yaml",
     "scenario_from_dict",
 ]
-
-
-class ScenarioError(ValueError):
-    """A scenario (file, dict or override) is invalid; ``problems`` lists one line each."""
-
-    def __init__(self, problems: list[str], source: str = "scenario") -> None:
-        self.problems = problems
-        self.source = source
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source} is invalid ({len(problems)} problem(s)):\n{lines}")
-
-
-def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
-    """Walk the Scenario schema along ``path`` and return the model class found there."""
-    model: Any = Scenario
-    for part in path:
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        field = model.model_fields.get(str(part))
-        if field is None:
-            # inside a dict[str, Model]: the key is a user name, the value type is the model
-            continue
-        annotation = field.annotation
-        model = _unwrap(annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Find the pydantic model inside ``Model | None`` or ``dict[str, Model]`` annotations."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _unwrap(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _format_value(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _describe(error: Mapping[str, Any]) -> str:
-    loc = tuple(error.get("loc", ()))
-    # pydantic appends the validator/union branch name to some locations; keep user paths only
-    path = ".".join(str(p) for p in loc) or "(top level)"
-    kind = error.get("type", "")
-    value = error.get("input")
-    msg = str(error.get("msg", "")).removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
-        suggestion = ""
-        if parent is not None:
-            close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
-            if close:
-                suggestion = f"; did you mean '{close[0]}'?"
-            allowed = ", ".join(sorted(parent.model_fields))
-            return f"{path}: unknown key{suggestion} (allowed here: {allowed})"
-        return f"{path}: unknown key{suggestion}"
-    if kind == "missing":
-        return f"{path}: required field is missing"
-    if kind.startswith(("greater_than", "less_than")):
-        ctx = error.get("ctx", {})
-        symbols = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-        bound = " and ".join(f"{symbols.get(k, k)} {v}" for k, v in ctx.items())
-        return f"{path} = {_format_value(value)}: must be {bound}"
-    if isinstance(value, Mapping):
-        return f"{path}: {msg}"
-    return f"{path} = {_format_value(value)}: {msg}"
 
 
 def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
@@ -114,47 +43,7 @@ def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        problems = [_describe(e) for e in exc.errors()]
-        raise ScenarioError(list(dict.fromkeys(problems)), source) from None
-
-
-def parse_override(text: str) -> tuple[str, Any]:
-    """Split ``path=value``; the value is parsed as YAML (``12``, ``0.9``, ``[8, 16]``)."""
-    if "=" not in text:
-        raise ScenarioError([f"--set {text!r}: expected path=value, e.g. picking.pickers=8"])
-    path, raw = text.split("=", 1)
-    path = path.strip()
-    if not path:
-        raise ScenarioError([f"--set {text!r}: empty path"])
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ScenarioError([f"--set {path}: cannot parse value {raw!r}: {exc}"]) from None
-    return path, value
-
-
-def apply_overrides(data: Mapping[str, Any], overrides: Iterable[tuple[str, Any]]) -> dict:
-    """Return a deep copy of ``data`` with each dotted ``path`` set to its value.
-
-    Intermediate mappings are created when missing (the schema then decides whether the key
-    is allowed), so ``--set tiers.A.targets.on_time_rate=0.98`` works on a file that has no
-    ``targets`` block.
-    """
-    result = copy.deepcopy(dict(data))
-    for path, value in overrides:
-        parts = path.split(".")
-        node: Any = result
-        for i, part in enumerate(parts[:-1]):
-            child = node.get(part) if isinstance(node, dict) else None
-            if child is None:
-                child = {}
-                node[part] = child
-            if not isinstance(child, dict):
-                where = ".".join(parts[: i + 1])
-                raise ScenarioError([f"--set {path}: '{where}' is a value, not a section"])
-            node = child
-        node[parts[-1]] = value
-    return result
+        raise ScenarioError(validation_problems(exc, Scenario), source) from None
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -193,13 +82,16 @@ def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -
     path : str or Path
         The YAML file, or the name of a bundled scenario (``"default"``).
     overrides : iterable of (dotted path, value)
-        What-if changes applied before validation.
+        What-if changes applied before validation. A path must name a schema field and may
+        go only through pools, tiers, modes … that the scenario has (it may end at a new
+        name given as a whole entry); see
+        :func:`~tierwise.simulation.scenario.overrides.check_override_path`.
 
     Raises
     ------
     ScenarioError
         If the file is missing, is not valid YAML (message has the line number) or does not
-        satisfy the schema.
+        satisfy the schema, or an override path is unknown (nearest field or name given).
     """
     file = resolve_scenario_path(path) or Path(path)
     if not file.exists():
@@ -215,5 +107,19 @@ def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -
         raise ScenarioError(
             [f"(top level): expected a mapping of fields, got {type(data).__name__}"], source
         )
-    data = apply_overrides(data, overrides)
+    overrides = list(overrides)
+    if overrides:
+        problems = check_overrides(_reference_data(data), overrides)
+        if problems:
+            raise ScenarioError([f"--set {p}" for p in problems], source)
+        data = apply_overrides(data, overrides)
     return scenario_from_dict(data, source)
+
+
+def _reference_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The data override paths are checked against: the validated scenario with its defaults
+    (so a default pool counts as present), or the raw file when it does not validate yet."""
+    try:
+        return Scenario.model_validate(data).model_dump(mode="json")
+    except ValidationError:
+        return data

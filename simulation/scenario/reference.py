@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from tierwise.simulation.scenario.distributions import Distribution
+from tierwise.simulation.scenario.fieldpaths import settle, shape_of
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["field_rows", "scenario_reference_markdown"]
@@ -104,19 +105,10 @@ def _default(info: FieldInfo) -> str:
 
 def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     """The nested model of a field, and whether it sits inside a map (user-named keys)."""
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is dict:
-        inner, _ = _model_of(args[1])
-        return inner, True
-    if origin in (typing.Union, types.UnionType, typing.Annotated):
-        for arg in args:
-            inner, in_map = _model_of(arg)
-            if inner is not None:
-                return inner, in_map
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, False
-    return None, False
+    shape = settle(shape_of(annotation))
+    if shape.kind == "mapping":
+        return settle(shape_of(shape.item)).model, True
+    return shape.model, False
 
 
 def field_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, str]]:
@@ -152,7 +144,9 @@ def scenario_reference_markdown() -> str:
         "`distribution` is `{dist: exponential, mean: …}`, `{dist: lognormal|gamma, mean, cv}`,",
         "`{dist: triangular, low, mode, high}`, `{dist: uniform, low, high}`,",
         "`{dist: deterministic, mean}` or `{dist: empirical, values, weights}`, in the unit of its",
-        "field. Unknown keys are rejected.",
+        "field. Unknown keys are rejected. `--set path=value` overrides use these paths; a",
+        "path may go only through names the scenario has (`order_entry.pools.desk.agents`),",
+        "or end at a new name given as a whole entry (`order_entry.pools.vip={agents: 2}`).",
         "",
         "| field | type | unit | default | allowed | meaning |",
         "|---|---|---|---|---|---|",

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from tierwise.simulation.scenario.schema import Scenario, Tier
+from tierwise.simulation.theory.erlang import min_stable_servers
 
 __all__ = [
     "QueueLoad",
@@ -38,7 +39,8 @@ class QueueLoad:
     servers : int
         Servers (agents, pickers, vehicles) configured.
     min_stable_servers : int
-        Smallest count with offered load < servers.
+        Smallest count with offered load < servers
+        (:func:`~tierwise.simulation.theory.erlang.min_stable_servers`).
     """
 
     resource: str
@@ -95,10 +97,6 @@ def _staffed_hours_per_week(scenario: Scenario) -> list[int]:
     ]
 
 
-def _min_servers(load: float) -> int:
-    return math.floor(load) + 1
-
-
 def offered_loads(scenario: Scenario) -> list[QueueLoad]:
     """Offered load of agents (per pool), pickers and fleet vehicles."""
     staffed = _staffed_hours_per_week(scenario)
@@ -125,7 +123,7 @@ def offered_loads(scenario: Scenario) -> list[QueueLoad]:
                     sum(hourly) / staffed_count,
                     max(hourly),
                     pool.agents,
-                    _min_servers(sum(hourly) / staffed_count),
+                    min_stable_servers(sum(hourly) / staffed_count),
                 )
             )
     if scenario.picking.enabled:
@@ -139,7 +137,7 @@ def offered_loads(scenario: Scenario) -> list[QueueLoad]:
             for h in range(168):
                 hourly[h] += rates[name][h] * pick_h
         load = sum(hourly) / staffed_count
-        loads.append(QueueLoad("pickers", load, max(hourly), pk.pickers, _min_servers(load)))
+        loads.append(QueueLoad("pickers", load, max(hourly), pk.pickers, min_stable_servers(load)))
     if scenario.shipping.enabled:
         cal = scenario.calendar
         days = len(cal.working_days) if cal is not None else 7
@@ -154,7 +152,9 @@ def offered_loads(scenario: Scenario) -> list[QueueLoad]:
             per_dispatch = per_week / (days * len(mode.cutoff_hours))
             need = per_dispatch / mode.vehicle_capacity_orders
             loads.append(
-                QueueLoad(f"vehicles.{mode_name}", need, need, mode.vehicles, _min_servers(need))
+                QueueLoad(
+                    f"vehicles.{mode_name}", need, need, mode.vehicles, min_stable_servers(need)
+                )
             )
     return loads
 

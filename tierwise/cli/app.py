@@ -20,7 +20,8 @@ from tierwise.cli.sweep import sweep_command
 from tierwise.cli.tables import HEADLINE_METRICS, estimates_frame, format_estimate
 from tierwise.simulation.experiments.replicate import replicate
 from tierwise.simulation.experiments.validation import CheckResult, reference_cases, validate
-from tierwise.simulation.scenario.loading import ScenarioError, parse_override
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability, offered_loads
 

@@ -30,7 +30,7 @@ from tierwise.simulation.experiments.compare import (
 )
 from tierwise.simulation.experiments.strategies import StrategySet, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
-from tierwise.simulation.scenario.loading import ScenarioError
+from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
 __all__ = ["compare_command", "resolve_metric"]

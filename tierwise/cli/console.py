@@ -10,7 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tierwise.simulation.scenario.loading import ScenarioError, load_scenario, parse_override
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.loading import load_scenario
+from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["console", "err", "fail", "load_or_fail", "progress_bar"]

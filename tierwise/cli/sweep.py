@@ -31,7 +31,7 @@ from tierwise.simulation.experiments.sweep import (
     run_sweep,
 )
 from tierwise.simulation.experiments.sweep_spec import load_sweep
-from tierwise.simulation.scenario.loading import ScenarioError
+from tierwise.simulation.scenario.errors import ScenarioError
 
 __all__ = ["BackendChoice", "sweep_command"]
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from tierwise.report.sources import Folder, ReportError, RunFiles
 from tierwise.simulation.experiments.strategies import is_strategy_file, load_sources
-from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["AssumedScenario", "compare_scenario", "run_scenario"]

@@ -41,13 +41,13 @@ def test_clv_equals_discounted_sum_of_retained_margins() -> None:
     assert customer_lifetime_value(m, r, i) == pytest.approx(direct, rel=1e-12)
 
 
-def test_clv_vectorises_and_agrees_with_simulation_analytic() -> None:
-    analytic = pytest.importorskip("tierwise.simulation.theory.analytic")
+def test_clv_vectorises_and_equals_closed_form_m_r_over_1_plus_i_minus_r() -> None:
     r = np.array([0.0, 0.5, 0.8, 0.95])
     got = customer_lifetime_value(100.0, r, 0.1)
     assert isinstance(got, np.ndarray)
-    expected = [analytic.customer_lifetime_value(100.0, float(x), 0.1) for x in r]
+    expected = [100.0 * float(x) / (1.0 + 0.1 - float(x)) for x in r]
     np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert customer_lifetime_value(100.0, 1.0, 0.25) == pytest.approx(100.0 / 0.25, rel=1e-12)
 
 
 def test_clv_rejects_out_of_range_inputs() -> None:

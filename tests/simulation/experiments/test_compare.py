@@ -22,7 +22,8 @@ from tierwise.simulation.experiments.compare import (
     unpaired_half_width,
 )
 from tierwise.simulation.metrics import PROFIT
-from tierwise.simulation.scenario.loading import apply_overrides, scenario_from_dict
+from tierwise.simulation.scenario.loading import scenario_from_dict
+from tierwise.simulation.scenario.overrides import apply_overrides
 from tierwise.simulation.scenario.schema import Scenario
 
 # --------------------------------------------------------------------------- constructed data

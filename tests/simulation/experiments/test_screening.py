@@ -21,12 +21,9 @@ from tierwise.simulation.experiments.screening import (
 from tierwise.simulation.experiments.sweep import run_sweep
 from tierwise.simulation.experiments.sweep_spec import SweepPlan, plan_sweep
 from tierwise.simulation.scenario.loading import scenario_from_dict
-from tierwise.simulation.theory.analytic import (
-    continuous_base_stock,
-    erlang_c_service_level,
-    erlang_c_wait_probability,
-)
+from tierwise.simulation.theory.erlang import erlang_c_service_level, erlang_c_wait_probability
 from tierwise.simulation.theory.loads import offered_loads
+from tierwise.simulation.theory.stock import continuous_base_stock
 
 AGENTS = "order_entry.pools.desk.agents"
 BASE_STOCK = "inventory.families.parts.policy.base_stock_units"

@@ -16,7 +16,8 @@ from tierwise.simulation.experiments.strategies import (
     load_strategy_file,
     strategies_from_scenario_files,
 )
-from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.theory.loads import check_stability
 
 DEFAULT_STRATEGIES = ROOT / "scenarios" / "strategies" / "default.yaml"

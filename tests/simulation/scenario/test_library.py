@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from tierwise.simulation.experiments.sweep_spec import load_sweep
+from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import bundled_names, copy_library
-from tierwise.simulation.scenario.loading import ScenarioError, load_scenario
+from tierwise.simulation.scenario.loading import load_scenario
 
 
 def test_a_bundled_name_loads_the_packaged_default() -> None:

@@ -11,13 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import DEFAULT_SCENARIO
-from tierwise.simulation.scenario.loading import (
-    ScenarioError,
-    apply_overrides,
-    load_scenario,
-    parse_override,
-    scenario_from_dict,
-)
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
+from tierwise.simulation.scenario.overrides import apply_overrides
 
 BASE: dict[str, Any] = yaml.safe_load(DEFAULT_SCENARIO.read_text())
 
@@ -103,17 +99,6 @@ def test_missing_file_and_empty_file(tmp_path: Path) -> None:
     empty.write_text("")
     with pytest.raises(ScenarioError, match="file is empty"):
         load_scenario(empty)
-
-
-def test_override_parses_yaml_values_and_creates_sections() -> None:
-    assert parse_override("picking.pickers=9") == ("picking.pickers", 9)
-    assert parse_override("shipping.modes.express.cutoff_hours=[15, 17]")[1] == [15, 17]
-    data = apply_overrides(BASE, [("tiers.A.targets.on_time_rate", 0.97)])
-    assert scenario_from_dict(data).tiers["A"].targets.on_time_rate == 0.97
-    with pytest.raises(ScenarioError, match="expected path=value"):
-        parse_override("picking.pickers")
-    with pytest.raises(ScenarioError, match="is a value, not a section"):
-        apply_overrides(BASE, [("seed.x", 1)])
 
 
 def test_warmup_longer_than_horizon_is_rejected() -> None:
