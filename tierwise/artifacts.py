@@ -267,9 +267,14 @@ class OutputFolder:
                 frame.to_parquet(temp, index=False)
         return self.record(target, kind, description)
 
-    def write_figure(self, stem: str, fig: Figure, description: str = "") -> list[Path]:
-        """Write a figure as ``stem.png`` (kind ``figure``) and ``stem.svg`` (``figure_svg``)."""
-        png, svg = save_figure(fig, self.path, stem)
+    def write_figure(
+        self, stem: str, fig: Figure, description: str = "", tight: bool = True
+    ) -> list[Path]:
+        """Write a figure as ``stem.png`` (kind ``figure``) and ``stem.svg`` (``figure_svg``).
+
+        ``tight=False`` keeps the figure's own size (:func:`tierwise.figures.files.save_figure`).
+        """
+        png, svg = save_figure(fig, self.path, stem, tight=tight)
         return [
             self.record(png, Kind.FIGURE, description),
             self.record(svg, Kind.FIGURE_SVG, description),
