@@ -101,5 +101,6 @@ def run_command(
     for path in report.files:
         if path.suffix in (".png", ".json") and path.parent == out:
             console.print(f"  {path.name}")
+    console.print(f"  {MANIFEST_NAME}")
     if not report.plan.status.has_plan:
         raise typer.Exit(1)
