@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tierwise.pipeline import PipelineConfig, run_pipeline
 
-SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "default.yaml"
+SCENARIO = "default"  # the bundled scenario (tierwise.simulation.scenario.library)
 
 
 def timed_run(quick: bool, workers: int) -> tuple[float, int, str]:

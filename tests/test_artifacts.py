@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from tierwise.artifacts import MANIFEST_NAME, ArtifactError, OutputFolder, json_text, read_manifest
+from tierwise.artifacts import (
+    MANIFEST_NAME,
+    ArtifactError,
+    OutputFolder,
+    command_line,
+    json_text,
+    read_manifest,
+)
 
 
 def test_manifest_lists_every_file_with_kind_hash_and_scenario(tmp_path: Path) -> None:
@@ -61,3 +68,10 @@ def test_bad_folders_and_names_are_refused(tmp_path: Path) -> None:
     (tmp_path / "ok" / MANIFEST_NAME).write_text("{not json", encoding="utf-8")
     with pytest.raises(ArtifactError, match="not a Tierwise manifest"):
         read_manifest(tmp_path / "ok")
+
+
+def test_command_line_names_the_program_tierwise_and_quotes_arguments() -> None:
+    argv = ["/venv/lib/tierwise/__main__.py", "run", "my scenario.yaml", "--quick"]
+    assert command_line(argv) == "tierwise run 'my scenario.yaml' --quick"
+    assert command_line(["/usr/bin/tierwise", "check", "default"]) == "tierwise check default"
+    assert command_line(["pytest", "-q"]) == "pytest -q"

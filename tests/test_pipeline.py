@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import DEFAULT_SCENARIO
+from tierwise.artifacts import Kind, read_manifest
 from tierwise.cli.app import app
 from tierwise.optimization.milp.result import PlanStatus
 from tierwise.optimization.planning.options import resource_axes
@@ -64,9 +65,60 @@ def test_quick_run_writes_plan_figures_and_verification(quick_run: PipelineRepor
     assert quick_run.verified is not None and quick_run.verified.rounds
     plan = json.loads(next(p for p in quick_run.files if p.name == "plan.json").read_text())
     assert plan["status"] == "optimal"
+    assert set(plan["chosen"]) == set(quick_run.scenario.tiers)
     # the plan's pooled resources are the largest pool any chosen option was simulated with
     for name, units in quick_run.plan.resource_units.items():
         assert units == max(o.resources[name] for o in quick_run.plan.chosen.values())
+
+
+def test_the_plan_is_one_option_per_tier_confirmed_by_its_re_simulation(
+    quick_run: PipelineReport,
+) -> None:
+    """Each tier's chosen option's predicted service and cost lie within the confidence
+    interval of the verification's re-simulation of that very option."""
+    plan, verified = quick_run.plan, quick_run.verified
+    assert verified is not None and verified.converged
+    assert set(plan.chosen) == set(quick_run.scenario.tiers)
+    last = verified.rounds[-1]
+    assert {c.tier: c.option_id for c in last.checks} == {
+        t: o.option_id for t, o in plan.chosen.items()
+    }
+    for check in last.checks:
+        option = plan.chosen[check.tier]
+        assert check.predicted_service == option.service_level
+        assert abs(check.simulated.mean - option.service_level) <= check.tolerance
+        assert check.predicted_cost_per_day_usd == option.cost_per_day_usd
+        assert check.cost_agrees
+    assert plan.total_profit_per_day_usd == pytest.approx(
+        sum(o.revenue_per_day_usd - o.cost_per_day_usd for o in plan.chosen.values())
+    )
+
+
+def test_the_manifest_lists_every_file_by_kind_with_the_scenario_hash(
+    quick_run: PipelineReport,
+) -> None:
+    manifest = quick_run.manifest
+    folder = quick_run.files[0].parent
+    assert read_manifest(folder) == manifest
+    assert manifest.scenario_hash == quick_run.scenario.content_hash
+    assert manifest.scenario_path == str(DEFAULT_SCENARIO)
+    assert [folder / f.name for f in manifest.files] == quick_run.files
+    by_kind = {kind: [f.name for f in manifest.find(kind)] for kind in Kind}
+    assert by_kind[Kind.PLAN] == ["plan.json"] and by_kind[Kind.PLAN_TABLE] == ["plan.csv"]
+    assert by_kind[Kind.FRONTIER] == ["frontier.csv"]
+    assert by_kind[Kind.OPTIMUM] == ["optimum.csv"]
+    assert by_kind[Kind.VERIFICATION] == ["verification.csv"]
+    assert by_kind[Kind.SWEEP_TABLE] == ["sweep.parquet"]
+    assert by_kind[Kind.SWEEP_SUMMARY] == ["sweep.summary.json"]
+    assert by_kind[Kind.BUDGET_CURVE] == ["profit_vs_budget.csv"]
+    assert by_kind[Kind.FIGURE] == [
+        "cost_vs_service.png",
+        "revenue_cost_profit.png",
+        "profit_vs_budget.png",
+    ]
+    for entry in manifest.files:
+        assert (folder / entry.name).stat().st_size == entry.bytes, entry.name
+    assert "NaN" not in (folder / "plan.json").read_text()
 
 
 def test_pooled_resources_are_found_among_the_axes(quick_run: PipelineReport) -> None:
@@ -132,18 +184,11 @@ def test_cli_run_quick_uses_the_cache_and_prints_the_plan(
 ) -> None:
     result = CliRunner().invoke(
         app,
-        [
-            "run",
-            str(DEFAULT_SCENARIO),
-            "--quick",
-            "--out",
-            str(tmp_path),
-            "--cache",
-            str(cache_dir),
-        ],
+        ["run", "default", "--quick", "--out", str(tmp_path), "--cache", str(cache_dir)],
     )
     assert result.exit_code == 0, result.output
-    assert "0 runs simulated" in result.output  # everything came from the cache
+    # the bundled scenario is the file the fixture ran: everything came from the cache
+    assert "0 runs simulated" in result.output
     assert "chosen plan" in result.output and "verification" in result.output
     assert (tmp_path / "plan.json").exists()
     opt = CliRunner().invoke(
@@ -167,20 +212,25 @@ def test_cli_run_quick_uses_the_cache_and_prints_the_plan(
             "optimize",
             str(tmp_path / "sweep.parquet"),
             "--scenario",
-            str(DEFAULT_SCENARIO),
+            "default",
             "--tier-order",
             "A,B,C",
             "--out",
             str(tmp_path / "ordered"),
         ],
     )
-    assert ordered.exit_code in (0, 1), ordered.output  # 1 = no plan keeps A >= B >= C
+    # the quick sweep's best tier-A option stays below tier B's cheapest: A >= B cannot hold
+    assert ordered.exit_code == 1, ordered.output
+    assert "status: infeasible" in ordered.output and "tier order A >= B" in ordered.output
     plan = json.loads((tmp_path / "ordered" / "plan.json").read_text())
-    if plan["status"] == "optimal":
-        levels = {tier: row["service_level"] for tier, row in plan["chosen"].items()}
-        assert levels["A"] >= levels["B"] >= levels["C"]
-    else:
-        assert plan["status"] == "infeasible" and "order" in json.dumps(plan).lower()
+    assert plan["status"] == "infeasible" and not plan["chosen"]
+    (finding,) = plan["explanation"]["findings"]
+    best_a = max(o.service_level for o in quick_run.problem.options_for("A"))
+    lowest_b = min(o.service_level for o in quick_run.problem.options_for("B"))
+    assert finding["kind"] == "tier_order" and finding["constraint"] == "order_A_ge_B"
+    assert finding["achievable"] == pytest.approx(best_a)
+    assert finding["limit"] == pytest.approx(lowest_b)
+    assert finding["shortfall"] == pytest.approx(lowest_b - best_a) and lowest_b > best_a
     bad = CliRunner().invoke(
         app, ["optimize", str(tmp_path / "sweep.parquet"), "--min-service", "A=1.5"]
     )

@@ -1,3 +1,5 @@
+"""``python -m tierwise``: the command line (:mod:`tierwise.cli`)."""
+
 from tierwise.cli.app import main
 
 main()

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import math
+import shlex
 import sys
 import uuid
 from collections.abc import Mapping, Sequence
@@ -41,6 +42,7 @@ __all__ = [
     "Kind",
     "Manifest",
     "OutputFolder",
+    "command_line",
     "json_text",
     "read_manifest",
 ]
@@ -138,6 +140,20 @@ def json_text(value: Any) -> str:
     return json.dumps(_plain(value), indent=2, allow_nan=False) + "\n"
 
 
+def command_line(argv: Sequence[str] | None = None) -> str:
+    """The command line of this process, shell-quoted: ``tierwise run default --quick``.
+
+    ``python -m tierwise`` and the ``tierwise`` script are both written as ``tierwise``.
+    """
+    args = list(sys.argv if argv is None else argv)
+    if not args:
+        return ""
+    program = Path(args[0]).name
+    if program in ("__main__.py", "tierwise"):
+        program = "tierwise"
+    return shlex.join([program, *args[1:]])
+
+
 def _digest(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -173,7 +189,7 @@ class OutputFolder:
     path : str or Path
         The folder (created if missing). Must not be an existing file.
     command : str, optional
-        The command line; default ``sys.argv`` joined.
+        The command line; default :func:`command_line` (this process's, as ``tierwise ...``).
     scenario_path : str or Path, optional
         Scenario the outputs describe.
     scenario_name, scenario_hash : str, optional
@@ -197,7 +213,7 @@ class OutputFolder:
         self.path.mkdir(parents=True, exist_ok=True)
         self._clear_previous_run()
         self.run_id = uuid.uuid4().hex[:12]
-        self.command = command if command is not None else " ".join(sys.argv)
+        self.command = command if command is not None else command_line()
         self.scenario_path = None if scenario_path is None else str(scenario_path)
         self.scenario_name = scenario_name
         self.scenario_hash = scenario_hash
@@ -267,9 +283,14 @@ class OutputFolder:
                 frame.to_parquet(temp, index=False)
         return self.record(target, kind, description)
 
-    def write_figure(self, stem: str, fig: Figure, description: str = "") -> list[Path]:
-        """Write a figure as ``stem.png`` (kind ``figure``) and ``stem.svg`` (``figure_svg``)."""
-        png, svg = save_figure(fig, self.path, stem)
+    def write_figure(
+        self, stem: str, fig: Figure, description: str = "", tight: bool = True
+    ) -> list[Path]:
+        """Write a figure as ``stem.png`` (kind ``figure``) and ``stem.svg`` (``figure_svg``).
+
+        ``tight=False`` keeps the figure's own size (:func:`tierwise.figures.files.save_figure`).
+        """
+        png, svg = save_figure(fig, self.path, stem, tight=tight)
         return [
             self.record(png, Kind.FIGURE, description),
             self.record(svg, Kind.FIGURE_SVG, description),

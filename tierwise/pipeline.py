@@ -6,7 +6,6 @@ reports progress through a callback (the CLI draws the progress bar).
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -17,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tierwise.artifacts import Kind, Manifest, OutputFolder
 from tierwise.figures.budget import plot_profit_vs_budget
-from tierwise.figures.curves import save_figure, write_curves
+from tierwise.figures.curves import write_curves
 from tierwise.optimization.economics.revenue import default_response, parse_revenue_response
 from tierwise.optimization.milp.problem import PlanProblem, ResourceSpec
 from tierwise.optimization.milp.result import PlanResult
@@ -30,6 +30,7 @@ from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
 from tierwise.simulation.experiments.sweep import SweepProgress, SweepResult, run_sweep
 from tierwise.simulation.experiments.sweep_spec import plan_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import offered_loads
@@ -97,7 +98,15 @@ class PipelineConfig:
 
 @dataclass(frozen=True)
 class PipelineReport:
-    """Everything the main job produced."""
+    """Everything the main job produced.
+
+    Attributes
+    ----------
+    files : list of Path
+        Every file written, in order (``manifest.json`` not included).
+    manifest : Manifest
+        What ``manifest.json`` of the output folder records (kinds, sizes, hashes).
+    """
 
     scenario: Scenario
     sweep: SweepResult
@@ -107,6 +116,7 @@ class PipelineReport:
     verified: VerifiedPlan | None
     budget_curve: pd.DataFrame
     files: list[Path]
+    manifest: Manifest
 
 
 def auto_sweep_spec(
@@ -228,15 +238,42 @@ def run_pipeline(
 ) -> PipelineReport:
     """Screening → sweep → curves → optimisation → verification → files in ``out_dir``.
 
-    Files: ``sweep.parquet``, ``cost_vs_service.png/svg``, ``revenue_cost_profit.png/svg``,
-    ``profit_vs_budget.png/svg``, ``frontier.csv``, ``optimum.csv``, ``plan.json``,
-    ``plan.csv``, ``verification.csv``, ``plan_scenario_overrides.json``.
+    Parameters
+    ----------
+    scenario_path : str or Path
+        Scenario YAML, or the name of a bundled scenario (``"default"``).
+    out_dir : str or Path
+        Output folder (created; the files of an earlier run recorded in its manifest are
+        replaced).
+    config : PipelineConfig
+        Settings.
+    progress : callable, optional
+        ``progress(message, sweep_state_or_None)`` at each step.
+
+    Files (recorded in ``manifest.json`` by kind): ``sweep.parquet`` and
+    ``sweep.summary.json``, ``cost_vs_service.png/svg``, ``revenue_cost_profit.png/svg``,
+    ``frontier.csv``, ``profit_curves.csv``, ``optimum.csv``, ``profit_vs_budget.png/svg`` and
+    ``.csv``, ``plan.json``, ``plan.csv``, ``verification.csv``, ``plan_scenario_overrides.json``.
+
+    Raises
+    ------
+    ScenarioError
+        Missing or invalid scenario, or invalid revenue settings.
+    tierwise.artifacts.ArtifactError
+        ``out_dir`` exists and is not a folder (raised before anything is simulated).
+    RuntimeError
+        Every variant of the sweep failed.
     """
-    path = Path(scenario_path)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    path = resolve_scenario_path(scenario_path) or Path(scenario_path)
     scenario = load_scenario(path, config.overrides)
     tier_responses(scenario)  # fail early on bad revenue settings
+    folder = OutputFolder(
+        out_dir,
+        scenario_path=path,
+        scenario_name=scenario.name,
+        scenario_hash=scenario.content_hash,
+    )
+    out = folder.path
 
     def say(message: str, state: SweepProgress | None = None) -> None:
         logger.info(message)
@@ -252,10 +289,13 @@ def run_pipeline(
         cache_dir=config.cache_dir or out / "cache",
         progress=lambda state: say("sweep", state),
     )
-    files = sweep.save(out / "sweep.parquet")
+    for saved in sweep.save(out / "sweep.parquet"):
+        kind = Kind.SWEEP_SUMMARY if saved.name.endswith(".summary.json") else Kind.SWEEP_TABLE
+        folder.record(saved, kind)
     table = sweep.table
     ok = table[table["error"].fillna("") == ""]
     if ok.empty:
+        folder.finish()
         raise RuntimeError(
             "every variant of the sweep failed: "
             + "; ".join(sorted(set(table["error"].astype(str)))[:3])
@@ -263,7 +303,7 @@ def run_pipeline(
     responses = tier_responses(scenario, ok)
     say("curves")
     curves = build_curves(table, metric=config.metric, responses=responses)
-    files += write_curves(curves, out, scenario.name)
+    write_curves(curves, folder, scenario.name)
     problem = planning_problem(
         table,
         responses,
@@ -289,34 +329,49 @@ def run_pipeline(
             progress=lambda m: say(m),
         )
         result = verified.plan
-        verified.checks_frame().to_csv(out / "verification.csv", index=False)
-        files.append(out / "verification.csv")
+        folder.write_frame("verification.csv", verified.checks_frame(), Kind.VERIFICATION)
     else:
         result = solve(problem, solver=config.solver, time_limit_s=config.time_limit_s)
     budget_curve = pd.DataFrame()
     if result.status.has_plan:
-        low = sum(min(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
-        high = sum(max(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
-        if high > low:
-            budgets = list(np.linspace(low, high, 12))
-            no_budget = PlanProblem(
-                options=problem.options,
-                resources=problem.resources,
-                min_service=problem.min_service,
-                objective="profit",
-                service_metric=config.metric,
-            )
-            budget_curve = profit_vs_budget(
-                no_budget, budgets, solver=config.solver, time_limit_s=config.time_limit_s
-            )
+        budget_curve = _budget_curve(problem, config)
+        if not budget_curve.empty:
             fig = plot_profit_vs_budget(budget_curve, f"{scenario.name}: profit vs budget")
-            files += list(save_figure(fig, out, "profit_vs_budget"))
-    (out / "plan.json").write_text(json.dumps(result.to_dict(), indent=2, default=str))
-    result.to_frame().to_csv(out / "plan.csv", index=False)
-    files += [out / "plan.json", out / "plan.csv"]
+            folder.write_figure("profit_vs_budget", fig, "profit, revenue, cost vs budget")
+            folder.write_frame("profit_vs_budget.csv", budget_curve, Kind.BUDGET_CURVE)
+    folder.write_json("plan.json", result.to_dict(), Kind.PLAN, "the chosen plan")
+    folder.write_frame("plan.csv", result.to_frame(), Kind.PLAN_TABLE, "one row per tier")
     if verified is not None and verified.rounds:
-        (out / "plan_scenario_overrides.json").write_text(
-            json.dumps(dict(verified.rounds[-1].overrides), indent=2, default=str)
+        folder.write_json(
+            "plan_scenario_overrides.json",
+            dict(verified.rounds[-1].overrides),
+            Kind.PLAN_OVERRIDES,
+            "dotted path → value reproducing the plan from the scenario",
         )
-        files.append(out / "plan_scenario_overrides.json")
-    return PipelineReport(scenario, sweep, curves, problem, result, verified, budget_curve, files)
+    files = folder.files
+    manifest = folder.finish()
+    return PipelineReport(
+        scenario, sweep, curves, problem, result, verified, budget_curve, files, manifest
+    )
+
+
+def _budget_curve(problem: PlanProblem, config: PipelineConfig) -> pd.DataFrame:
+    """Profit against a budget from the cheapest to the dearest plan (12 budgets, USD/day);
+    empty when every plan costs the same."""
+    low = sum(min(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
+    high = sum(max(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
+    if not high > low:
+        return pd.DataFrame()
+    no_budget = PlanProblem(
+        options=problem.options,
+        resources=problem.resources,
+        min_service=problem.min_service,
+        objective="profit",
+        service_metric=config.metric,
+    )
+    return profit_vs_budget(
+        no_budget,
+        list(np.linspace(low, high, 12)),
+        solver=config.solver,
+        time_limit_s=config.time_limit_s,
+    )

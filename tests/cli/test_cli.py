@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import DEFAULT_SCENARIO
@@ -73,3 +75,93 @@ def test_check_summarises_scenario_and_loads() -> None:
 def test_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_version_prints_the_package_version() -> None:
+    from tierwise import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"tierwise {__version__}"
+
+
+def test_help_lists_the_main_job_first() -> None:
+    commands = [c.name for c in app.registered_commands]
+    assert commands[:3] == ["run", "simulate", "check"]
+    assert {"init", "compare", "sweep", "report", "validate", "curves", "optimize"} <= set(commands)
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert result.output.index(" run ") < result.output.index(" simulate ")
+
+
+def test_a_bundled_scenario_name_is_a_scenario_argument() -> None:
+    """`tierwise check default` and `simulate phone_order_desk` need no file path."""
+    checked = runner.invoke(app, ["check", "default"])
+    assert checked.exit_code == 0, checked.output
+    assert "every queue is stable" in checked.output
+    simulated = runner.invoke(
+        app, ["simulate", "phone_order_desk", "--replications", "2", "--format", "json", *SHORT]
+    )
+    assert simulated.exit_code == 0, simulated.output
+    assert json.loads(simulated.stdout)["replications"] == 2
+    unknown = runner.invoke(app, ["check", "no_such_scenario"])
+    assert unknown.exit_code == 2 and "bundled: " in unknown.output and "default" in unknown.output
+
+
+def test_simulate_out_writes_a_manifest_and_a_unit_for_every_row(tmp_path: Path) -> None:
+    from tierwise.artifacts import Kind, read_manifest
+    from tierwise.simulation.scenario.loading import load_scenario
+
+    out = tmp_path / "sim"
+    result = runner.invoke(
+        app,
+        [
+            "simulate",
+            str(DEFAULT_SCENARIO),
+            "--replications",
+            "2",
+            "--out",
+            str(out),
+            "--orders-out",
+            str(out / "orders.csv"),
+            *SHORT,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "result.csv", keep_default_na=False)
+    assert not table.empty and (table["unit"] != "").all(), table[table["unit"] == ""]
+    units = dict(zip(table["scope"] + "." + table["metric"], table["unit"], strict=True))
+    assert units["A.on_time_rate"] == "rate" and units["total.cost_per_day_usd"] == "USD/day"
+    manifest = read_manifest(out)
+    assert manifest is not None
+    assert [f.kind for f in manifest.files] == [Kind.RESULT, Kind.RESULT_TABLE, Kind.ORDERS]
+    scenario = load_scenario(DEFAULT_SCENARIO, [("horizon_days", 9), ("warmup_days", 2)])
+    assert manifest.scenario_hash == scenario.content_hash
+    assert manifest.scenario_path == str(DEFAULT_SCENARIO)
+    assert "NaN" not in (out / "result.json").read_text()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["simulate", str(DEFAULT_SCENARIO), "--replications", "2"],
+        ["run", str(DEFAULT_SCENARIO), "--quick"],
+        ["optimize", str(DEFAULT_SCENARIO)],
+        ["compare", str(DEFAULT_SCENARIO.parent / "strategies" / "default.yaml")],
+    ],
+    ids=lambda c: c[0],
+)
+def test_out_naming_an_existing_file_is_refused_before_simulating(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tierwise.simulation.engine.model as model
+
+    def no_simulation(*args: object, **kwargs: object) -> None:
+        raise AssertionError("simulated although --out cannot be written")
+
+    monkeypatch.setattr(model.OrderCycleModel, "run", no_simulation)
+    file = tmp_path / "taken.txt"
+    file.write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, [*command, "--out", str(file)])
+    assert result.exit_code == 2, result.output
+    assert "is not a folder" in result.output and "Traceback" not in result.output
+    assert file.read_text(encoding="utf-8") == "mine"

@@ -9,12 +9,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from tierwise.figures.curves import (
-    plot_cost_service,
-    plot_revenue_cost_profit,
-    save_figure,
-    service_axis_label,
-)
+from tierwise.common.formatting import pct
+from tierwise.figures.curves import plot_cost_service, plot_revenue_cost_profit
+from tierwise.figures.files import save_figure
+from tierwise.figures.style import axis_label
 from tierwise.optimization.economics.profit import (
     ProfitOptimum,
     optimal_service_level,
@@ -63,9 +61,9 @@ def profit_inputs(
     return curves, optima
 
 
-def test_service_axis_label_names_metric_and_percent() -> None:
-    assert service_axis_label("perfect_order_rate") == "Perfect order rate (%)"
-    assert service_axis_label(None) == "Service level (%)"
+def test_axis_label_names_metric_and_percent() -> None:
+    assert axis_label("perfect_order_rate") == "Perfect order rate (%)"
+    assert axis_label(None) == "Service level (%)"
 
 
 def test_cost_service_figure_has_title_units_and_one_series_per_tier(
@@ -101,7 +99,7 @@ def test_revenue_cost_profit_has_a_panel_per_tier_and_marks_the_peak(
         assert ax.get_xlabel() == "Perfect order rate (%)"
         annotations = [t.get_text() for t in ax.texts]
         assert any(text.startswith("Max profit $") for text in annotations)
-        assert any(f"{100 * optima[tier].service_level:.1f} %" in t for t in annotations)
+        assert any(f"at {pct(optima[tier].service_level)}" in t for t in annotations)
         assert len(ax.collections) >= 3  # CI bands (fill_between) for cost, revenue, profit
     assert fig.axes[0].get_ylabel() == "USD per day"
     legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]

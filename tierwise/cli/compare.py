@@ -8,18 +8,17 @@ of the CLI, this is the only place that prints; the work is
 from __future__ import annotations
 
 import difflib
-import json
 import math
-import os
-import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from tierwise.cli.console import console, fail, progress_bar
-from tierwise.figures.comparison import plot_comparison, save_comparison_figure
+from tierwise.artifacts import Kind
+from tierwise.cli.console import console, fail, open_folder_or_fail, progress_bar
+from tierwise.common.formatting import decimals_for, level, number, p_value, signed
+from tierwise.figures.comparison import plot_comparison
 from tierwise.simulation.experiments.compare import (
     DEFAULT_METRICS,
     TOTAL,
@@ -57,33 +56,6 @@ def resolve_metric(name: str) -> str:
     raise ValueError(f"--metric {name!r}: unknown metric{hint}")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _value(value: float, unit: str) -> str:
-    """A level: ``81.0%`` for rates, ``12,345`` for large numbers, 3 significant digits else."""
-    if not math.isfinite(value):
-        return "—"
-    if unit == "rate":
-        return f"{value:.1%}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def _decimals(reference: float) -> int:
-    """Decimals that show ``reference`` (a half-width) with about two significant digits."""
-    if not math.isfinite(reference) or reference <= 0:
-        return 0
-    return min(4, max(0, 1 - math.floor(math.log10(reference))))
-
-
 def _difference(row: DifferenceRow) -> str:
     """``+1.2 ± 0.8 *`` (rates in percentage points), coloured when significant."""
     d = row.difference
@@ -93,20 +65,14 @@ def _difference(row: DifferenceRow) -> str:
         return "0 (identical)  "
     scale = 100.0 if row.unit == "rate" else 1.0
     mean, hw = d.mean * scale, d.half_width * scale
-    digits = _decimals(hw if math.isfinite(hw) and hw > 0 else abs(mean))
-    text = f"{mean:+,.{digits}f}".replace("-", "−")
+    digits = decimals_for(hw if math.isfinite(hw) and hw > 0 else abs(mean))
+    text = signed(mean, digits)
     if math.isfinite(hw):
-        text += f" ± {hw:,.{digits}f}"
+        text += f" ± {number(hw, digits)}"
     if not d.significant:
         return f"{text}  "
     colour = {"better": "green", "worse": "red"}.get(row.verdict, "yellow")
     return f"[{colour}]{text} *[/]"
-
-
-def _signed(value: float) -> str:
-    if not math.isfinite(value):
-        return "—"
-    return "0" if value == 0 else f"{value:+,.0f}".replace("-", "−")
 
 
 def _unit(metric: str) -> str:
@@ -144,7 +110,7 @@ def _differences_table(comparison: Comparison) -> Table:
                 scope,
                 metric,
                 _unit(metric),
-                _value(present[0].baseline_mean, present[0].unit),
+                level(present[0].baseline_mean, present[0].unit),
                 *("—" if r is None else _difference(r) for r in rows),
             )
     return table
@@ -170,20 +136,20 @@ def _profit_table(comparison: Comparison) -> Table:
         for scope in (*comparison.tiers, TOTAL):
             values = comparison.values(strategy, f"{scope}.{PROFIT}")
             finite = values[[math.isfinite(v) for v in values]]
-            cells.append(_value(float(finite.mean()), "USD/day") if finite.size else "—")
+            cells.append(level(float(finite.mean()), "USD/day") if finite.size else "—")
         if strategy == comparison.baseline:
-            delta, p_value = "(baseline)", ""
+            delta, p_text = "(baseline)", ""
         else:
             row = comparison.row(strategy, TOTAL, PROFIT)
             delta = _difference(row)
-            p_value = (
-                f"{row.difference.p_value:.3g}" if math.isfinite(row.difference.p_value) else ""
+            p_text = (
+                p_value(row.difference.p_value) if math.isfinite(row.difference.p_value) else ""
             )
         mcb = best[strategy]
-        interval = f"[{_signed(mcb.gap_low)}, {_signed(mcb.gap_high)}]"
+        interval = f"[{signed(mcb.gap_low)}, {signed(mcb.gap_high)}]"
         verdict = "[green]yes[/]" if mcb.candidate else "[dim]no[/]"
         name = f"[bold]{strategy}[/]" if strategy == comparison.best.best else strategy
-        table.add_row(name, *cells, delta, p_value, interval, verdict)
+        table.add_row(name, *cells, delta, p_text, interval, verdict)
     return table
 
 
@@ -264,6 +230,12 @@ def compare_command(
             highlight=False,
         )
     base = strategies.scenarios[chosen]
+    folder = open_folder_or_fail(
+        out,
+        base,
+        sources[names.index(chosen)] if len(sources) > 1 else None,
+        inputs=_inputs(sources, names),
+    )
     per_strategy = replications or max(2, base.replications)
     try:
         with progress_bar() as bar:
@@ -311,14 +283,20 @@ def compare_command(
     console.print(f"[dim]method: {best.method}[/]", highlight=False)
     console.print(f"[dim]differences: {comparison.method}[/]", highlight=False)
 
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path, json_path = out / "comparison.csv", out / "comparison.json"
-    _write_atomic(csv_path, comparison.to_frame().to_csv(index=False))
-    document: dict[str, Any] = comparison.to_dict()
-    _write_atomic(json_path, json.dumps(document, indent=2, allow_nan=False) + "\n")
-    written = [csv_path, json_path]
+    written = [
+        folder.write_frame("comparison.csv", comparison.to_frame(), Kind.COMPARISON_TABLE),
+        folder.write_json("comparison.json", comparison.to_dict(), Kind.COMPARISON),
+    ]
     for figure_metric in dict.fromkeys([plotted, PROFIT]):
         fig = plot_comparison(comparison, figure_metric)
-        written.extend(save_comparison_figure(fig, out, f"compare_{figure_metric}"))
+        written += folder.write_figure(f"compare_{figure_metric}", fig, tight=False)
+    folder.finish()
     for path in written:
         console.print(f"wrote {path}", highlight=False)
+
+
+def _inputs(sources: list[Path], names: list[str]) -> dict[str, str | Path]:
+    """Inputs for the manifest: the strategy file, or each strategy's scenario file."""
+    if len(sources) == 1:
+        return {"strategies": sources[0]}
+    return {f"strategy:{name}": path for name, path in zip(names, sources, strict=True)}

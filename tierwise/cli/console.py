@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -10,12 +11,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from tierwise.artifacts import ArtifactError, OutputFolder
 from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.scenario.schema import Scenario
 
-__all__ = ["console", "err", "fail", "load_or_fail", "progress_bar"]
+__all__ = ["console", "err", "fail", "load_or_fail", "open_folder_or_fail", "progress_bar"]
 
 #: Standard output (tables, results); 160 columns when not a terminal.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -36,6 +39,32 @@ def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
         return load_scenario(path, parsed)
     except ScenarioError as exc:
         fail(str(exc))
+
+
+def open_folder_or_fail(
+    path: Path,
+    scenario: Scenario | None = None,
+    scenario_path: Path | None = None,
+    inputs: Mapping[str, str | Path] | None = None,
+) -> OutputFolder:
+    """Open the output folder of a command (before any work), or exit cleanly (code 2).
+
+    ``scenario`` records its name and content hash; ``scenario_path`` (a file or a bundled
+    name) is recorded as the file it resolves to.
+    """
+    resolved = None if scenario_path is None else resolve_scenario_path(scenario_path)
+    try:
+        return OutputFolder(
+            path,
+            scenario_path=resolved or scenario_path,
+            scenario_name=None if scenario is None else scenario.name,
+            scenario_hash=None if scenario is None else scenario.content_hash,
+            inputs=inputs,
+        )
+    except ArtifactError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write to {path}: {exc.strerror or exc}")
 
 
 def progress_bar() -> Progress:

@@ -1,15 +1,20 @@
-"""Tables shared by the CLI commands: estimates per tier × metric as rows."""
+"""Tables shared by the CLI commands: estimates per scope × metric, the plan, its verification."""
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 import pandas as pd
+from rich.table import Table
 
+from tierwise.cli.console import console
+from tierwise.common.formatting import estimate, pct_estimate, signed, usd
+from tierwise.optimization.milp.result import PlanResult, PlanStatus
+from tierwise.optimization.planning.verify import VerifiedPlan
 from tierwise.simulation.experiments.replicate import ReplicationSummary
-from tierwise.simulation.metrics import METRIC_UNITS
+from tierwise.simulation.metrics import unit_of_key
 
-__all__ = ["HEADLINE_METRICS", "estimates_frame", "format_estimate"]
+__all__ = ["HEADLINE_METRICS", "estimates_frame", "print_plan", "print_verification"]
 
 #: Metrics shown in the terminal table (JSON/CSV carry all of them).
 HEADLINE_METRICS = (
@@ -35,16 +40,17 @@ HEADLINE_METRICS = (
 
 
 def estimates_frame(summary: ReplicationSummary) -> pd.DataFrame:
-    """Long table: one row per (scope, metric) with mean, half-width, n, unit."""
+    """Long table: one row per (scope, metric) with unit (from the metric registry), mean,
+    half-width and number of replications."""
+    tiers = tuple(summary.scenario.tiers)
     rows = []
     for key, est in summary.estimates().items():
         scope, _, metric = key.partition(".")
-        unit = METRIC_UNITS.get(metric, "") if scope in summary.scenario.tiers else ""
         rows.append(
             {
                 "scope": scope,
                 "metric": metric,
-                "unit": unit,
+                "unit": unit_of_key(key, tiers),
                 "mean": est.mean,
                 "half_width": est.half_width,
                 "n": est.n,
@@ -53,14 +59,89 @@ def estimates_frame(summary: ReplicationSummary) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def format_estimate(mean: float, half_width: float, unit: str) -> str:
-    """``"92.1% ± 0.8"`` for rates, ``"12.3 ± 0.4"`` otherwise; ``—`` for NaN."""
-    if not math.isfinite(mean):
-        return "—"
-    hw = "" if not math.isfinite(half_width) else half_width
-    if unit == "rate":
-        text = f"{mean:.1%}"
-        return f"{text} ± {hw * 100:.1f}" if hw != "" else text
-    digits = 0 if abs(mean) >= 100 else 2
-    text = f"{mean:,.{digits}f}"
-    return f"{text} ± {hw:,.{digits}f}" if hw != "" else text
+def print_plan(result: PlanResult, title: str) -> None:
+    """Status line, then one row per tier (service ± CI, cost, revenue, profit), the total,
+    the plan's pooled resources and its binding constraints; the explanation if no plan."""
+    style = "green" if result.status == PlanStatus.OPTIMAL else "yellow"
+    console.print(
+        f"[{style}]status: {result.status.value}[/] {result.message or ''}", highlight=False
+    )
+    if not result.status.has_plan:
+        if result.explanation is not None:
+            console.print(str(result.explanation), highlight=False)
+        return
+    frame = result.to_frame()
+    table = Table(title=title)
+    table.add_column("tier")
+    table.add_column("option")
+    table.add_column("service (± 95% CI)", justify="right")
+    # pooled resources are the plan's, not the option's: printed once below the table
+    for col in ("cost USD/day", "revenue USD/day", "profit USD/day"):
+        table.add_column(col, justify="right")
+    for _, row in frame.iterrows():
+        table.add_row(
+            str(row["tier"]),
+            str(row["option_id"]),
+            pct_estimate(row["service_level"], row["service_half_width"]),
+            usd(row["cost_per_day_usd"]),
+            usd(row["revenue_per_day_usd"]),
+            usd(row["profit_per_day_usd"]),
+        )
+    table.add_row(
+        "total",
+        "",
+        "",
+        usd(result.total_cost_per_day_usd),
+        usd(result.total_revenue_per_day_usd),
+        usd(result.total_profit_per_day_usd),
+        style="bold",
+    )
+    console.print(table)
+    if result.resource_units:
+        console.print(
+            "resources of the plan: "
+            + ", ".join(f"{name} = {units}" for name, units in result.resource_units.items()),
+            highlight=False,
+        )
+    if result.binding_constraints:
+        console.print("binding constraints: " + ", ".join(result.binding_constraints))
+
+
+def _yes(flag: Any) -> str:
+    return "yes" if flag else "[red]no[/]"
+
+
+def print_verification(verified: VerifiedPlan) -> None:
+    """Predicted against re-simulated service and cost, per round and tier."""
+    frame = verified.checks_frame()
+    if frame.empty:
+        return
+    table = Table(
+        title=f"verification: predicted vs re-simulated ({len(verified.rounds)} "
+        f"round(s), {'converged' if verified.converged else 'NOT converged'})"
+    )
+    for col in (
+        "round",
+        "tier",
+        "predicted",
+        "simulated",
+        "difference",
+        "service within CI",
+        "cost predicted",
+        "cost simulated",
+        "cost within CI",
+    ):
+        table.add_column(col, justify="right")
+    for _, r in frame.iterrows():
+        table.add_row(
+            str(r["round"]),
+            str(r["tier"]),
+            pct_estimate(r["predicted_service"], r["predicted_half_width"]),
+            pct_estimate(r["simulated_service"], r["simulated_half_width"]),
+            signed(r["difference"] * 100, 1) + " pp",
+            _yes(r["service_agrees"]),
+            usd(r["predicted_cost_per_day_usd"]),
+            estimate(r["simulated_cost_per_day_usd"], r["simulated_cost_half_width_usd"], "USD"),
+            _yes(r["cost_agrees"]),
+        )
+    console.print(table)

@@ -16,7 +16,17 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from tierwise.common.formatting import signed
 from tierwise.figures.files import save_figure
+from tierwise.figures.style import (
+    GRID_COLOUR,
+    NOTE_COLOUR,
+    PALETTE,
+    apply_style,
+    metric_label,
+    signed_money_tick,
+    unit_label,
+)
 from tierwise.simulation.experiments.compare import TOTAL, Comparison
 from tierwise.simulation.metrics import METRIC_UNITS, metric_direction
 
@@ -24,48 +34,23 @@ __all__ = ["metric_label", "plot_comparison", "save_comparison_figure", "unit_la
 
 logger = logging.getLogger(__name__)
 
-#: Okabe–Ito colours (colour-blind safe), one per compared strategy.
-_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
-_UNIT_SUFFIXES = ("_per_day_usd", "_usd", "_h", "_s")
-
-
-def metric_label(metric: str) -> str:
-    """Readable name without the unit suffix, e.g. ``"Mean cycle time"``, ``"Profit per day"``."""
-    name = metric
-    for suffix in _UNIT_SUFFIXES:
-        if name.endswith(suffix):
-            name = name.removesuffix(suffix)
-            if suffix == "_per_day_usd":
-                name += "_per_day"
-            break
-    text = name.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def unit_label(metric: str) -> str:
-    """Unit of a *difference* of ``metric``: ``"percentage points"`` for rates, else the unit."""
-    unit = METRIC_UNITS.get(metric, "")
-    if unit == "rate":
-        return "percentage points"
-    return unit
+_ZERO_COLOUR = "#333333"
 
 
 def _scale(metric: str) -> float:
     return 100.0 if METRIC_UNITS.get(metric) == "rate" else 1.0
 
 
-def _format_value(value: float, metric: str) -> str:
-    """Signed tick label (``+2.0``, ``−$1.5k``, ``0``) in the plotted unit."""
+def _tick(value: float, metric: str) -> str:
+    """Signed tick label in the plotted unit: ``+2.0`` (pp), ``−$1,500``, ``+0.25`` h, ``0``."""
     if abs(value) < 1e-9:
         return "0"
     unit = METRIC_UNITS.get(metric, "")
-    sign = "−" if value < 0 else "+"
-    v = abs(value)
     if unit == "rate":
-        return f"{sign}{v:.1f}"
-    if "USD" in unit:
-        return f"{sign}${v / 1e3:,.1f}k" if v >= 1e3 else f"{sign}${v:,.0f}"
-    return f"{sign}{v:.3g}"
+        return signed(value, 1)
+    if unit.startswith("USD"):
+        return signed_money_tick(value)
+    return signed(value, 2 if abs(value) < 10 else 0)
 
 
 def plot_comparison(comparison: Comparison, metric: str) -> Figure:
@@ -106,9 +91,9 @@ def plot_comparison(comparison: Comparison, metric: str) -> Figure:
     fig = Figure(figsize=(9.0, 5.2), layout="constrained")
     ax = fig.add_subplot()
     width = 0.8 / max(len(strategies), 1)
-    ax.axhline(0.0, color="#333333", linewidth=1.2, zorder=1)
+    ax.axhline(0.0, color=_ZERO_COLOUR, linewidth=1.2, zorder=1)
     for index, strategy in enumerate(strategies):
-        colour = _COLOURS[index % len(_COLOURS)]
+        colour = PALETTE[index % len(PALETTE)]
         for position, scope in enumerate(scopes):
             match = [r for r in rows if r.strategy == strategy and r.scope == scope]
             if not match:
@@ -133,14 +118,13 @@ def plot_comparison(comparison: Comparison, metric: str) -> Figure:
                 zorder=3,
             )
     for position in range(1, len(scopes)):
-        ax.axvline(position - 0.5, color="#dddddd", linewidth=0.8, zorder=0)
+        ax.axvline(position - 0.5, color=GRID_COLOUR, linewidth=0.8, zorder=0)
     ax.set_xticks(range(len(scopes)))
     ax.set_xticklabels([s if s == TOTAL else f"tier {s}" for s in scopes])
     ax.set_xlim(-0.5, len(scopes) - 0.5)
-    ax.set_ylabel(f"Δ {label.lower()} vs baseline ({unit})")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _format_value(v, metric)))
-    ax.grid(axis="y", color="#eeeeee", zorder=0)
-    ax.spines[["top", "right"]].set_visible(False)
+    apply_style(ax, ylabel=f"Δ {label.lower()} vs baseline ({unit})")
+    ax.grid(False, axis="x")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _tick(v, metric)))
     direction = metric_direction(metric)
     better = {1: "; higher is better", -1: "; lower is better"}.get(direction, "")
     conf = f"{comparison.confidence:.0%}"
@@ -149,14 +133,14 @@ def plot_comparison(comparison: Comparison, metric: str) -> Figure:
         f"paired differences with {conf} CI, n = {comparison.replications} replications with "
         f"common random numbers{better}",
         fontsize=9.5,
-        color="#444444",
+        color=NOTE_COLOUR,
     )
     handles: list[Line2D] = [
-        Line2D([], [], color=_COLOURS[i % len(_COLOURS)], marker="o", linestyle="", label=s)
+        Line2D([], [], color=PALETTE[i % len(PALETTE)], marker="o", linestyle="", label=s)
         for i, s in enumerate(strategies)
     ]
     handles += [
-        Line2D([], [], color="#333333", linewidth=1.2, label=f"baseline: {comparison.baseline}"),
+        Line2D([], [], color=_ZERO_COLOUR, linewidth=1.2, label=f"baseline: {comparison.baseline}"),
         Line2D([], [], color="#666666", marker="o", linestyle="", label="significant"),
         Line2D(
             [],

@@ -8,7 +8,6 @@ in USD per day; every figure has a title, axis labels with units and a legend.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,9 +17,21 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from tierwise.figures.files import save_figure as save_figure_files
+from tierwise.artifacts import Kind, OutputFolder
+from tierwise.common.formatting import pct, usd
+from tierwise.figures.style import (
+    COST_COLOUR,
+    NOTE_COLOUR,
+    PROFIT_COLOUR,
+    REFERENCE_COLOUR,
+    REVENUE_COLOUR,
+    apply_style,
+    axis_label,
+    money_axis,
+    service_axis,
+    tier_colour,
+)
 from tierwise.optimization.economics.profit import (
     COST_HIGH,
     COST_LOW,
@@ -41,72 +52,15 @@ from tierwise.simulation.analysis.frontier import (
     SERVICE_MEAN,
 )
 
-__all__ = [
-    "TIER_COLOURS",
-    "plot_cost_service",
-    "plot_revenue_cost_profit",
-    "save_figure",
-    "service_axis_label",
-    "write_curves",
-]
+__all__ = ["plot_cost_service", "plot_revenue_cost_profit", "write_curves"]
 
 logger = logging.getLogger(__name__)
 
-TIER_COLOURS: dict[str, str] = {"A": "#0072B2", "B": "#E69F00", "C": "#009E73"}
-"""Okabe–Ito colours (colour-blind safe) per tier; other tiers cycle through the rest."""
-_EXTRA_COLOURS = ("#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442")
-_COST_COLOUR = "#C0392B"
-_REVENUE_COLOUR = "#1F6FB2"
-_PROFIT_COLOUR = "#2E7D32"
-
-
-def _tier_colour(tier: str, index: int) -> str:
-    return TIER_COLOURS.get(tier, _EXTRA_COLOURS[index % len(_EXTRA_COLOURS)])
-
-
-def _usd(value: float, _pos: object = None) -> str:
-    sign = "−" if value < 0 else ""
-    v = abs(value)
-    if v >= 1e6:
-        return f"{sign}${v / 1e6:,.1f}M"
-    if v >= 1e4:
-        return f"{sign}${v / 1e3:,.0f}k"
-    return f"{sign}${v:,.0f}"
-
-
-def _pct(value: float, _pos: object = None) -> str:
-    return f"{value:g} %"
-
-
-def service_axis_label(metric: str | None) -> str:
-    """Axis label for a service metric, e.g. ``"Perfect order rate (%)"``.
-
-    Parameters
-    ----------
-    metric : str or None
-        Metric name as in the sweep table (``"perfect_order_rate"``); None gives
-        ``"Service level (%)"``.
-
-    Returns
-    -------
-    str
-    """
-    if not metric:
-        return "Service level (%)"
-    return f"{metric.replace('_', ' ').replace('.', ' ').strip().capitalize()} (%)"
-
 
 def _style_axes(ax: Axes, xlabel: str, ylabel: str) -> None:
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.xaxis.set_major_formatter(FuncFormatter(_pct))
-    ax.yaxis.set_major_formatter(FuncFormatter(_usd))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 5, 10]))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=7))
-    ax.grid(True, color="#DDDDDD", linewidth=0.8)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    apply_style(ax, xlabel=xlabel, ylabel=ylabel)
+    service_axis(ax, "x")
+    money_axis(ax, "y")
 
 
 def plot_cost_service(
@@ -145,7 +99,7 @@ def plot_cost_service(
         confidence = confidence or frame.attrs.get("confidence")
         # tiers come from the same sweep table: its failed runs are counted once
         n_failed = max(n_failed, int(frame.attrs.get("n_failed_rows", 0)))
-        colour = _tier_colour(tier, i)
+        colour = tier_colour(tier, i)
         on = (
             frame[ON_FRONTIER].astype(bool)
             if ON_FRONTIER in frame
@@ -178,7 +132,7 @@ def plot_cost_service(
                     label=f"Tier {tier}: dominated variants ({int(off.sum())})",
                 )
             )  # fmt: skip
-    _style_axes(ax, service_label or service_axis_label(metric), "Cost per day (USD)")
+    _style_axes(ax, service_label or axis_label(metric), axis_label("cost_per_day_usd"))
     ax.set_title(title, fontsize=13, loc="left")
     ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
     level = f"{100 * confidence:g} %" if confidence else "confidence"
@@ -188,7 +142,7 @@ def plot_cost_service(
     )
     if n_failed:
         note += f" {n_failed} failed run(s) excluded."
-    fig.supxlabel(note, fontsize=8, color="#555555", x=0.01, ha="left")
+    fig.supxlabel(note, fontsize=8, color=NOTE_COLOUR, x=0.01, ha="left")
     return fig
 
 
@@ -237,17 +191,17 @@ def _emptiest_spot(
 def _annotate_optimum(ax: Axes, opt: ProfitOptimum) -> None:
     x = 100.0 * opt.service_level
     ax.plot(
-        [x], [opt.profit_per_day_usd], marker="*", ms=16, color=_PROFIT_COLOUR,
+        [x], [opt.profit_per_day_usd], marker="*", ms=16, color=PROFIT_COLOUR,
         mec="black", mew=0.8, zorder=6, linestyle="none",
     )  # fmt: skip
     lines = [
-        f"Max profit {_usd(opt.profit_per_day_usd)}/day",
-        f"at {x:.1f} % (variant {opt.variant_id})",
+        f"Max profit {usd(opt.profit_per_day_usd)}/day",
+        f"at {pct(opt.service_level)} (variant {opt.variant_id})",
     ]
     xs = 100.0 * opt.smooth_service_level
     if opt.mr_equals_mc:
-        ax.axvline(xs, color="#555555", ls="--", lw=1.0, zorder=1)
-        lines.append(f"MR = MC at {xs:.1f} %")
+        ax.axvline(xs, color=REFERENCE_COLOUR, ls="--", lw=1.0, zorder=1)
+        lines.append(f"MR = MC at {pct(opt.smooth_service_level)}")
     elif opt.at_boundary == "high":
         lines.append(
             "Profit still rising at the top of the\nsimulated range: simulate higher service"
@@ -269,7 +223,7 @@ def _annotate_optimum(ax: Axes, opt: ProfitOptimum) -> None:
         va="bottom",
         fontsize=8.5,
         bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": "#999999", "alpha": 0.92},
-        arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.9},
+        arrowprops={"arrowstyle": "->", "color": REFERENCE_COLOUR, "lw": 0.9},
         zorder=7,
     )
 
@@ -280,19 +234,19 @@ def _panel(ax: Axes, tier: str, curve: pd.DataFrame, opt: ProfitOptimum | None) 
     if not smooth.empty:
         xs = 100.0 * smooth["service"].to_numpy(dtype=float)
         inside = ~smooth["extrapolated"].to_numpy(dtype=bool)
-        ax.plot(xs, smooth[REVENUE], color=_REVENUE_COLOUR, lw=2.0, zorder=3)
+        ax.plot(xs, smooth[REVENUE], color=REVENUE_COLOUR, lw=2.0, zorder=3)
         for col, colour in (
-            ("cost_fit_per_day_usd", _COST_COLOUR),
-            ("profit_fit_per_day_usd", _PROFIT_COLOUR),
+            ("cost_fit_per_day_usd", COST_COLOUR),
+            ("profit_fit_per_day_usd", PROFIT_COLOUR),
         ):
             y = smooth[col].to_numpy(dtype=float)
             ax.plot(xs, np.where(inside, y, np.nan), color=colour, lw=2.0, zorder=3)
             ax.plot(xs, y, color=colour, lw=1.4, ls=":", zorder=2)
         ax.set_xlim(xs.min(), xs.max())
     for lo, hi, mid, colour, marker in (
-        (COST_LOW, COST_HIGH, COST_MEAN, _COST_COLOUR, "s"),
-        (REVENUE_LOW, REVENUE_HIGH, REVENUE, _REVENUE_COLOUR, "o"),
-        (PROFIT_LOW, PROFIT_HIGH, PROFIT, _PROFIT_COLOUR, "D"),
+        (COST_LOW, COST_HIGH, COST_MEAN, COST_COLOUR, "s"),
+        (REVENUE_LOW, REVENUE_HIGH, REVENUE, REVENUE_COLOUR, "o"),
+        (PROFIT_LOW, PROFIT_HIGH, PROFIT, PROFIT_COLOUR, "D"),
     ):
         ax.fill_between(x, curve[lo], curve[hi], color=colour, alpha=0.18, lw=0, zorder=1)
         ax.plot(x, curve[mid], marker=marker, ms=4.5, lw=0, color=colour, zorder=4)
@@ -342,7 +296,7 @@ def plot_revenue_cost_profit(
     for ax, (tier, curve) in zip(axes, curves_by_tier.items(), strict=True):
         metric = metric or curve.attrs.get("metric")
         _panel(ax, tier, curve, optimum_by_tier.get(tier))
-        _style_axes(ax, service_label or service_axis_label(metric), "USD per day")
+        _style_axes(ax, service_label or axis_label(metric), "USD per day")
     for ax in axes[1:]:
         ax.set_ylabel("")
     fig.suptitle(
@@ -352,19 +306,19 @@ def plot_revenue_cost_profit(
         ha="left",
     )
     handles = [
-        Line2D([], [], color=_REVENUE_COLOUR, lw=2, marker="o", ms=4.5,
+        Line2D([], [], color=REVENUE_COLOUR, lw=2, marker="o", ms=4.5,
                label="Revenue (response model)"),
-        Line2D([], [], color=_COST_COLOUR, lw=2, marker="s", ms=4.5,
+        Line2D([], [], color=COST_COLOUR, lw=2, marker="s", ms=4.5,
                label="Cost (simulated; line: fit)"),
-        Line2D([], [], color=_PROFIT_COLOUR, lw=2, marker="D", ms=4.5,
+        Line2D([], [], color=PROFIT_COLOUR, lw=2, marker="D", ms=4.5,
                label="Profit = revenue − cost"),
-        Line2D([], [], color="#555555", lw=1.4, ls=":", label="Fit extrapolated"),
+        Line2D([], [], color=REFERENCE_COLOUR, lw=1.4, ls=":", label="Fit extrapolated"),
         Patch(color="#999999", alpha=0.3, label="Confidence band"),
         Line2D(
-            [], [], color=_PROFIT_COLOUR, marker="*", ms=12, mec="black", lw=0,
+            [], [], color=PROFIT_COLOUR, marker="*", ms=12, mec="black", lw=0,
             label="Most profitable variant",
         ),
-        Line2D([], [], color="#555555", lw=1, ls="--", label="MR = MC"),
+        Line2D([], [], color=REFERENCE_COLOUR, lw=1, ls="--", label="MR = MC"),
     ]  # fmt: skip
     fig.legend(
         handles=handles, loc="outside lower center", ncol=7 if n >= 3 else 4, frameon=False,
@@ -373,30 +327,36 @@ def plot_revenue_cost_profit(
     return fig
 
 
-def save_figure(fig: Figure, out_dir: str | os.PathLike[str], stem: str) -> tuple[Path, Path]:
-    """Write ``fig`` as ``{stem}.png`` (150 dpi) and ``{stem}.svg``, atomically, cropped tight.
+def write_curves(report: CurvesReport, out: OutputFolder | str | Path, title: str) -> list[Path]:
+    """Write the curve figures (PNG + SVG) and tables (CSV) into an output folder.
 
-    See :func:`tierwise.figures.files.save_figure`.
+    Parameters
+    ----------
+    report : CurvesReport
+        Frontiers, profit curves and optima per tier.
+    out : OutputFolder or path
+        The folder being written (files are recorded in its manifest); a path opens one and
+        finishes it (``manifest.json``) before returning.
+    title : str
+        Scenario or sweep name shown in the figure titles.
+
+    Returns
+    -------
+    list of Path
+        The files written: ``cost_vs_service.png/svg``, ``revenue_cost_profit.png/svg``,
+        ``frontier.csv``, ``profit_curves.csv``, ``optimum.csv``.
     """
-    return save_figure_files(fig, out_dir, stem, tight=True)
-
-
-def write_curves(report: CurvesReport, out_dir: str | Path, title: str) -> list[Path]:
-    """Write figures (PNG + SVG) and tables (CSV) into ``out_dir``; return the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    folder = out if isinstance(out, OutputFolder) else OutputFolder(out)
     paths: list[Path] = []
-    fig = plot_cost_service(
-        report.frontiers, f"{title}: cost vs service per tier", service_label=None
-    )
-    paths += list(save_figure(fig, out, "cost_vs_service"))
+    fig = plot_cost_service(report.frontiers, f"{title}: cost vs service per tier")
+    paths += folder.write_figure("cost_vs_service", fig, "cost vs service per tier")
     fig = plot_revenue_cost_profit(report.curves, report.optima, title)
-    paths += list(save_figure(fig, out, "revenue_cost_profit"))
+    paths += folder.write_figure("revenue_cost_profit", fig, "revenue, cost, profit per tier")
     frontier = pd.concat([f.assign(tier=t) for t, f in report.frontiers.items()], ignore_index=True)
-    frontier.to_csv(out / "frontier.csv", index=False)
-    pd.concat([c.assign(tier=t) for t, c in report.curves.items()], ignore_index=True).to_csv(
-        out / "profit_curves.csv", index=False
-    )
-    report.optimum_table().to_csv(out / "optimum.csv", index=False)
-    paths += [out / "frontier.csv", out / "profit_curves.csv", out / "optimum.csv"]
+    paths.append(folder.write_frame("frontier.csv", frontier, Kind.FRONTIER))
+    curves = pd.concat([c.assign(tier=t) for t, c in report.curves.items()], ignore_index=True)
+    paths.append(folder.write_frame("profit_curves.csv", curves, Kind.PROFIT_CURVES))
+    paths.append(folder.write_frame("optimum.csv", report.optimum_table(), Kind.OPTIMUM))
+    if folder is not out:
+        folder.finish()
     return paths

@@ -1,16 +1,19 @@
-"""Writing matplotlib figures to disk atomically, as PNG (150 dpi) and SVG.
+"""The one figure saver: PNG (150 dpi) and SVG, each written atomically.
 
-Shared by every layer that draws (``tierwise.figures.comparison``, ``tierwise.figures.curves``).
+Every figure Tierwise writes goes through :func:`save_figure` (output folders call it from
+:meth:`tierwise.artifacts.OutputFolder.write_figure`); the atomic rename is
+:func:`tierwise.common.atomic.atomic_path`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 from matplotlib.figure import Figure
+
+from tierwise.common.atomic import atomic_path
 
 __all__ = ["save_figure"]
 
@@ -22,8 +25,7 @@ def save_figure(
 ) -> tuple[Path, Path]:
     """Write ``fig`` as ``{stem}.png`` (150 dpi) and ``{stem}.svg`` into ``out_dir``.
 
-    Each file is written to a temporary name and renamed, so a reader never sees a partial
-    figure.
+    A reader never sees a partial figure: each file is written to a temporary name and renamed.
 
     Parameters
     ----------
@@ -35,7 +37,7 @@ def save_figure(
         File name without extension (no path separators).
     tight : bool
         Crop to the drawn content (``bbox_inches="tight"``); ``False`` keeps the figure size
-        (for figures laid out with ``constrained_layout``).
+        (for figures laid out edge to edge with ``constrained_layout``).
 
     Returns
     -------
@@ -45,23 +47,16 @@ def save_figure(
     if not stem or Path(stem).name != stem:
         raise ValueError(f"stem={stem!r} must be a plain file name without directories")
     directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for ext in ("png", "svg"):
         target = directory / f"{stem}.{ext}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{ext}", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                fig.savefig(
-                    handle,
-                    format=ext,
-                    bbox_inches="tight" if tight else None,
-                    dpi=150 if ext == "png" else "figure",
-                )
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(target) as temp:
+            fig.savefig(
+                temp,
+                format=ext,
+                bbox_inches="tight" if tight else None,
+                dpi=150 if ext == "png" else "figure",
+            )
         paths.append(target)
         logger.info("wrote %s", target)
     return paths[0], paths[1]

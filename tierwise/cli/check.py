@@ -1,0 +1,59 @@
+"""``tierwise check``: validate a scenario and show its tiers and offered loads (no simulation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tierwise.cli.console import console, fail, load_or_fail
+from tierwise.common.formatting import pct
+from tierwise.simulation.theory.loads import UnstableScenarioError, offered_loads
+
+__all__ = ["check_command"]
+
+
+def check_command(
+    scenario_path: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
+    ],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted.path=value")] = None,
+) -> None:
+    """Validate a scenario and show its tiers and offered loads (no simulation)."""
+    scenario = load_or_fail(scenario_path, set_)
+    table = Table(title=f"{scenario.name} ({scenario.content_hash[:12]})")
+    for col in ("tier", "customers", "orders/h (base)", "channels", "pool", "mode", "promise h"):
+        table.add_column(col)
+    for name, tier in scenario.tiers.items():
+        table.add_row(
+            name,
+            str(tier.customers),
+            f"{tier.orders_per_hour:g}",
+            ", ".join(f"{c} {pct(s, 0)}" for c, s in tier.channel_mix.items()),
+            scenario.pool_of(name) if scenario.order_entry.enabled else "—",
+            tier.shipping_mode or "—",
+            f"{tier.promised_cycle_time_h:g}",
+        )
+    console.print(table)
+    loads = offered_loads(scenario)
+    load_table = Table(title="offered load while staffed (Erlang; vehicles: needed per dispatch)")
+    for col in ("resource", "offered", "peak hour", "servers", "utilisation", "min stable"):
+        load_table.add_column(col, justify="right")
+    for q in loads:
+        style = "" if q.stable else "bold red"
+        load_table.add_row(
+            q.resource,
+            f"{q.offered_load:.2f}",
+            f"{q.peak_load:.2f}",
+            str(q.servers),
+            pct(q.utilisation, 0),
+            str(q.min_stable_servers),
+            style=style,
+        )
+    console.print(load_table)
+    unstable = [q for q in loads if not q.stable]
+    if unstable:
+        fail(str(UnstableScenarioError(unstable)))
+    console.print("[green]scenario is valid and every queue is stable[/]")

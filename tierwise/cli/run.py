@@ -1,0 +1,107 @@
+"""``tierwise run``, the main job: screening → sweep → curves → optimisation → verification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tierwise.artifacts import MANIFEST_NAME
+from tierwise.cli.console import console, fail, load_or_fail, progress_bar
+from tierwise.cli.options import ObjectiveChoice, SolverChoice, parse_min_service, parse_tier_order
+from tierwise.cli.tables import print_plan, print_verification
+from tierwise.simulation.experiments.sweep import SweepProgress
+from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.overrides import parse_override
+from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+__all__ = ["run_command"]
+
+
+def run_command(
+    scenario_path: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
+    ],
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/run"),
+    quick: Annotated[bool, typer.Option(help="smaller grid, shorter runs")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 2,
+    metric: Annotated[str, typer.Option(help="service metric of the plan")] = (
+        "perfect_order_rate"
+    ),
+    objective: Annotated[ObjectiveChoice, typer.Option()] = ObjectiveChoice.profit,
+    budget: Annotated[float | None, typer.Option(min=0, help="budget, USD per day")] = None,
+    min_service: Annotated[
+        str | None, typer.Option(help="minimum service per tier, e.g. A=0.9,B=0.85")
+    ] = None,
+    tier_order: Annotated[
+        str | None, typer.Option(help="service must not rise down this order, e.g. A,B,C")
+    ] = None,
+    max_cost_per_order: Annotated[
+        float | None, typer.Option(min=0, help="ceiling on cost per order, USD")
+    ] = None,
+    solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
+    time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
+    verify: Annotated[bool, typer.Option(help="re-simulate and refine the plan")] = True,
+    cache: Annotated[Path | None, typer.Option(help="sweep cache (default: OUT/cache)")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted.path=value")] = None,
+) -> None:
+    """The main job: screening → sweep → curves → optimisation → verification → figures."""
+    from tierwise.pipeline import PipelineConfig, run_pipeline
+
+    scenario = load_or_fail(scenario_path, set_)
+    try:
+        check_stability(scenario)
+    except UnstableScenarioError as exc:
+        fail(str(exc))
+    config = PipelineConfig(
+        quick=quick,
+        workers=workers,
+        metric=metric,
+        objective=objective.value,
+        budget_per_day_usd=budget,
+        min_service=parse_min_service(min_service),
+        tier_order=parse_tier_order(tier_order),
+        max_cost_per_order_usd=max_cost_per_order,
+        solver=solver.value,
+        time_limit_s=time_limit,
+        verify=verify,
+        cache_dir=cache,
+        overrides=[parse_override(o) for o in set_ or []],
+    )
+    with progress_bar() as bar:
+        task = bar.add_task("preparing", total=None)
+
+        def step(message: str, state: SweepProgress | None) -> None:
+            if state is not None:
+                bar.update(
+                    task,
+                    description=f"sweep ({state.cached} cached, {state.failed} failed)",
+                    total=state.total,
+                    completed=state.done,
+                )
+            else:
+                bar.update(task, description=message)
+
+        try:
+            report = run_pipeline(scenario_path, out, config, progress=step)
+        except (ScenarioError, ValueError, RuntimeError) as exc:
+            fail(str(exc))
+    summary = report.sweep.summary()
+    console.print(
+        f"sweep: {summary.get('variants', '?')} variants, {report.sweep.executed} runs "
+        f"simulated, {report.sweep.cached} from cache, {len(report.sweep.screened_out)} "
+        f"variant(s) screened out, {len(report.sweep.failed_variants)} failed "
+        f"({report.sweep.elapsed_s:.0f} s)",
+        highlight=False,
+    )
+    print_plan(report.plan, f"{report.scenario.name}: chosen plan ({metric}, USD per day)")
+    if report.verified is not None:
+        print_verification(report.verified)
+    console.print(f"figures and tables in {out}/ (every file listed in {MANIFEST_NAME}):")
+    for path in report.files:
+        if path.suffix in (".png", ".json") and path.parent == out:
+            console.print(f"  {path.name}")
+    console.print(f"  {MANIFEST_NAME}")
+    if not report.plan.status.has_plan:
+        raise typer.Exit(1)

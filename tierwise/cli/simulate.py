@@ -1,0 +1,163 @@
+"""``tierwise simulate``: per-tier service and cost of one scenario, with confidence intervals."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from tierwise.artifacts import Kind, OutputFolder, json_text
+from tierwise.cli.console import console, fail, load_or_fail, open_folder_or_fail, progress_bar
+from tierwise.cli.tables import HEADLINE_METRICS, estimates_frame
+from tierwise.common.atomic import atomic_path
+from tierwise.common.formatting import MISSING, estimate
+from tierwise.simulation.experiments.replicate import replicate
+from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+__all__ = ["ORDER_COLUMNS", "OutputFormat", "simulate_command"]
+
+#: Columns of ``--orders-out``: one row per measured order of replication 0.
+ORDER_COLUMNS = (
+    "tier",
+    "created_h",
+    "cycle_time_h",
+    "lost",
+    "on_time",
+    "complete",
+    "damage_free",
+    "accurate",
+    "billed_right",
+    "perfect",
+)
+
+
+class OutputFormat(StrEnum):
+    """What ``simulate`` writes to standard output."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def simulate_command(
+    scenario_path: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
+    ],
+    replications: Annotated[int | None, typer.Option(min=1, help="fixed replications")] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(help="target relative CI half-width, e.g. 0.02; adds replications until met"),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="override the scenario seed")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="override a field: dotted.path=value (repeatable)"),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    out: Annotated[
+        Path | None, typer.Option(help="folder for result.json / result.csv and manifest.json")
+    ] = None,
+    orders_out: Annotated[
+        Path | None, typer.Option(help="write one CSV row per measured order of replication 0")
+    ] = None,
+) -> None:
+    """Simulate a scenario: per-tier service and cost with confidence intervals."""
+    overrides = list(set_ or [])
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    scenario = load_or_fail(scenario_path, overrides)
+    if replications is not None and precision is not None:
+        fail("give --replications or --precision, not both")
+    if precision is not None and not 0 < precision < 1:
+        fail(f"--precision {precision}: must lie in (0, 1), e.g. 0.02 for ±2 %")
+    try:
+        check_stability(scenario)
+    except UnstableScenarioError as exc:
+        fail(str(exc))
+    if orders_out is not None and orders_out.is_dir():
+        fail(f"--orders-out {orders_out} is a folder; give a CSV file name")
+    folder = None if out is None else open_folder_or_fail(out, scenario, scenario_path)
+    total = replications or scenario.replications
+    with progress_bar() as bar:
+        task = bar.add_task("replications", total=None if precision else total)
+        summary = replicate(
+            scenario,
+            replications=replications,
+            precision=precision,
+            workers=workers,
+            progress=lambda k: bar.advance(task, k),
+        )
+    document = summary.to_dict()
+    frame = estimates_frame(summary)
+    if folder is not None:
+        folder.write_json("result.json", document, Kind.RESULT, "estimates per tier and system")
+        folder.write_frame("result.csv", frame, Kind.RESULT_TABLE, "one row per scope × metric")
+    if orders_out is not None:
+        _write_orders(scenario, orders_out, folder)
+    if folder is not None:
+        folder.finish()
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json_text(document))
+    elif output_format is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        _print_summary(scenario, frame, len(summary.runs))
+        if out is not None:
+            console.print(f"results written to {out}/result.json and result.csv (manifest.json)")
+
+
+def _write_orders(scenario: Scenario, path: Path, folder: OutputFolder | None) -> None:
+    """One row per measured order of replication 0; recorded in ``folder`` if inside it."""
+    from tierwise.simulation.engine import run_with_orders
+
+    _, records = run_with_orders(scenario, 0)
+    orders = pd.DataFrame.from_records(list(records), columns=list(ORDER_COLUMNS))
+    if folder is not None and path.resolve().is_relative_to(folder.path.resolve()):
+        name = path.resolve().relative_to(folder.path.resolve()).as_posix()
+        folder.write_frame(name, orders, Kind.ORDERS, "one row per order of replication 0")
+        return
+    with atomic_path(path) as temp:
+        orders.to_csv(temp, index=False)
+
+
+def _print_summary(scenario: Scenario, frame: pd.DataFrame, n: int) -> None:
+    tiers = list(scenario.tiers)
+    table = Table(
+        title=f"{scenario.name}: per-tier service and cost "
+        f"(mean ± 95% CI half-width, {n} replications)"
+    )
+    table.add_column("metric", no_wrap=True)
+    table.add_column("unit", style="dim", no_wrap=True)
+    for tier in tiers:
+        table.add_column(f"tier {tier}", justify="right")
+    rows: dict[tuple[str, str], dict[Any, Any]] = {
+        (str(r["scope"]), str(r["metric"])): r for r in frame.to_dict("records")
+    }
+    for metric in HEADLINE_METRICS:
+        cells = []
+        unit = ""
+        for tier in tiers:
+            row = rows.get((tier, metric))
+            if row is None:
+                cells.append(MISSING)
+                continue
+            unit = str(row["unit"])
+            cells.append(estimate(row["mean"], row["half_width"], unit))
+        table.add_row(metric, "%" if unit == "rate" else unit, *cells)
+    console.print(table)
+    system = Table(title="resources and cost by line item")
+    system.add_column("item")
+    system.add_column("value", justify="right")
+    for (scope, metric), row in rows.items():
+        if scope in ("utilisation", "cost", "total"):
+            system.add_row(
+                f"{scope}.{metric}", estimate(row["mean"], row["half_width"], str(row["unit"]))
+            )
+    console.print(system)

@@ -1,0 +1,64 @@
+"""``tierwise validate``: the engine against exact queueing and inventory theory."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tierwise.cli.console import console, fail, progress_bar
+from tierwise.common.formatting import pct
+from tierwise.simulation.experiments.validation import CheckResult, reference_cases, validate
+
+__all__ = ["validate_command"]
+
+
+def validate_command(
+    confidence: Annotated[float, typer.Option(help="family-wise confidence level")] = 0.99,
+    seed: Annotated[int, typer.Option(min=0)] = 2024,
+    effort: Annotated[float, typer.Option(min=0.05, help="simulated-time multiplier")] = 1.0,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Simulate the reference cases and compare with exact queueing/inventory theory."""
+    cases = reference_cases(seed=seed, effort=effort)
+    per_check = 1 - (1 - confidence) / len(cases)
+    results: list[CheckResult] = []
+    with progress_bar() as bar:
+        task = bar.add_task("reference cases", total=len(cases))
+
+        def step(result: CheckResult) -> None:
+            results.append(result)
+            bar.advance(task)
+
+        validate(cases, confidence=confidence, workers=workers, progress=step)
+    table = Table(
+        title=f"engine vs theory: {confidence:.0%} family-wise (Bonferroni, each check "
+        f"at {per_check:.4%}), {len(cases)} checks"
+    )
+    columns = (
+        "case",
+        "exact",
+        "simulated",
+        "± family-wise hw",
+        "within CI",
+        "99% rel. hw",
+        "tight",
+    )
+    for col in columns:
+        table.add_column(col, justify="right")
+    for r in results:
+        table.add_row(
+            r.case.name,
+            f"{r.case.exact:.6g}",
+            f"{r.estimate.mean:.6g}",
+            f"{r.estimate.half_width:.3g}",
+            "yes" if r.contains_exact else "[red]NO[/]",
+            pct(r.precision.half_width / abs(r.case.exact)),
+            "yes" if r.tight_enough else f"[red]NO (> {pct(r.max_relative_half_width, 0)})[/]",
+        )
+    console.print(table)
+    failed = [r for r in results if not r.passed]
+    if failed:
+        fail(f"{len(failed)} of {len(results)} reference checks failed", code=1)
+    console.print(f"[green]all {len(results)} reference checks passed[/]")
