@@ -11,18 +11,15 @@ Two answers are given, because the frontier is a handful of simulated points:
   you can run.  Variants whose profit interval overlaps the best one's are listed as
   *near-optimal*: the data cannot tell them apart.
 * **Smooth optimum** — the service level where marginal revenue equals marginal cost,
-  ``R'(s) = C'(s)``.  ``C`` is replaced by a monotone convex fit in
-  ``x = −ln(1 − s)`` (cost of service typically grows like the log of the failure rate's
-  inverse, i.e. steeply towards 100 %)::
-
-      Ĉ(s) = a + b·x + c·x²,   b, c ≥ 0   (linear: c = 0)
-
-  ``Ĉ`` is increasing and convex in ``x``, and ``x`` is increasing and convex in ``s``, so
-  ``Ĉ`` is increasing and convex in ``s``; ``Ĉ'(s) = (b + 2 c x)/(1 − s)``.  The profit
-  ``R − Ĉ`` is maximised on a fine grid over the *simulated* service range (no
-  extrapolation) and refined with Brent's method on ``R' − Ĉ' = 0``.  If the maximum lies
-  on the edge of the range, MR ≠ MC there and the result says so: simulate variants beyond
-  that edge.
+  ``R'(s) = C'(s)``.  ``C`` is replaced by a monotone cost curve through the frontier points
+  (:func:`tierwise.optimization.economics.cost_fit.fit_cost_curve`: a non-negative
+  combination of ``Φ⁻¹(s)``, ``x`` and ``x²`` with ``x = −ln(1 − s)``, the form chosen by
+  AICc, its fit quality reported).  The profit ``R − Ĉ`` is maximised on a fine grid over
+  the *simulated* service range (no extrapolation) and refined with Brent's method on
+  ``R' − Ĉ' = 0``.  If the maximum lies on the edge of the range, MR ≠ MC there and the
+  result says so: simulate variants beyond that edge.  A smooth profit above the best
+  simulated variant's profit interval is flagged (``smooth_profit_above_simulated``) and
+  logged: it rests on the fitted curve, not on a simulated point.
 
 Confidence bands: service and cost intervals are the per-variant Student-t intervals.
 Revenue bounds are the min/max of ``R`` over the service interval; profit bounds are
@@ -35,13 +32,15 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, overload
+from typing import Literal, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from tierwise.optimization.economics.cost_fit import CostFit, CostTerm, fit_cost_curve
 from tierwise.simulation.analysis.frontier import (
     COST_HALF_WIDTH,
     COST_MEAN,
@@ -64,17 +63,13 @@ __all__ = [
     "REVENUE_LOW",
     "SERVICE_HIGH",
     "SERVICE_LOW",
-    "CostFit",
     "ProfitOptimum",
     "ResponseLike",
-    "fit_cost_curve",
     "optimal_service_level",
     "profit_curve",
 ]
 
 logger = logging.getLogger(__name__)
-
-FloatOrArray = float | np.ndarray
 
 SERVICE_LOW = "service_low"
 SERVICE_HIGH = "service_high"
@@ -91,8 +86,8 @@ MARGINAL_REVENUE = "marginal_revenue_per_day_usd"
 MARGINAL_COST = "marginal_cost_per_day_usd"
 """Slope of cost from the previous frontier point, USD per day per unit of service."""
 
-_S_CLIP = 1e-9  # services closer than this to 1 are left out of the cost fit (x = inf)
 _GRID = 2001  # grid points for the smooth optimum
+_PROFIT_SLACK = 1e-9  # relative round-off allowed above the best profit interval
 
 
 class ResponseLike(Protocol):
@@ -105,52 +100,6 @@ class ResponseLike(Protocol):
     def marginal_revenue(self, s: np.ndarray) -> np.ndarray:
         """Marginal revenue in USD per day per unit of service."""
         ...
-
-
-@dataclass(frozen=True)
-class CostFit:
-    """Monotone convex cost curve ``Ĉ(s) = a + b x + c x²`` with ``x = −ln(1 − s)``.
-
-    Attributes
-    ----------
-    kind : {"linear", "quadratic"}
-        ``linear`` forces ``c = 0``.
-    a_usd_per_day, b_usd_per_day, c_usd_per_day : float
-        Coefficients (USD per day; ``b, c ≥ 0``).
-    service_min, service_max : float
-        Range of the fitted frontier services (fraction); the fit is trusted inside it.
-    r_squared : float
-        Coefficient of determination on the fitted points (NaN if cost is constant).
-    """
-
-    kind: Literal["linear", "quadratic"]
-    a_usd_per_day: float
-    b_usd_per_day: float
-    c_usd_per_day: float
-    service_min: float
-    service_max: float
-    r_squared: float
-
-    @overload
-    def cost(self, s: float) -> float: ...
-    @overload
-    def cost(self, s: np.ndarray) -> np.ndarray: ...
-    def cost(self, s: FloatOrArray) -> FloatOrArray:
-        """Fitted cost ``Ĉ(s)`` in USD per day; ``s`` in [0, 1)."""
-        x = -np.log1p(-np.asarray(s, dtype=float))
-        out = self.a_usd_per_day + self.b_usd_per_day * x + self.c_usd_per_day * x * x
-        return float(out) if np.ndim(out) == 0 else out
-
-    @overload
-    def marginal_cost(self, s: float) -> float: ...
-    @overload
-    def marginal_cost(self, s: np.ndarray) -> np.ndarray: ...
-    def marginal_cost(self, s: FloatOrArray) -> FloatOrArray:
-        """``Ĉ'(s) = (b + 2 c x)/(1 − s)`` in USD per day per unit of service."""
-        arr = np.asarray(s, dtype=float)
-        x = -np.log1p(-arr)
-        out = (self.b_usd_per_day + 2.0 * self.c_usd_per_day * x) / (1.0 - arr)
-        return float(out) if np.ndim(out) == 0 else out
 
 
 @dataclass(frozen=True)
@@ -173,6 +122,9 @@ class ProfitOptimum:
         Service level maximising ``R − Ĉ`` over the simulated range (NaN without a fit).
     smooth_profit_per_day_usd : float
         ``R − Ĉ`` there (USD/day).
+    smooth_profit_above_simulated : bool
+        The smooth profit exceeds the upper end of the best simulated variant's profit
+        interval: no simulated point backs it, it rests on the fitted cost curve alone.
     smooth_marginal_revenue, smooth_marginal_cost : float
         ``R'`` and ``Ĉ'`` there (USD/day per unit of service).
     mr_equals_mc : bool
@@ -180,7 +132,8 @@ class ProfitOptimum:
     at_boundary : {"low", "high"} or None
         Edge of the simulated range where the smooth optimum sits, if any.
     cost_fit : CostFit or None
-        The fitted cost curve (None with fewer than two usable frontier points).
+        The fitted cost curve with its fit quality (``r_squared``,
+        ``max_residual_to_half_width``); None with fewer than two usable frontier points.
     curve : pandas.DataFrame
         Smooth curves for plotting: ``service``, ``revenue_per_day_usd``,
         ``cost_fit_per_day_usd``, ``profit_fit_per_day_usd`` and ``extrapolated`` (outside
@@ -197,6 +150,7 @@ class ProfitOptimum:
     near_optimal_variants: tuple[str, ...]
     smooth_service_level: float
     smooth_profit_per_day_usd: float
+    smooth_profit_above_simulated: bool
     smooth_marginal_revenue: float
     smooth_marginal_cost: float
     mr_equals_mc: bool
@@ -273,68 +227,6 @@ def profit_curve(frontier: pd.DataFrame, response: ResponseLike) -> pd.DataFrame
     return out
 
 
-def fit_cost_curve(
-    service: np.ndarray,
-    cost_usd_per_day: np.ndarray,
-    kind: Literal["auto", "linear", "quadratic"] = "auto",
-) -> CostFit:
-    """Least-squares fit of ``cost = a + b x + c x²``, ``x = −ln(1 − s)``, with ``b, c ≥ 0``.
-
-    Parameters
-    ----------
-    service : numpy.ndarray
-        Frontier service levels (fractions in [0, 1)); values within 1e-9 of 1 are dropped.
-    cost_usd_per_day : numpy.ndarray
-        Frontier costs (USD/day).
-    kind : {"auto", "linear", "quadratic"}, default "auto"
-        ``auto`` uses quadratic with four or more points, linear otherwise.
-
-    Returns
-    -------
-    CostFit
-
-    Raises
-    ------
-    ValueError
-        With fewer than two usable points or mismatched lengths.
-    """
-    s = np.asarray(service, dtype=float)
-    y = np.asarray(cost_usd_per_day, dtype=float)
-    if s.shape != y.shape:
-        raise ValueError(f"service {s.shape} and cost {y.shape} must have the same shape")
-    keep = s < 1.0 - _S_CLIP
-    if not keep.all():
-        logger.warning(
-            "%d frontier point(s) at service 1.0 left out of the cost fit", int((~keep).sum())
-        )
-    s, y = s[keep], y[keep]
-    if s.size < 2:
-        raise ValueError(f"need at least 2 frontier points below service 1 to fit; got {s.size}")
-    if kind not in ("auto", "linear", "quadratic"):
-        raise ValueError(f"kind={kind!r} is not allowed; use 'auto', 'linear' or 'quadratic'")
-    resolved: Literal["linear", "quadratic"] = (
-        ("quadratic" if s.size >= 4 else "linear") if kind == "auto" else kind
-    )
-    x = -np.log1p(-s)
-    cols = [np.ones_like(x), x] + ([x * x] if resolved == "quadratic" else [])
-    design = np.column_stack(cols)
-    lower = [-np.inf] + [0.0] * (len(cols) - 1)
-    sol = optimize.lsq_linear(design, y, bounds=(lower, np.inf), method="bvls")
-    coef = list(map(float, sol.x)) + [0.0] * (3 - len(cols))
-    resid = y - design @ sol.x
-    ss_tot = float(np.sum((y - y.mean()) ** 2))
-    r2 = 1.0 - float(np.sum(resid**2)) / ss_tot if ss_tot > 0 else math.nan
-    return CostFit(
-        kind=resolved,
-        a_usd_per_day=coef[0],
-        b_usd_per_day=coef[1],
-        c_usd_per_day=coef[2],
-        service_min=float(s.min()),
-        service_max=float(s.max()),
-        r_squared=r2,
-    )
-
-
 def _smooth_optimum(
     fit: CostFit, response: ResponseLike
 ) -> tuple[float, float, float, float, bool, Literal["low", "high"] | None]:
@@ -387,7 +279,7 @@ def _plot_curve(fit: CostFit | None, response: ResponseLike) -> pd.DataFrame:
 def optimal_service_level(
     frontier: pd.DataFrame,
     response: ResponseLike,
-    cost_fit: Literal["auto", "linear", "quadratic"] = "auto",
+    cost_terms: Literal["auto"] | Sequence[CostTerm] = "auto",
 ) -> ProfitOptimum:
     """Profit-maximising frontier variant and smooth ``MR = MC`` service level.
 
@@ -398,8 +290,9 @@ def optimal_service_level(
         :func:`profit_curve`).
     response : ResponseLike
         Revenue response of the tier.
-    cost_fit : {"auto", "linear", "quadratic"}, default "auto"
-        Form of the smooth cost fit (see :func:`fit_cost_curve`).
+    cost_terms : "auto" or sequence of str, default "auto"
+        Form of the smooth cost fit (see
+        :func:`tierwise.optimization.economics.cost_fit.fit_cost_curve`).
 
     Returns
     -------
@@ -420,7 +313,8 @@ def optimal_service_level(
         fit = fit_cost_curve(
             curve[SERVICE_MEAN].to_numpy(dtype=float),
             curve[COST_MEAN].to_numpy(dtype=float),
-            kind=cost_fit,
+            curve[COST_HIGH].to_numpy(dtype=float) - curve[COST_MEAN].to_numpy(dtype=float),
+            terms=cost_terms,
         )
     except ValueError as exc:
         logger.info("no smooth optimum: %s", exc)
@@ -437,6 +331,20 @@ def optimal_service_level(
     else:
         s_star = p_star = mr = mc = math.nan
         interior, boundary = False, None
+    best_high = float(row[PROFIT_HIGH])
+    above = bool(p_star > best_high + _PROFIT_SLACK * max(abs(best_high), 1.0))
+    if above:
+        logger.warning(
+            "smooth profit %.2f USD/day at s=%.4f is above the best simulated variant's "
+            "profit interval (%s, up to %.2f USD/day): it rests on the cost fit %s (R² %.4f), "
+            "not on a simulated point",
+            p_star,
+            s_star,
+            row[VARIANT_ID],
+            best_high,
+            fit.form if fit is not None else "-",
+            fit.r_squared if fit is not None else math.nan,
+        )
 
     return ProfitOptimum(
         variant_id=str(row[VARIANT_ID]),
@@ -449,6 +357,7 @@ def optimal_service_level(
         near_optimal_variants=near,
         smooth_service_level=s_star,
         smooth_profit_per_day_usd=p_star,
+        smooth_profit_above_simulated=above,
         smooth_marginal_revenue=mr,
         smooth_marginal_cost=mc,
         mr_equals_mc=interior,

@@ -53,9 +53,16 @@ class CurvesReport:
     responses: dict[str, Any]
 
     def optimum_table(self) -> pd.DataFrame:
-        """One row per tier: chosen variant, service, revenue, cost, profit (USD/day)."""
+        """One row per tier: chosen variant, service, revenue, cost, profit (USD/day).
+
+        The smooth ``MR = MC`` optimum follows with its profit, the flag
+        ``smooth_profit_above_simulated`` (no simulated variant's profit interval reaches
+        it) and the cost fit's form and quality (``cost_fit_r_squared``,
+        ``cost_fit_max_residual_to_half_width``; NaN/empty without a fit).
+        """
         rows = []
         for tier, opt in self.optima.items():
+            fit = opt.cost_fit
             rows.append(
                 {
                     "tier": tier,
@@ -68,8 +75,15 @@ class CurvesReport:
                     "profit_per_day_usd_low": opt.profit_per_day_usd_low,
                     "profit_per_day_usd_high": opt.profit_per_day_usd_high,
                     "smooth_service_level": opt.smooth_service_level,
+                    "smooth_profit_per_day_usd": opt.smooth_profit_per_day_usd,
+                    "smooth_profit_above_simulated": opt.smooth_profit_above_simulated,
                     "mr_equals_mc": opt.mr_equals_mc,
                     "at_boundary": opt.at_boundary or "",
+                    "cost_fit_form": fit.form if fit is not None else "",
+                    "cost_fit_r_squared": fit.r_squared if fit is not None else math.nan,
+                    "cost_fit_max_residual_to_half_width": (
+                        fit.max_residual_to_half_width if fit is not None else math.nan
+                    ),
                 }
             )
         return pd.DataFrame(rows)

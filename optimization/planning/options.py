@@ -1,4 +1,4 @@
-"""Turn a sweep table into the planning problem: one option per frontier point and tier.
+"""Turn a sweep table into the planning problem: one option per simulated variant and tier.
 
 Every numeric axis of the sweep whose path names a resource or a stock level (``agents``,
 ``pickers``, ``vehicles``, ``*_units``) becomes a **pooled** integer resource: variants set it for
@@ -6,22 +6,36 @@ the whole system, so an option states the pool size it was simulated with and a 
 largest of its tiers' sizes. The option's cost is the tier's allocated cost in that variant, its
 revenue the tier's revenue response at the simulated service level. Other axes (e.g. a tier's
 shipping mode) travel with the option as parameters.
+
+Which variants become options
+-----------------------------
+By default **every successfully simulated variant** of a tier is an option. The noise-aware
+frontier (:func:`tierwise.simulation.analysis.frontier.cost_service_frontier`) drops a dearer
+variant whose service gain over a cheaper one is not significant: right for drawing a curve,
+wrong for feasibility. A variant off that frontier may be the only one that reaches a minimum
+service, keeps the tier order or fits a cost-per-order ceiling, and a variant taken whole for
+every tier is a plan that was actually simulated. The frontier prunes what is drawn, not what
+is feasible. ``selection="pareto"`` keeps the Pareto set of the means (still every reachable
+service level); ``selection="frontier"`` the noise-aware frontier (for figures only: a
+minimum-service constraint may then look infeasible although a variant meets it).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from tierwise.optimization.milp.problem import PlanProblem, TierOption
-from tierwise.simulation.analysis.frontier import frontiers_by_tier
+from tierwise.simulation.analysis.frontier import ON_FRONTIER, frontiers_by_tier
 
 __all__ = [
+    "OPTION_SELECTIONS",
     "RESOURCE_SUFFIXES",
     "RUN_LENGTH_FIELDS",
+    "OptionSelection",
     "options_from_table",
     "plan_overrides",
     "resource_axes",
@@ -30,6 +44,10 @@ __all__ = [
 
 #: Sweep axes that set how long or how often to simulate, not what to do: never part of a plan.
 RUN_LENGTH_FIELDS = frozenset({"horizon_days", "warmup_days", "drain_days", "replications", "seed"})
+
+OptionSelection = Literal["all", "pareto", "frontier"]
+#: Allowed values of ``options_from_table(selection=...)``.
+OPTION_SELECTIONS: tuple[OptionSelection, ...] = ("all", "pareto", "frontier")
 
 #: Axis path endings treated as integer resources.
 RESOURCE_SUFFIXES = ("agents", "pickers", "vehicles", "own_team_agents", "_units")
@@ -54,7 +72,7 @@ def options_from_table(
     responses: Mapping[str, Any],
     metric: str = "perfect_order_rate",
     tiers: Sequence[str] | None = None,
-    frontier_only: bool = True,
+    selection: OptionSelection = "all",
     confidence: float = 0.95,
 ) -> list[TierOption]:
     """Options per tier from the sweep's variants.
@@ -69,13 +87,28 @@ def options_from_table(
         Service metric of the options (e.g. ``perfect_order_rate``).
     tiers : sequence of str, optional
         Default: every tier in ``responses``.
-    frontier_only : bool
-        Keep only the noise-aware cost–service frontier (recommended); else every variant.
+    selection : {"all", "pareto", "frontier"}, default "all"
+        ``all``: every variant with at least one successful replication for the tier
+        (recommended: no constraint looks infeasible that a simulated variant meets);
+        ``pareto``: the Pareto set of the means (no cheaper variant at least as good in mean
+        service); ``frontier``: the noise-aware frontier drawn in the figures.
     confidence : float
         Level of the service half-widths.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``selection``.
     """
+    if selection not in OPTION_SELECTIONS:
+        raise ValueError(
+            f"selection={selection!r} is not allowed; use one of {', '.join(OPTION_SELECTIONS)}"
+        )
     chosen = list(tiers) if tiers else list(responses)
-    frontiers = frontiers_by_tier(table, chosen, metric, confidence=confidence)
+    # slack 0 is the Pareto rule on the means; the noise-aware frontier uses slack 1
+    frontiers = frontiers_by_tier(
+        table, chosen, metric, confidence=confidence, slack=0.0 if selection == "pareto" else 1.0
+    )
     resources = resource_axes(table)
     param_columns = [c for c in table.columns if c.startswith("param.")]
     first_rows = table.drop_duplicates("variant_id").set_index("variant_id")
@@ -87,10 +120,10 @@ def options_from_table(
     }
     options: list[TierOption] = []
     for tier in chosen:
-        frontier = frontiers[tier]
-        if frontier_only:
-            frontier = frontier[frontier["on_frontier"]]
-        for _, row in frontier.iterrows():
+        variants = frontiers[tier]
+        if selection != "all":
+            variants = variants[variants[ON_FRONTIER]]
+        for _, row in variants.iterrows():
             vid = str(row["variant_id"])
             service = float(row["service_mean"])
             if not math.isfinite(service):

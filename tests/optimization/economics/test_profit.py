@@ -1,13 +1,16 @@
-"""Profit along the frontier: analytic maximiser, MR = MC, CI propagation and cost fit."""
+"""Profit along the frontier: analytic maximiser, MR = MC, CI propagation, smooth-profit flag."""
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import optimize
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import optimize, special, stats
 
 from tierwise.optimization.economics.profit import (
     COST_HIGH,
@@ -20,7 +23,6 @@ from tierwise.optimization.economics.profit import (
     REVENUE,
     REVENUE_HIGH,
     REVENUE_LOW,
-    fit_cost_curve,
     optimal_service_level,
     profit_curve,
 )
@@ -80,8 +82,9 @@ def test_smooth_optimum_matches_the_analytic_maximiser_where_mr_equals_mc() -> N
     assert opt.smooth_marginal_revenue == pytest.approx(A_USD / (1 - s_true), rel=1e-5)
     assert opt.smooth_marginal_cost == pytest.approx(opt.smooth_marginal_revenue, rel=1e-6)
     assert opt.cost_fit is not None
-    assert opt.cost_fit.b_usd_per_day == pytest.approx(A_USD, rel=1e-6)
-    assert opt.cost_fit.c_usd_per_day == pytest.approx(0.0, abs=1e-6)
+    assert opt.cost_fit.terms == ("log_failure",)
+    assert opt.cost_fit.coefficient("log_failure") == pytest.approx(A_USD, rel=1e-6)
+    assert opt.cost_fit.intercept_usd_per_day == pytest.approx(0.0, abs=1e-6)
     assert opt.cost_fit.r_squared == pytest.approx(1.0)
 
 
@@ -159,33 +162,11 @@ def test_only_frontier_rows_enter_the_profit_curve() -> None:
     assert list(curve["variant_id"]) == ["v000", "v002"]
 
 
-def test_cost_fit_recovers_a_convex_quadratic_in_log_failure() -> None:
-    s = np.linspace(0.5, 0.995, 12)
-    x = -np.log1p(-s)
-    fit = fit_cost_curve(s, 500.0 + 300.0 * x + 80.0 * x * x)
-    assert fit.kind == "quadratic"
-    assert (fit.a_usd_per_day, fit.b_usd_per_day, fit.c_usd_per_day) == pytest.approx(
-        (500.0, 300.0, 80.0), rel=1e-8
-    )
-    h = 1e-7
-    assert fit.marginal_cost(0.9) == pytest.approx(
-        (fit.cost(0.9 + h) - fit.cost(0.9 - h)) / (2 * h), rel=1e-6
-    )
-
-
-def test_cost_fit_stays_monotone_on_noisy_decreasing_data() -> None:
-    s = np.array([0.6, 0.7, 0.8, 0.9])
-    fit = fit_cost_curve(s, np.array([500.0, 480.0, 470.0, 460.0]))
-    grid = np.linspace(0.6, 0.9, 50)
-    assert np.all(np.diff(fit.cost(grid)) >= -1e-9)
-
-
-def test_cost_fit_needs_two_points_below_full_service() -> None:
-    with pytest.raises(ValueError, match="at least 2"):
-        fit_cost_curve(np.array([0.9, 1.0]), np.array([1.0, 2.0]))
+def test_a_single_frontier_point_has_no_smooth_optimum() -> None:
     opt = optimal_service_level(_frontier(np.array([0.9]), np.array([100.0])), RESPONSE)
     assert opt.variant_id == "v000"
     assert opt.cost_fit is None and math.isnan(opt.smooth_service_level)
+    assert not opt.smooth_profit_above_simulated
     assert opt.curve.empty
 
 
@@ -196,3 +177,130 @@ def test_plot_curve_marks_extrapolation_beyond_the_simulated_range() -> None:
     assert inside.min() == pytest.approx(0.7) and inside.max() == pytest.approx(0.95)
     assert opt.curve["service"].max() < 1.0
     assert opt.curve["extrapolated"].any()
+
+
+# --------------------------------------------------------------------------------------------
+# Safety-stock shaped cost C(s) = 1000·Φ⁻¹(s) with revenue R(s) = 10,000·s: MR = MC where
+# C'(s) = 1000/φ(Φ⁻¹(s)) = 10,000, i.e. φ(Φ⁻¹(s)) = 0.1.
+
+PROBIT_COST_USD = 1000.0
+REVENUE_SLOPE_USD = 10_000.0
+PROBIT_OPTIMUM = float(stats.norm.cdf(math.sqrt(-2.0 * math.log(0.1 * math.sqrt(2.0 * math.pi)))))
+PROBIT_MAX_PROFIT = REVENUE_SLOPE_USD * PROBIT_OPTIMUM - PROBIT_COST_USD * float(
+    special.ndtri(PROBIT_OPTIMUM)
+)
+
+
+class LinearRevenue:
+    """``R(s) = 10,000·s`` USD/day."""
+
+    def revenue(self, s: np.ndarray) -> np.ndarray:
+        return REVENUE_SLOPE_USD * np.asarray(s, dtype=float)
+
+    def marginal_revenue(self, s: np.ndarray) -> np.ndarray:
+        return np.full(np.shape(s), REVENUE_SLOPE_USD)
+
+
+def _probit_cost(s: np.ndarray) -> np.ndarray:
+    return PROBIT_COST_USD * special.ndtri(s)
+
+
+PROBIT_GRIDS = {
+    "uniform 5": np.linspace(0.80, 0.99, 5),
+    "uniform 7": np.linspace(0.80, 0.99, 7),
+    "uniform 10": np.linspace(0.80, 0.99, 10),
+    "dense low": np.array([0.80, 0.81, 0.83, 0.94, 0.96]),
+    "dense high": np.array([0.85, 0.90, 0.945, 0.958, 0.99]),
+    "uneven": np.array([0.80, 0.86, 0.90, 0.93, 0.97, 0.99]),
+    "clustered near the optimum": np.array([0.80, 0.92, 0.95, 0.955, 0.98]),
+    "short range": np.array([0.90, 0.92, 0.94, 0.96, 0.97]),
+}
+
+
+def test_the_probit_optimum_is_where_the_normal_density_is_a_tenth() -> None:
+    assert abs(PROBIT_OPTIMUM - 0.9519) <= 5e-5
+    assert stats.norm.pdf(special.ndtri(PROBIT_OPTIMUM)) == pytest.approx(0.1)
+    for s in PROBIT_GRIDS.values():
+        assert not np.any(np.isclose(s, PROBIT_OPTIMUM, atol=1e-3))  # never a grid point
+
+
+@pytest.mark.parametrize("name", list(PROBIT_GRIDS))
+def test_smooth_optimum_of_a_normal_quantile_cost_does_not_move_with_the_grid(name: str) -> None:
+    s = PROBIT_GRIDS[name]
+    opt = optimal_service_level(_frontier(s, _probit_cost(s)), LinearRevenue())
+    assert opt.mr_equals_mc and opt.at_boundary is None
+    assert abs(opt.smooth_service_level - PROBIT_OPTIMUM) <= 0.002
+    assert opt.smooth_marginal_cost == pytest.approx(REVENUE_SLOPE_USD, rel=1e-6)
+    # the smooth profit never exceeds the true maximum (beyond round-off)
+    assert opt.smooth_profit_per_day_usd <= PROBIT_MAX_PROFIT + 1e-6
+    assert opt.smooth_profit_per_day_usd == pytest.approx(PROBIT_MAX_PROFIT, abs=0.01)
+
+
+@given(
+    low=st.floats(0.80, 0.94),
+    high=st.floats(0.962, 0.99),
+    inner=st.lists(st.floats(0.0, 1.0), min_size=3, max_size=8),
+)
+def test_smooth_optimum_holds_on_any_grid_of_five_or_more_points(
+    low: float, high: float, inner: list[float]
+) -> None:
+    s = np.unique(np.round(np.concatenate([[low, high], low + (high - low) * np.array(inner)]), 6))
+    if s.size < 5:  # rounding merged points: pad with an even spread
+        s = np.unique(np.concatenate([s, np.linspace(low, high, 5)]))
+    opt = optimal_service_level(_frontier(s, _probit_cost(s)), LinearRevenue())
+    assert opt.mr_equals_mc
+    assert abs(opt.smooth_service_level - PROBIT_OPTIMUM) <= 0.002
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("name", ["uniform 5", "uniform 7", "uniform 10", "uneven", "dense high"])
+def test_smooth_optimum_of_a_noisy_normal_quantile_cost_stays_close(name: str, seed: int) -> None:
+    """Costs with 0.1 % noise and their 95 % half-widths (two standard errors)."""
+    s = PROBIT_GRIDS[name]
+    rng = np.random.default_rng(seed)
+    sd = 1e-3 * _probit_cost(s)
+    noisy = _probit_cost(s) + rng.normal(0.0, 1.0, s.size) * sd
+    frontier = _frontier(s, noisy).assign(**{COST_HALF_WIDTH: 2.0 * sd})
+    opt = optimal_service_level(frontier, LinearRevenue())
+    assert opt.mr_equals_mc
+    assert abs(opt.smooth_service_level - PROBIT_OPTIMUM) <= 0.002
+    assert opt.cost_fit is not None
+    assert opt.cost_fit.r_squared > 0.999
+    assert math.isfinite(opt.cost_fit.max_residual_to_half_width)
+
+
+@pytest.mark.parametrize("name", list(PROBIT_GRIDS))
+def test_a_cost_fit_in_log_failure_alone_overstates_the_probit_profit(name: str) -> None:
+    """The defect the probit term removes: ``a + b·x + c·x²`` pins c to 0 on Φ⁻¹ costs."""
+    s = PROBIT_GRIDS[name]
+    opt = optimal_service_level(
+        _frontier(s, _probit_cost(s)),
+        LinearRevenue(),
+        cost_terms=("log_failure", "log_failure_squared"),
+    )
+    assert opt.cost_fit is not None and opt.cost_fit.coefficient("log_failure_squared") == 0.0
+    assert opt.smooth_profit_per_day_usd > PROBIT_MAX_PROFIT + 5.0  # above the true maximum
+    assert opt.smooth_profit_above_simulated  # ... and said so
+    if name == "dense low":
+        assert abs(opt.smooth_service_level - PROBIT_OPTIMUM) > 0.008  # and misplaced
+
+
+def test_a_smooth_profit_above_the_best_simulated_interval_is_flagged_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    s = PROBIT_GRIDS["uniform 5"]
+    exact = _frontier(s, _probit_cost(s))
+    with caplog.at_level(logging.WARNING, logger="tierwise.optimization.economics.profit"):
+        opt = optimal_service_level(exact, LinearRevenue())
+    # zero-width intervals: the smooth maximum between grid points lies above every point
+    assert opt.smooth_profit_per_day_usd > opt.profit_per_day_usd_high
+    assert opt.smooth_profit_above_simulated
+    assert "above the best simulated variant's profit interval" in caplog.text
+    # with the points' real uncertainty the smooth profit lies inside the best interval
+    caplog.clear()
+    wide = _frontier(s, _probit_cost(s), hw_c=20.0)
+    with caplog.at_level(logging.WARNING, logger="tierwise.optimization.economics.profit"):
+        inside = optimal_service_level(wide, LinearRevenue())
+    assert inside.smooth_profit_per_day_usd <= inside.profit_per_day_usd_high
+    assert not inside.smooth_profit_above_simulated
+    assert "above the best simulated" not in caplog.text

@@ -57,6 +57,25 @@ def test_curves_find_an_interior_profit_optimum(agent_sweep: pd.DataFrame) -> No
     )
 
 
+def test_optimum_table_shows_the_cost_fit_quality_and_the_smooth_profit_flag(
+    agent_sweep: pd.DataFrame,
+) -> None:
+    report = build_curves(agent_sweep, metric="answered_within_target_rate", profiles={"all": "A"})
+    opt = report.optima["all"]
+    assert opt.cost_fit is not None
+    row = report.optimum_table().iloc[0]
+    assert row["cost_fit_form"] == opt.cost_fit.form
+    assert row["cost_fit_r_squared"] == pytest.approx(opt.cost_fit.r_squared)
+    assert row["cost_fit_max_residual_to_half_width"] == pytest.approx(
+        opt.cost_fit.max_residual_to_half_width, nan_ok=True
+    )
+    assert row["smooth_profit_per_day_usd"] == pytest.approx(opt.smooth_profit_per_day_usd)
+    # the flag says whether the smooth profit lies above the best variant's profit interval
+    high = opt.profit_per_day_usd_high
+    above = opt.smooth_profit_per_day_usd > high + 1e-9 * max(abs(high), 1.0)
+    assert bool(row["smooth_profit_above_simulated"]) == above
+
+
 def test_unknown_tier_or_metric_is_rejected(agent_sweep: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="not in the sweep table"):
         build_curves(agent_sweep, tiers=["Z"])
