@@ -213,7 +213,8 @@ def planning_problem(
     tier_order: Sequence[str] | None = None,
     max_cost_per_order_usd: float | None = None,
 ) -> PlanProblem:
-    """The MILP input from a sweep table: frontier options per tier, pooled resources."""
+    """The MILP input from a sweep table: every simulated variant an option per tier, pooled
+    resources."""
     options = options_from_table(table, responses, metric)
     resources = [ResourceSpec(name=path, pooled=True) for path in resource_axes(table)]
     if objective not in ("profit", "cost"):

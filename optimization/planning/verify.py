@@ -43,6 +43,8 @@ class TierCheck:
     simulated: Estimate
     predicted_cost_per_day_usd: float
     simulated_cost: Estimate
+    minimum_service: float | None = None
+    lower_bound_basis: bool = False
 
     @property
     def difference(self) -> float:
@@ -83,6 +85,25 @@ class TierCheck:
         option was simulated with, which changes its cost share)."""
         return self.service_agrees and self.cost_agrees
 
+    @property
+    def meets_minimum(self) -> bool:
+        """The simulated service meets the tier's minimum (its mean, or its lower bound when
+        the problem judges minimums on the lower bound); ``True`` without a minimum.
+
+        A prediction can agree with the simulation within the intervals while the simulated
+        service falls below the service agreement: that plan does not hold either.
+        """
+        if self.minimum_service is None:
+            return True
+        hw = self.simulated.half_width if math.isfinite(self.simulated.half_width) else 0.0
+        value = self.simulated.mean - (hw if self.lower_bound_basis else 0.0)
+        return value >= self.minimum_service - 1e-12
+
+    @property
+    def holds(self) -> bool:
+        """The prediction agrees and the simulated plan meets the tier's minimum."""
+        return self.agrees and self.meets_minimum
+
 
 @dataclass(frozen=True)
 class VerificationRound:
@@ -95,8 +116,8 @@ class VerificationRound:
 
     @property
     def agrees(self) -> bool:
-        """Every tier's prediction holds."""
-        return all(c.agrees for c in self.checks)
+        """Every tier's prediction holds and meets its minimum."""
+        return all(c.holds for c in self.checks)
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,8 @@ class VerifiedPlan:
                         "service_agrees": c.service_agrees,
                         "cost_agrees": c.cost_agrees,
                         "agrees": c.agrees,
+                        "minimum_service": c.minimum_service,
+                        "meets_minimum": c.meets_minimum,
                         "predicted_cost_per_day_usd": c.predicted_cost_per_day_usd,
                         "simulated_cost_per_day_usd": c.simulated_cost.mean,
                         "simulated_cost_half_width_usd": c.simulated_cost.half_width,
@@ -208,9 +231,11 @@ def verify_plan(
                 sim,
                 option.cost_per_day_usd,
                 cost,
+                current.min_service.get(tier),
+                current.min_service_basis == "lower_bound",
             )
             checks.append(check)
-            if not check.agrees:
+            if not check.holds:
                 added.append(
                     simulated_option(
                         tier,
@@ -226,14 +251,14 @@ def verify_plan(
                 )
         rounds.append(VerificationRound(index, plan, overrides, checks))
         logger.info(
-            "round %d: %d of %d tiers agree", index, sum(c.agrees for c in checks), len(checks)
+            "round %d: %d of %d tiers hold", index, sum(c.holds for c in checks), len(checks)
         )
         if not added or index == max_rounds:
             break
-        # the mispredicted options did not deliver their promise in this plan: replace them by
-        # what the plan really delivered, so the solver cannot pick the same promise again
-        # (in place, so the tiers keep their order in tables)
-        wrong = {(c.tier, c.option_id) for c in checks if not c.agrees}
+        # the mispredicted options (or those whose plan missed a minimum) did not deliver their
+        # promise in this plan: replace them by what the plan really delivered, so the solver
+        # cannot pick the same promise again (in place, so the tiers keep their order in tables)
+        wrong = {(c.tier, c.option_id) for c in checks if not c.holds}
         substitute = {o.tier: o for o in added}
         options = [
             substitute[o.tier] if (o.tier, o.option_id) in wrong else o for o in current.options

@@ -1,0 +1,93 @@
+"""The verification loop: a plan holds only if its simulation agrees with the prediction and
+meets every tier's service minimum."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from tests.conftest import call_centre
+from tierwise.optimization.economics.response import LogisticResponse
+from tierwise.optimization.milp.problem import PlanProblem, TierOption
+from tierwise.optimization.planning import verify
+from tierwise.optimization.planning.verify import TierCheck, verify_plan
+from tierwise.simulation.experiments.replicate import Estimate
+
+RESPONSE = LogisticResponse(
+    r_min_usd_per_day=100.0, r_max_usd_per_day=500.0, steepness_k=20.0, midpoint_s0=0.9
+)
+
+
+def _est(mean: float, half_width: float) -> Estimate:
+    return Estimate(mean, half_width, 6, 0.95)
+
+
+def _check(mean: float, minimum: float | None, lower_bound: bool = False) -> TierCheck:
+    return TierCheck(
+        "A", "v1", 0.80, 0.035, _est(mean, 0.011), 100.0, _est(100.0, 5.0), minimum, lower_bound
+    )
+
+
+def test_an_agreeing_prediction_below_the_minimum_does_not_hold() -> None:
+    # the reported case: predicted 80.0 % ± 3.5, simulated 78.8 % ± 1.1, minimum 79 %
+    check = _check(0.788, 0.79)
+    assert check.agrees and not check.meets_minimum and not check.holds
+    assert _check(0.795, 0.79).holds
+    assert _check(0.795, None).holds
+
+
+def test_the_lower_bound_basis_judges_the_simulated_lower_bound() -> None:
+    assert _check(0.795, 0.79).meets_minimum
+    assert not _check(0.795, 0.79, lower_bound=True).meets_minimum
+    assert _check(0.805, 0.79, lower_bound=True).meets_minimum
+
+
+class _Summary:
+    def __init__(self, service: float, cost: float) -> None:
+        self.service = service
+        self.cost = cost
+
+    def estimates(self) -> dict[str, Estimate]:
+        return {
+            "A.perfect_order_rate": _est(self.service, 0.011),
+            "A.cost_per_day_usd": _est(self.cost, 5.0),
+            "A.orders_per_day": _est(100.0, 1.0),
+        }
+
+
+def _option(option_id: str, service: float, cost: float, agents: int) -> TierOption:
+    return TierOption(
+        tier="A",
+        option_id=option_id,
+        service_level=service,
+        service_half_width=0.035,
+        cost_per_day_usd=cost,
+        revenue_per_day_usd=float(RESPONSE.revenue(service)),
+        resources={},
+        orders_per_day=100.0,
+        params={"order_entry.pools.desk.agents": agents},
+    )
+
+
+def test_the_loop_replaces_a_plan_that_misses_its_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    delivered = {3: (0.788, 100.0), 4: (0.83, 150.0)}  # what each staffing really delivers
+
+    def fake_replicate(scenario: Any, replications: int, workers: int) -> _Summary:
+        return _Summary(*delivered[scenario.order_entry.pools["desk"].agents])
+
+    monkeypatch.setattr(verify, "replicate", fake_replicate)
+    problem = PlanProblem(
+        options=[_option("cheap", 0.80, 100.0, 3), _option("dear", 0.83, 150.0, 4)],
+        min_service={"A": 0.79},
+        service_metric="perfect_order_rate",
+    )
+    result = verify_plan(problem, call_centre(), {"A": RESPONSE}, "perfect_order_rate")
+    first, last = result.rounds[0], result.rounds[-1]
+    assert first.checks[0].agrees and not first.checks[0].meets_minimum
+    assert last.plan.chosen["A"].option_id == "dear"
+    assert last.checks[0].meets_minimum and result.converged
+    frame = result.checks_frame()
+    assert list(frame["meets_minimum"]) == [False, True]
+    assert math.isclose(frame["minimum_service"].iloc[0], 0.79)
