@@ -24,6 +24,7 @@ from tierwise.simulation.scenario.schema import Scenario
 __all__ = ["DeskLane", "OrderDesk"]
 
 SECONDS_PER_HOUR = 3600.0
+_ORDER_ENTRY = Stage.ORDER_ENTRY.value  # a plain int indexes faster than the enum
 
 
 class DeskLane:
@@ -33,16 +34,21 @@ class DeskLane:
     ----------
     pool : StaffedPool
         The pool taking the tier's calls (complaints too, on a shared recovery desk).
+    request : Callable
+        Makes a request for an agent of ``pool`` at the tier's priority.
     handling_h : Sampler
         Handling time of a call, hours (stream ``handling/<tier>``).
     patience_h : Sampler or None
         Patience of a caller, hours (stream ``patience/<tier>``); None = infinite.
     """
 
-    __slots__ = ("handling_h", "patience_h", "pool")
+    __slots__ = ("handling_h", "patience_h", "pool", "request")
 
-    def __init__(self, pool: StaffedPool, handling_h: Sampler, patience_h: Sampler | None) -> None:
+    def __init__(
+        self, pool: StaffedPool, priority: int, handling_h: Sampler, patience_h: Sampler | None
+    ) -> None:
         self.pool = pool
+        self.request = pool.requester(priority)
         self.handling_h = handling_h
         self.patience_h = patience_h
 
@@ -97,10 +103,11 @@ class OrderDesk:
             if oe.patience_s is not None
             else None
         )
-        return DeskLane(self.pools[self.scenario.pool_of(tier_name)], handling, patience)
+        pool = self.pools[self.scenario.pool_of(tier_name)]
+        return DeskLane(pool, self.scenario.tiers[tier_name].priority, handling, patience)
 
     def take_order(
-        self, order: Order, pool: StaffedPool, handling_h: float, patience_h: float | None
+        self, order: Order, lane: DeskLane, handling_h: float, patience_h: float | None
     ) -> Generator[simpy.Event, Any, bool]:
         """Queue the call of ``order`` and key the order in; False if the caller hung up.
 
@@ -108,13 +115,12 @@ class OrderDesk:
         its agent for ``handling_h`` hours.
         """
         env = self.env
-        tier = order.tier
-        acc = tier.acc
+        acc = order.tier.acc
         measured = order.measured
         t_call = env.now
         if measured:
             acc.calls_offered += 1
-        request = pool.request(tier.priority)
+        request = lane.request()
         if patience_h is None:
             yield request
         else:
@@ -134,9 +140,9 @@ class OrderDesk:
                 if wait_h <= self.answer_target_h:
                     acc.answered_within_target += 1
                 acc.agent_busy_h += handling_h
-            pool.start_service(handling_h)
+            lane.pool.start_service(handling_h)
             yield env.timeout(handling_h)
-        order.stage_h[Stage.ORDER_ENTRY] = env.now - t_call
+        order.stage_h[_ORDER_ENTRY] = env.now - t_call
         return True
 
     def cost_shares(

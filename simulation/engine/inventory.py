@@ -76,8 +76,9 @@ class ReorderPointPolicy(NamedTuple):
 
     def orders(self, position: float) -> list[float]:
         """The replenishment orders placed at ``position``: one per lot of Q."""
-        lots = round(self.order_quantity(position) / self.lot_units)
-        return [self.lot_units] * lots
+        if position > self.reorder_point_units:  # the common case, checked after every demand
+            return []
+        return [self.lot_units] * round(self.order_quantity(position) / self.lot_units)
 
 
 class BaseStockPolicy(NamedTuple):

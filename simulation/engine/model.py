@@ -11,6 +11,7 @@ its SimPy resource, its bookkeeping, its utilisation and its cost; the run sums 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -40,9 +41,12 @@ __all__ = ["OrderCycleModel", "OrderRecord", "RunFunction"]
 
 Process = Generator[simpy.Event, Any, None]
 
-_TRANSMISSION = Stage.TRANSMISSION
-_PROCESSING = Stage.PROCESSING
-_STOCK_WAIT = Stage.STOCK_WAIT
+# plain ints index an order's stage times faster than the enum members
+_TRANSMISSION = Stage.TRANSMISSION.value
+_PROCESSING = Stage.PROCESSING.value
+_STOCK_WAIT = Stage.STOCK_WAIT.value
+#: The one line of an order when neither picking nor inventory is simulated.
+_SINGLE_LINE = OrderLine(NO_FAMILY, 1, 0.0)
 
 
 class OrderCycleModel:
@@ -134,7 +138,7 @@ class OrderCycleModel:
         measured = order.measured
         stage = order.stage_h
         # ---- attributes drawn at creation (common random numbers); only for enabled stages
-        route = tier.route()
+        route = tier.single_route or tier.route()
         transmission_h = route.transmission_h() if route.transmission_h is not None else 0.0
         entry = tier.entry
         handling_h = patience_h = None
@@ -157,13 +161,20 @@ class OrderCycleModel:
             stock_on = tier.stock_on
             if picking is not None:
                 per_order_pick_h = picking.per_order_h()
+            # the family of each line: a draw on the tier's family mix
+            family_cdf, family_ids, family_u = tier.family_cdf, tier.family_ids, tier.family_u
+            last_family = len(family_ids) - 1
             for _ in range(n_lines):
                 units = max(1, round(tier.units())) if stock_on else 1
-                family = tier.family() if stock_on else NO_FAMILY
+                family = (
+                    family_ids[min(bisect_right(family_cdf, family_u()), last_family)]
+                    if stock_on
+                    else NO_FAMILY
+                )
                 pick_h = picking.per_line_h() if picking is not None else 0.0
                 lines.append(OrderLine(family, units, pick_h))
         else:
-            lines.append(OrderLine(NO_FAMILY, 1, 0.0))
+            lines.append(_SINGLE_LINE)
         pick_error = picking is not None and picking.picked_wrongly(n_lines)
         ship = tier.shipping
         damaged = ship is not None and ship.damaged()
@@ -177,7 +188,7 @@ class OrderCycleModel:
         # ---- order entry
         if entry is not None and route.uses_order_entry:
             assert self.desk is not None and handling_h is not None
-            answered = yield from self.desk.take_order(order, entry.pool, handling_h, patience_h)
+            answered = yield from self.desk.take_order(order, entry, handling_h, patience_h)
             if not answered:
                 self._lose(order)
                 return
@@ -209,9 +220,10 @@ class OrderCycleModel:
             acc.lines += n_lines
             acc.lines_filled += n_lines
         if lines:
-            if self.picking is not None:
+            if picking is not None:
+                assert self.picking is not None
                 pick_h = per_order_pick_h + sum(line.pick_h for line in lines)
-                yield from self.picking.pick(order, pick_h)
+                yield from self.picking.pick(order, picking, pick_h)
             if pick_error:
                 order.accurate = False
             if ship is not None:
@@ -225,8 +237,10 @@ class OrderCycleModel:
         t_wait = env.now
         yield env.all_of([s.covered for s in short])
         order.stage_h[_STOCK_WAIT] = env.now - t_wait
-        if self.picking is not None:
-            yield from self.picking.pick(order, sum(s.line.pick_h for s in short))
+        picking = tier.picking
+        if picking is not None:
+            assert self.picking is not None
+            yield from self.picking.pick(order, picking, sum(s.line.pick_h for s in short))
         ship = tier.shipping
         if ship is not None:
             assert self.shipping is not None

@@ -16,7 +16,7 @@ import simpy
 if TYPE_CHECKING:
     from tierwise.simulation.engine.tier import TierRun
 
-__all__ = ["NO_FAMILY", "Order", "OrderLine", "OrderRecord", "Shortage", "Stage"]
+__all__ = ["NO_FAMILY", "N_STAGES", "Order", "OrderLine", "OrderRecord", "Shortage", "Stage"]
 
 #: Family index of a line when inventory is off (lines are then only picked).
 NO_FAMILY = -1
@@ -36,6 +36,10 @@ class Stage(enum.IntEnum):
     def label(self) -> str:
         """Name in the published metrics (``stage_<label>_h``)."""
         return self.name.lower()
+
+
+#: Number of stages (the length of an order's ``stage_h``).
+N_STAGES = len(Stage)
 
 
 class OrderLine(NamedTuple):
@@ -136,5 +140,5 @@ class Order:
         self.damaged = False
         self.done_h = created_h
         self.pending_parts = 1
-        self.stage_h = [0.0] * len(Stage)
+        self.stage_h = [0.0] * N_STAGES
         self.lines: list[OrderLine] = []

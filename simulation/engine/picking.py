@@ -7,22 +7,24 @@ and loaded wages, allocated to the tiers by their picking hours.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
+from simpy.resources.resource import Request
 
 from tierwise.simulation.engine.costing import CostShare
 from tierwise.simulation.engine.order import Order, Stage
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool
-from tierwise.simulation.engine.tier import TierRun, UniformStream
+from tierwise.simulation.engine.tier import TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["PickLane", "PickingStation"]
 
 MINUTES_PER_HOUR = 60.0
+_PICKING = Stage.PICKING.value  # a plain int indexes faster than the enum
 
 
 class PickLane:
@@ -35,19 +37,23 @@ class PickLane:
         ``pick_order/<tier>``, ``pick_line/<tier>``).
     error_probability_per_line : float
         Probability that a line is picked wrongly.
-    error_u : UniformStream
+    error_u : Sampler
         U(0, 1) draws of the order's pick error (stream ``pick_error/<tier>``).
+    request : Callable
+        Makes a request for a picker at the tier's priority.
     """
 
-    __slots__ = ("error_probability_per_line", "error_u", "per_line_h", "per_order_h")
+    __slots__ = ("error_probability_per_line", "error_u", "per_line_h", "per_order_h", "request")
 
     def __init__(
         self,
+        request: Callable[[], Request],
         per_order_h: Sampler,
         per_line_h: Sampler,
         error_probability_per_line: float,
-        error_u: UniformStream,
+        error_u: Sampler,
     ) -> None:
+        self.request = request
         self.per_order_h = per_order_h
         self.per_line_h = per_line_h
         self.error_probability_per_line = error_probability_per_line
@@ -100,6 +106,7 @@ class PickingStation:
         """The picking samplers of ``tier_name``."""
         pk, seed, rep = self.scenario.picking, self.scenario.seed, self.replication
         return PickLane(
+            self.pool.requester(self.scenario.tiers[tier_name].priority),
             make_sampler(
                 pk.time_per_order_min,
                 stream(seed, rep, f"pick_order/{tier_name}"),
@@ -111,20 +118,22 @@ class PickingStation:
                 1 / MINUTES_PER_HOUR,
             ),
             pk.error_probability_per_line,
-            UniformStream(seed, rep, f"pick_error/{tier_name}"),
+            uniform_stream(seed, rep, f"pick_error/{tier_name}"),
         )
 
-    def pick(self, order: Order, pick_h: float) -> Generator[simpy.Event, Any, None]:
-        """Wait for a picker and pick ``pick_h`` hours for ``order``."""
+    def pick(
+        self, order: Order, lane: PickLane, pick_h: float
+    ) -> Generator[simpy.Event, Any, None]:
+        """Wait for a picker and pick ``pick_h`` hours for ``order`` (of ``lane``'s tier)."""
         env, pool = self.env, self.pool
         t0 = env.now
-        with pool.request(order.tier.priority) as request:
+        with lane.request() as request:
             yield request
             pool.start_service(pick_h)
             if order.measured:
                 order.tier.acc.picker_busy_h += pick_h
             yield env.timeout(pick_h)
-        order.stage_h[Stage.PICKING] += env.now - t0
+        order.stage_h[_PICKING] += env.now - t0
 
     def cost_shares(
         self, tiers: dict[str, TierRun], staffed_h: float, wage_usd_per_h: float, loading: float

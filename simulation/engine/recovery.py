@@ -18,7 +18,7 @@ from tierwise.simulation.engine.costing import CostShare
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool
-from tierwise.simulation.engine.tier import TierRun, UniformStream
+from tierwise.simulation.engine.tier import TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario
 
@@ -35,8 +35,8 @@ class _RecoveryLane:
     def __init__(
         self, seed: int, replication: int, tier_name: str, handling_min: Distribution
     ) -> None:
-        self.complaint_u = UniformStream(seed, replication, f"complaint/{tier_name}")
-        self.success_u = UniformStream(seed, replication, f"recovery/{tier_name}")
+        self.complaint_u = uniform_stream(seed, replication, f"complaint/{tier_name}")
+        self.success_u = uniform_stream(seed, replication, f"recovery/{tier_name}")
         self.handling_h: Sampler = make_sampler(
             handling_min,
             stream(seed, replication, f"recovery_time/{tier_name}"),

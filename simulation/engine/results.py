@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tierwise.simulation.engine.order import Stage
+from tierwise.simulation.engine.order import N_STAGES, Stage
 
 __all__ = [
     "STAGES",
@@ -90,7 +90,7 @@ class TierAccumulator:
     calls_waited: int = 0
     sum_answer_wait_h: float = 0.0
     abandoned: int = 0
-    stage_h: list[float] = field(default_factory=lambda: [0.0] * len(Stage))  # by Stage
+    stage_h: list[float] = field(default_factory=lambda: [0.0] * N_STAGES)  # by Stage
     complaints: int = 0
     recovered: int = 0
     direct_cost_usd: float = 0.0

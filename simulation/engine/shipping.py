@@ -21,11 +21,13 @@ from tierwise.simulation.engine.clock import next_cutoff_h, working_days_between
 from tierwise.simulation.engine.costing import CostShare
 from tierwise.simulation.engine.order import Order, Stage
 from tierwise.simulation.engine.rng import stream
-from tierwise.simulation.engine.tier import EPS, TierRun, UniformStream
+from tierwise.simulation.engine.tier import EPS, TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Calendar, Scenario, ShippingMode
 
 __all__ = ["FleetDispatcher", "ShipLane", "ShippingStation", "Tour"]
+
+_SHIPPING = Stage.SHIPPING.value  # a plain int indexes faster than the enum
 
 
 class Tour(NamedTuple):
@@ -135,7 +137,7 @@ class ShipLane:
         The dispatcher, for a fleet mode.
     transit_h, extra_transit_h : Sampler
         Transit time of the first and of a second (remainder) shipment, hours.
-    damage_u : UniformStream
+    damage_u : Sampler
         U(0, 1) draws of damage in transit (one stream for both shipments).
     """
 
@@ -147,7 +149,7 @@ class ShipLane:
         fleet: FleetDispatcher | None,
         transit_h: Sampler,
         extra_transit_h: Sampler,
-        damage_u: UniformStream,
+        damage_u: Sampler,
     ) -> None:
         self.mode = mode
         self.fleet = fleet
@@ -197,7 +199,7 @@ class ShippingStation:
             self.fleets.get(mode_name),
             make_sampler(mode.transit_time_h, stream(seed, rep, f"transit/{tier_name}")),
             make_sampler(mode.transit_time_h, stream(seed, rep, f"transit_extra/{tier_name}")),
-            UniformStream(seed, rep, f"damage/{tier_name}"),
+            uniform_stream(seed, rep, f"damage/{tier_name}"),
         )
 
     def ship(
@@ -226,7 +228,7 @@ class ShippingStation:
             yield env.timeout(delay)
         if damaged:
             order.damaged = True
-        order.stage_h[Stage.SHIPPING] += env.now - t0
+        order.stage_h[_SHIPPING] += env.now - t0
 
     def cost_shares(
         self, tiers: dict[str, TierRun], window: tuple[float, float], vehicle_usd_per_day: float

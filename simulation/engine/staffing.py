@@ -8,7 +8,8 @@ finishes, nothing new starts until the next opening).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from functools import partial
 from typing import Any
 
 import simpy
@@ -75,6 +76,12 @@ class StaffedPool:
         if self.uses_priority:
             return self.resource.request(priority=0 if self.fifo else priority)  # type: ignore[call-arg]
         return self.resource.request()
+
+    def requester(self, priority: int) -> Callable[[], Request]:
+        """A function making requests at ``priority`` (bound once per tier, called per order)."""
+        if self.uses_priority:
+            return partial(self.resource.request, priority=0 if self.fifo else priority)  # type: ignore[call-arg]
+        return self.resource.request
 
     def start_service(self, service_h: float) -> None:
         """Count ``service_h`` hours of work starting now (busy hours inside the window)."""

@@ -23,22 +23,17 @@ if TYPE_CHECKING:
     from tierwise.simulation.engine.picking import PickLane
     from tierwise.simulation.engine.shipping import ShipLane
 
-__all__ = ["EPS", "HOURS_PER_WEEK", "ChannelRoute", "TierRun", "UniformStream", "next_arrival_h"]
+__all__ = ["EPS", "HOURS_PER_WEEK", "ChannelRoute", "TierRun", "next_arrival_h", "uniform_stream"]
 
 EPS = 1e-9
 HOURS_PER_WEEK = 168
 
 
-class UniformStream:
-    """Block-buffered U(0, 1) draws from one named stream."""
-
-    def __init__(self, seed: int, replication: int, name: str) -> None:
-        self._sample = make_sampler(
-            Distribution(dist="uniform", low=0.0, high=1.0), stream(seed, replication, name)
-        )
-
-    def __call__(self) -> float:
-        return self._sample()
+def uniform_stream(seed: int, replication: int, name: str) -> Sampler:
+    """Block-buffered U(0, 1) draws from the stream ``name`` of one replication."""
+    return make_sampler(
+        Distribution(dist="uniform", low=0.0, high=1.0), stream(seed, replication, name)
+    )
 
 
 class ChannelRoute(NamedTuple):
@@ -121,7 +116,7 @@ class TierRun:
         # channel of an order
         channels = list(tier.channel_mix)
         self.channel_cdf = list(accumulate(tier.channel_mix.values()))
-        self.channel_u = UniformStream(seed, rep, f"channel/{name}")
+        self.channel_u = uniform_stream(seed, rep, f"channel/{name}")
         zero = Distribution(dist="deterministic", mean=0.0)
         self.routes = [
             ChannelRoute(
@@ -134,19 +129,19 @@ class TierRun:
             for c in channels
         ]
         self.single_route = self.routes[0] if len(self.routes) == 1 else None
-        self.entry_error_u = UniformStream(seed, rep, f"entry_error/{name}")
+        self.entry_error_u = uniform_stream(seed, rep, f"entry_error/{name}")
         # processing (credit check, documents) and billing
         self.processing_on = sc.processing.enabled
         self.processing = sampler(sc.processing.processing_time_h, "processing")
         self.billing_error_probability = sc.processing.billing_error_probability
-        self.billing_u = UniformStream(seed, rep, f"billing_error/{name}")
+        self.billing_u = uniform_stream(seed, rep, f"billing_error/{name}")
         # lines: how many, units and family (inventory)
         self.stock_on = sc.inventory.enabled
         self.lines_on = sc.picking.enabled or self.stock_on
         self.lines = sampler(tier.lines_per_order, "lines")
         self.units = sampler(tier.units_per_line, "units")
         self.family_cdf = list(accumulate((tier.family_mix or {}).values()))
-        self.family_u = UniformStream(seed, rep, f"family/{name}")
+        self.family_u = uniform_stream(seed, rep, f"family/{name}")
         self.family_ids: list[int] = []  # inventory index per family of family_mix
         # station lanes, wired by the model
         self.entry: DeskLane | None = None
@@ -159,11 +154,6 @@ class TierRun:
             return self.single_route
         index = min(bisect_right(self.channel_cdf, self.channel_u()), len(self.routes) - 1)
         return self.routes[index]
-
-    def family(self) -> int:
-        """Draw the inventory index of a line's product family."""
-        ids = self.family_ids
-        return ids[min(bisect_right(self.family_cdf, self.family_u()), len(ids) - 1)]
 
     def next_arrival_h(self, now_h: float) -> float:
         """Time of the next order of the tier (draws one unit-exponential hazard)."""
