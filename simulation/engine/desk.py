@@ -14,9 +14,10 @@ from typing import Any
 import simpy
 
 from tierwise.simulation.engine.costing import CostShare
-from tierwise.simulation.engine.order import Order, Stage
+from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool
+from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario

@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import simpy
 
 from tierwise.simulation.engine.clock import staffed_hours
 from tierwise.simulation.engine.costing import CostShare, sum_costs
-from tierwise.simulation.engine.desk import OrderDesk
+from tierwise.simulation.engine.desk import DeskLane, OrderDesk
 from tierwise.simulation.engine.inventory import Inventory
 from tierwise.simulation.engine.order import (
     NO_FAMILY,
@@ -27,17 +27,17 @@ from tierwise.simulation.engine.order import (
     OrderLine,
     OrderRecord,
     Shortage,
-    Stage,
 )
-from tierwise.simulation.engine.picking import PickingStation
+from tierwise.simulation.engine.picking import PickingStation, PickLane
 from tierwise.simulation.engine.recovery import RecoveryDesk
 from tierwise.simulation.engine.results import RunResult, tier_metrics
-from tierwise.simulation.engine.shipping import ShippingStation
+from tierwise.simulation.engine.shipping import ShipLane, ShippingStation
 from tierwise.simulation.engine.staffing import StaffedPool
+from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
 from tierwise.simulation.scenario.schema import Scenario
 
-__all__ = ["OrderCycleModel", "OrderRecord", "RunFunction"]
+__all__ = ["Lanes", "OrderCycleModel", "OrderRecord", "RunFunction"]
 
 Process = Generator[simpy.Event, Any, None]
 
@@ -47,6 +47,14 @@ _PROCESSING = Stage.PROCESSING.value
 _STOCK_WAIT = Stage.STOCK_WAIT.value
 #: The one line of an order when neither picking nor inventory is simulated.
 _SINGLE_LINE = OrderLine(NO_FAMILY, 1, 0.0)
+
+
+class Lanes(NamedTuple):
+    """One tier's lanes through the stations (``None`` where the stage is off)."""
+
+    entry: DeskLane | None
+    picking: PickLane | None
+    shipping: ShipLane | None
 
 
 class OrderCycleModel:
@@ -87,13 +95,16 @@ class OrderCycleModel:
                 pool.start_shifts(sc.calendar)
         self.inventory = Inventory(env, sc, replication, window) if sc.inventory.enabled else None
         self.shipping = ShippingStation(env, sc, replication) if sc.shipping.enabled else None
-        for name, tier in self.tiers.items():
-            if self.desk is not None:
-                tier.entry = self.desk.lane(name)
-            if self.picking is not None:
-                tier.picking = self.picking.lane(name)
-            if self.shipping is not None:
-                tier.shipping = self.shipping.lane(name)
+        #: each tier's lanes through the stations (None where a stage is off)
+        self.lanes: dict[str, Lanes] = {
+            name: Lanes(
+                self.desk.lane(name) if self.desk is not None else None,
+                self.picking.lane(name) if self.picking is not None else None,
+                self.shipping.lane(name) if self.shipping is not None else None,
+            )
+            for name in self.tiers
+        }
+        for tier in self.tiers.values():
             if self.inventory is not None:
                 index = self.inventory.family_index
                 tier.family_ids = [index[f] for f in tier.spec.family_mix or {}]
@@ -140,7 +151,7 @@ class OrderCycleModel:
         # ---- attributes drawn at creation (common random numbers); only for enabled stages
         route = tier.single_route or tier.route()
         transmission_h = route.transmission_h() if route.transmission_h is not None else 0.0
-        entry = tier.entry
+        entry, picking, ship = self.lanes[tier.name]
         handling_h = patience_h = None
         if entry is not None:
             handling_h = entry.handling_h()
@@ -155,7 +166,6 @@ class OrderCycleModel:
         n_lines = 1
         per_order_pick_h = 0.0
         lines = order.lines
-        picking = tier.picking
         if tier.lines_on:
             n_lines = max(1, round(tier.lines()))
             stock_on = tier.stock_on
@@ -176,7 +186,6 @@ class OrderCycleModel:
         else:
             lines.append(_SINGLE_LINE)
         pick_error = picking is not None and picking.picked_wrongly(n_lines)
-        ship = tier.shipping
         damaged = ship is not None and ship.damaged()
         transit_h = ship.transit_h() if ship is not None else 0.0
 
@@ -237,11 +246,10 @@ class OrderCycleModel:
         t_wait = env.now
         yield env.all_of([s.covered for s in short])
         order.stage_h[_STOCK_WAIT] = env.now - t_wait
-        picking = tier.picking
+        _, picking, ship = self.lanes[tier.name]
         if picking is not None:
             assert self.picking is not None
             yield from self.picking.pick(order, picking, sum(s.line.pick_h for s in short))
-        ship = tier.shipping
         if ship is not None:
             assert self.shipping is not None
             transit_h = ship.extra_transit_h()
@@ -330,7 +338,7 @@ class OrderCycleModel:
     def _complaint(self, order: Order) -> Process:
         """Service recovery of an imperfect order; the order leaves when it is handled."""
         assert self.recovery is not None
-        entry = order.tier.entry
+        entry = self.lanes[order.tier.name].entry
         yield from self.recovery.handle(order, entry.pool if entry is not None else None)
         self._close()
 

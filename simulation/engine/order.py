@@ -8,38 +8,19 @@ short lines are named tuples, and an order measured in the window leaves an
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, NamedTuple
 
 import simpy
 
+from tierwise.simulation.engine.stages import N_STAGES
+
 if TYPE_CHECKING:
     from tierwise.simulation.engine.tier import TierRun
 
-__all__ = ["NO_FAMILY", "N_STAGES", "Order", "OrderLine", "OrderRecord", "Shortage", "Stage"]
+__all__ = ["NO_FAMILY", "Order", "OrderLine", "OrderRecord", "Shortage"]
 
 #: Family index of a line when inventory is off (lines are then only picked).
 NO_FAMILY = -1
-
-
-class Stage(enum.IntEnum):
-    """Stages of the order cycle, in the order an order passes them (the index in ``stage_h``)."""
-
-    TRANSMISSION = 0
-    ORDER_ENTRY = 1
-    PROCESSING = 2
-    STOCK_WAIT = 3
-    PICKING = 4
-    SHIPPING = 5
-
-    @property
-    def label(self) -> str:
-        """Name in the published metrics (``stage_<label>_h``)."""
-        return self.name.lower()
-
-
-#: Number of stages (the length of an order's ``stage_h``).
-N_STAGES = len(Stage)
 
 
 class OrderLine(NamedTuple):

@@ -14,9 +14,10 @@ import simpy
 from simpy.resources.resource import Request
 
 from tierwise.simulation.engine.costing import CostShare
-from tierwise.simulation.engine.order import Order, Stage
+from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool
+from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tierwise.simulation.engine.order import N_STAGES, Stage
+from tierwise.simulation.engine.stages import N_STAGES, Stage
 
 __all__ = [
     "STAGES",

@@ -19,8 +19,9 @@ import simpy
 
 from tierwise.simulation.engine.clock import next_cutoff_h, working_days_between
 from tierwise.simulation.engine.costing import CostShare
-from tierwise.simulation.engine.order import Order, Stage
+from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
+from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Calendar, Scenario, ShippingMode

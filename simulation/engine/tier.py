@@ -11,17 +11,12 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from itertools import accumulate
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from tierwise.simulation.engine.results import TierAccumulator
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario, Tier
-
-if TYPE_CHECKING:
-    from tierwise.simulation.engine.desk import DeskLane
-    from tierwise.simulation.engine.picking import PickLane
-    from tierwise.simulation.engine.shipping import ShipLane
 
 __all__ = ["EPS", "HOURS_PER_WEEK", "ChannelRoute", "TierRun", "next_arrival_h", "uniform_stream"]
 
@@ -143,10 +138,6 @@ class TierRun:
         self.family_cdf = list(accumulate((tier.family_mix or {}).values()))
         self.family_u = uniform_stream(seed, rep, f"family/{name}")
         self.family_ids: list[int] = []  # inventory index per family of family_mix
-        # station lanes, wired by the model
-        self.entry: DeskLane | None = None
-        self.picking: PickLane | None = None
-        self.shipping: ShipLane | None = None
 
     def route(self) -> ChannelRoute:
         """Draw the channel of a new order (no draw for a single-channel tier)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tierwise.simulation.engine.order import OrderLine, OrderRecord, Stage
+from tierwise.simulation.engine.order import OrderLine, OrderRecord
 from tierwise.simulation.engine.results import STAGES, TierAccumulator, tier_metrics
+from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.metrics import METRICS
 
 
