@@ -21,7 +21,8 @@ import pandas as pd
 from tierwise.optimization.milp.problem import PlanProblem, PlanResult, TierOption
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.options import plan_overrides
-from tierwise.simulation.experiments.replicate import Estimate, ReplicationSummary, replicate
+from tierwise.simulation.analysis.statistics import Estimate
+from tierwise.simulation.experiments.replicate import ReplicationSummary, replicate
 from tierwise.simulation.scenario.loading import apply_overrides, scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
 

@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tierwise.simulation.experiments.replicate import Estimate, estimate, run_replications
+from tierwise.simulation.analysis.statistics import Estimate, estimate
+from tierwise.simulation.experiments.executor import Executor, executor_scope
+from tierwise.simulation.experiments.replicate import run_replications
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory import analytic
@@ -336,12 +338,16 @@ def run_case(
     confidence: float,
     workers: int = 1,
     cache: dict[tuple[str, int], list[dict[str, float]]] | None = None,
+    executor: Executor | None = None,
 ) -> CheckResult:
-    """Simulate one case (reusing ``cache`` for cases sharing a scenario) and check it."""
+    """Simulate one case (reusing ``cache`` for cases sharing a scenario) and check it.
+
+    ``workers`` sizes the executor made for this call when no running ``executor`` is given.
+    """
     key = (case.scenario.content_hash, case.replications)
     rows = cache.get(key) if cache is not None else None
     if rows is None:
-        runs = run_replications(case.scenario, range(case.replications), workers)
+        runs = run_replications(case.scenario, range(case.replications), workers, executor=executor)
         rows = [r.flat() for r in runs]
         if cache is not None:
             cache[key] = rows
@@ -355,6 +361,7 @@ def validate(
     family_wise: bool = True,
     workers: int = 1,
     progress: Callable[[CheckResult], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[CheckResult]:
     """Run every reference case.
 
@@ -366,15 +373,21 @@ def validate(
         Family-wise confidence when ``family_wise`` (Bonferroni: each check at
         ``1 − (1 − confidence)/m``), else per check.
     workers : int
-        Processes for the replications.
+        Processes for the replications (when no ``executor`` is given); one pool serves
+        every case.
+    progress : callable, optional
+        Called with each :class:`CheckResult` as it is known.
+    executor : Executor, optional
+        A running executor to use and leave running.
     """
     cases = list(cases) if cases is not None else reference_cases()
     per_check = 1.0 - (1.0 - confidence) / len(cases) if family_wise else confidence
     cache: dict[tuple[str, int], list[dict[str, float]]] = {}
     results = []
-    for case in cases:
-        result = run_case(case, per_check, workers, cache)
-        results.append(result)
-        if progress:
-            progress(result)
+    with executor_scope(executor, workers) as pool:
+        for case in cases:
+            result = run_case(case, per_check, cache=cache, executor=pool)
+            results.append(result)
+            if progress:
+                progress(result)
     return results

@@ -24,7 +24,7 @@ from tierwise.cli.compare import compare_command
 from tierwise.cli.report import report_command
 from tierwise.pipeline import PipelineConfig, run_pipeline
 from tierwise.report.build import METRIC_DEFINITIONS, ReportError, build_report, detect_kind
-from tierwise.simulation.experiments.compare import TOTAL
+from tierwise.simulation.experiments.comparison import TOTAL
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
 
 app = typer.Typer(add_completion=False)

@@ -20,13 +20,12 @@ from rich.table import Table
 
 from tierwise.cli.console import console, fail, progress_bar
 from tierwise.figures.comparison import plot_comparison, save_comparison_figure
-from tierwise.simulation.experiments.compare import (
+from tierwise.simulation.experiments.compare import StrategyRunError, compare_strategies
+from tierwise.simulation.experiments.comparison import (
     DEFAULT_METRICS,
     TOTAL,
     Comparison,
     DifferenceRow,
-    StrategyRunError,
-    compare_strategies,
 )
 from tierwise.simulation.experiments.strategies import StrategySet, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from tierwise.figures.files import save_figure
-from tierwise.simulation.experiments.compare import TOTAL, Comparison
+from tierwise.simulation.experiments.comparison import TOTAL, Comparison
 from tierwise.simulation.metrics import METRIC_UNITS, metric_direction
 
 __all__ = ["metric_label", "plot_comparison", "save_comparison_figure", "unit_label"]

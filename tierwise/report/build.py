@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tierwise.simulation.experiments.compare import TOTAL
+from tierwise.simulation.experiments.comparison import TOTAL
 from tierwise.simulation.experiments.strategies import is_strategy_file, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, METRICS, PROFIT
 from tierwise.simulation.scenario.distributions import Distribution

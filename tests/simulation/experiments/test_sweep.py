@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import tierwise.simulation.experiments.sweep as sweep_module
+import tierwise.simulation.experiments.tasks as tasks_module
 from tests.simulation.experiments.test_sweep_spec import write_spec
+from tierwise.simulation.analysis.statistics import estimate
 from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.experiments.cache import ResultCache
-from tierwise.simulation.experiments.replicate import estimate
 from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
 from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.schema import Scenario
@@ -106,14 +106,14 @@ def test_arguments_are_checked(spec: Path) -> None:
 def test_a_failing_variant_is_recorded_and_the_sweep_goes_on(
     spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_run = sweep_module.run
+    real_run = tasks_module.run
 
     def flaky(scenario: Scenario, replication: int = 0) -> RunResult:
         if scenario.order_entry.pools["desk"].agents == 4:
             raise RuntimeError("engine exploded\nsecond line")
         return real_run(scenario, replication)
 
-    monkeypatch.setattr(sweep_module, "run", flaky)
+    monkeypatch.setattr(tasks_module, "run", flaky)
     cache = tmp_path / "cache"
     result = run_sweep(spec, cache_dir=cache)  # workers=1 runs in this process
     table = result.table
@@ -128,7 +128,7 @@ def test_a_failing_variant_is_recorded_and_the_sweep_goes_on(
     summary = result.summary()
     assert summary["runs_failed"] == 2 and summary["failures"][0]["variant_id"] == vid
     # failures are not cached: a rerun (engine fixed) executes exactly them
-    monkeypatch.setattr(sweep_module, "run", real_run)
+    monkeypatch.setattr(tasks_module, "run", real_run)
     rerun = run_sweep(spec, cache_dir=cache)
     assert (rerun.executed, rerun.cached) == (2, 4)
     assert (rerun.table["error"] == "").all()
