@@ -1,4 +1,7 @@
-"""Strategy comparison: paired-t statistics, common random numbers, best-strategy selection."""
+"""Strategy comparison: common random numbers, the best strategy, the comparison document.
+
+The statistics themselves are tested in tests/simulation/analysis/test_statistics.py.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from tierwise.figures.comparison import metric_label, plot_comparison, save_comparison_figure
@@ -14,8 +18,6 @@ from tierwise.simulation.experiments.comparison import BEST_METRIC, TOTAL, Compa
 from tierwise.simulation.metrics import PROFIT
 from tierwise.simulation.scenario.loading import apply_overrides, scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
-
-# --------------------------------------------------------------------------- constructed data
 
 
 def test_metric_label() -> None:
@@ -150,6 +152,12 @@ def test_precision_adds_paired_replications_until_the_target_is_met() -> None:
     for row in result.rows:
         if row.metric == PROFIT:
             assert row.difference.half_width <= 0.01 * abs(row.baseline_mean)
+    # the sequential rule does not look at the number of workers
+    pooled = compare_strategies(
+        scenarios, "today", precision=0.01, metrics=[], max_replications=12, workers=2
+    )
+    assert pooled.replications == result.replications
+    pd.testing.assert_frame_equal(pooled.to_frame(), result.to_frame())
 
 
 def test_inputs_that_would_break_the_comparison_are_rejected() -> None:

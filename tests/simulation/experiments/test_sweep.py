@@ -216,6 +216,13 @@ def test_save_writes_parquet_csv_and_a_summary(spec: Path, tmp_path: Path) -> No
     summary = json.loads(written[2].read_text())
     assert summary["runs"] == 6 and summary["runs_executed"] == 6 and summary["failures"] == []
     assert not list((tmp_path / "out").glob("*.tmp"))
+    assert all(p.stat().st_mode & 0o777 == 0o666 & ~_umask() for p in written)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_structured_parameter_values_become_json_text(tmp_path: Path) -> None:
