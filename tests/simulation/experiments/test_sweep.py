@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import signal
@@ -205,47 +204,6 @@ def test_precision_adds_replications_until_the_target_or_the_cap(tmp_path: Path)
     assert sizes[3] > sizes[5]  # the congested desk is noisier and needs more replications
     pooled = run_sweep(spec, workers=2, cache_dir=None)
     pd.testing.assert_frame_equal(result.table, pooled.table)
-
-
-def test_save_writes_parquet_csv_and_a_summary(spec: Path, tmp_path: Path) -> None:
-    result = run_sweep(spec, cache_dir=None)
-    written = result.save(tmp_path / "out" / "sweep.parquet", csv=True)
-    assert [p.name for p in written] == ["sweep.parquet", "sweep.csv", "sweep.summary.json"]
-    pd.testing.assert_frame_equal(pd.read_parquet(written[0]), result.table)
-    assert len(pd.read_csv(written[1])) == 6
-    summary = json.loads(written[2].read_text())
-    assert summary["runs"] == 6 and summary["runs_executed"] == 6 and summary["failures"] == []
-    assert not list((tmp_path / "out").glob("*.tmp"))
-    assert all(p.stat().st_mode & 0o777 == 0o666 & ~_umask() for p in written)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def test_structured_parameter_values_become_json_text(tmp_path: Path) -> None:
-    spec = write_spec(
-        tmp_path,
-        {
-            "axes": {
-                "order_entry.handling_time_s": [
-                    {"dist": "exponential", "mean": 120},
-                    {"dist": "deterministic", "mean": 120},
-                ]
-            },
-            "replications": 1,
-        },
-    )
-    result = run_sweep(spec, cache_dir=None)
-    column = result.table["param.order_entry.handling_time_s"]
-    assert list(column) == [
-        '{"dist": "exponential", "mean": 120}',
-        '{"dist": "deterministic", "mean": 120}',
-    ]
-    result.save(tmp_path / "t.parquet")
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), result.table)
 
 
 # --------------------------------------------------------------------------- kill and resume
