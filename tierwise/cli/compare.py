@@ -19,13 +19,12 @@ from tierwise.artifacts import Kind
 from tierwise.cli.console import console, fail, open_folder_or_fail, progress_bar
 from tierwise.common.formatting import decimals_for, level, number, p_value, signed
 from tierwise.figures.comparison import plot_comparison
-from tierwise.simulation.experiments.compare import (
+from tierwise.simulation.experiments.compare import StrategyRunError, compare_strategies
+from tierwise.simulation.experiments.comparison import (
     DEFAULT_METRICS,
     TOTAL,
     Comparison,
     DifferenceRow,
-    StrategyRunError,
-    compare_strategies,
 )
 from tierwise.simulation.experiments.strategies import StrategySet, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT

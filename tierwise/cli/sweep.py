@@ -24,12 +24,9 @@ from rich.progress import (
 from rich.table import Table
 
 from tierwise.cli.console import console, err, fail
-from tierwise.simulation.experiments.sweep import (
-    SweepBackendError,
-    SweepProgress,
-    SweepResult,
-    run_sweep,
-)
+from tierwise.simulation.experiments.executor import BackendError as SweepBackendError
+from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
+from tierwise.simulation.experiments.sweep_result import SweepResult
 from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
 

@@ -11,9 +11,10 @@ import pytest
 from scipy import stats
 
 from tests.conftest import DEFAULT_SCENARIO, call_centre
+from tierwise.simulation.analysis.statistics import estimate
 from tierwise.simulation.engine import run, run_with_orders
 from tierwise.simulation.engine.clock import next_open_h
-from tierwise.simulation.experiments.replicate import estimate, run_replications
+from tierwise.simulation.experiments.replicate import run_replications
 from tierwise.simulation.experiments.validation import PERFECT_ORDER_RATES, perfect_order_scenario
 from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
 from tierwise.simulation.scenario.schema import Calendar, Scenario
