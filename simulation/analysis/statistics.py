@@ -77,8 +77,25 @@ def two_sided_t_quantile(confidence: float, dof: float) -> float:
 # ---------------------------------------------------------------------------- estimates
 
 
+class _Interval:
+    """``mean ± half_width``: the ends of a confidence interval."""
+
+    mean: float
+    half_width: float
+
+    @property
+    def low(self) -> float:
+        """Lower end of the interval."""
+        return self.mean - self.half_width
+
+    @property
+    def high(self) -> float:
+        """Upper end of the interval."""
+        return self.mean + self.half_width
+
+
 @dataclass(frozen=True)
-class Estimate:
+class Estimate(_Interval):
     """Mean of a metric over replications with its confidence-interval half-width.
 
     Attributes
@@ -97,16 +114,6 @@ class Estimate:
     half_width: float
     n: int
     confidence: float
-
-    @property
-    def low(self) -> float:
-        """Lower end of the interval."""
-        return self.mean - self.half_width
-
-    @property
-    def high(self) -> float:
-        """Upper end of the interval."""
-        return self.mean + self.half_width
 
     @property
     def relative_half_width(self) -> float:
@@ -188,7 +195,7 @@ def _finite_pairs(a: ArrayLike, b: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class PairedDifference:
+class PairedDifference(_Interval):
     """Mean paired difference ``strategy − baseline`` with its Student-t interval.
 
     Attributes
@@ -215,16 +222,6 @@ class PairedDifference:
     p_value: float
     std: float
     confidence: float
-
-    @property
-    def low(self) -> float:
-        """Lower end of the interval."""
-        return self.mean - self.half_width
-
-    @property
-    def high(self) -> float:
-        """Upper end of the interval."""
-        return self.mean + self.half_width
 
     @property
     def significant(self) -> bool:
