@@ -165,3 +165,13 @@ def test_out_naming_an_existing_file_is_refused_before_simulating(
     assert result.exit_code == 2, result.output
     assert "is not a folder" in result.output and "Traceback" not in result.output
     assert file.read_text(encoding="utf-8") == "mine"
+
+
+def test_error_messages_keep_their_brackets(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+
+    from tierwise.cli.console import fail
+
+    with pytest.raises(typer.Exit):
+        fail("needs the dask extra: pip install 'tierwise[dask]' (cut-offs [15, 17])")
+    assert "tierwise[dask]" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tierwise.artifacts import ArtifactError, OutputFolder
@@ -28,7 +29,8 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print an error (no traceback) and exit non-zero."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # the message is plain text: brackets in it ("tierwise[dask]", "[15, 17]") are not markup
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
