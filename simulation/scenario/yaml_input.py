@@ -6,7 +6,7 @@ naming the file and the line or byte) when it is
 
 * larger than :data:`MAX_FILE_BYTES` (checked before reading);
 * not UTF-8 text (the message gives the byte offset, line and column of the first bad byte);
-* not valid YAML (line and column);
+* not valid YAML (line and column); ``1e12`` is read as a number (YAML 1.2), not as text;
 * a mapping with the same key twice (YAML's "last one wins" would silently drop a value; the
   message names the key and both lines);
 * nested deeper than :data:`MAX_DEPTH` levels;
@@ -19,6 +19,7 @@ is built; the libyaml C loader is used when PyYAML has it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,12 @@ class _InputProblem(Exception):
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, refusing duplicate mapping keys."""
+    """The safe loader, refusing duplicate mapping keys; ``1e12`` is a number.
+
+    YAML 1.1 (PyYAML's default) reads an exponent without a dot or sign (``1e12``,
+    ``2.5e3``) as text; as numbers are strict (no text where a number is meant), such
+    values are resolved as floats, as YAML 1.2 does.
+    """
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
@@ -71,6 +77,13 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 )
             seen[key] = line
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 def _check_graph(root: Node) -> None:
@@ -104,17 +117,20 @@ def _check_graph(root: Node) -> None:
             line = node.start_mark.line + 1
             raise _InputProblem(f"recursive alias at line {line}: a value may not contain itself")
         if depth > MAX_DEPTH:
-            line = node.start_mark.line + 1
-            raise _InputProblem(
-                f"nesting at line {line} is deeper than {MAX_DEPTH} levels; at most "
-                f"{MAX_DEPTH} levels of mappings and lists are allowed"
-            )
+            raise _InputProblem(_too_deep(node.start_mark.line + 1))
         if isinstance(node, ScalarNode):
             size[key] = 1
             continue
         on_path.add(key)
         stack.append((node, depth, True))
         stack.extend((c, depth + 1, False) for c in children if id(c) not in size)
+
+
+def _too_deep(line: int) -> str:
+    return (
+        f"nesting at line {line} is deeper than {MAX_DEPTH} levels; at most {MAX_DEPTH} "
+        "levels of mappings and lists are allowed"
+    )
 
 
 def _children(node: Node) -> list[Node]:
@@ -155,8 +171,26 @@ def parse_yaml(text: str, source: str = "input") -> Any:
         return loader.construct_document(node)
     except _InputProblem as exc:
         raise ScenarioError([str(exc)], source) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, controls)
+        # libyaml counts UTF-8 bytes, the Python reader characters
+        unit = text.encode("utf-8") if _BaseLoader is not yaml.SafeLoader else text
+        before = unit[: exc.position]
+        newline: Any = b"\n" if isinstance(before, bytes) else "\n"
+        line = before.count(newline) + 1
+        column = exc.position - (before.rfind(newline) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise ScenarioError(
+            [
+                f"character U+{code:04X} at line {line}, column {column} is not allowed in "
+                "YAML (control characters other than tab and newline are refused)"
+            ],
+            source,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if "maximum nesting depth" in str(exc):  # libyaml's own limit (1,000 levels)
+            line = mark.line + 1 if mark else 1
+            raise ScenarioError([_too_deep(line)], source) from None
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         problem = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError([f"YAML syntax error at {where}: {problem}"], source) from None
