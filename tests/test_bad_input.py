@@ -186,7 +186,7 @@ SET_CASES: list[tuple[str, str]] = [
     ("horizon_days=.inf", "horizon_days"),
     ("tiers.A.orders_per_hour=.nan", "tiers.A.orders_per_hour"),
     ("seed=9223372036854775808", "seed"),
-    ("horizon_days=1e12", "horizon_days = 1000000000000.0: must be <= 3650"),
+    ("horizon_days=1e12", "horizon_days = 1000000000000.0: must be <= 36500"),
     ("order_entry.pools.desk.agents=0", "order_entry.pools.desk.agents"),
     ("description=" + "[" * 200 + "]" * 200, "description"),
     (

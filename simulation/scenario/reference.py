@@ -158,7 +158,7 @@ def scenario_reference_markdown() -> str:
         "path may go only through names the scenario has (`order_entry.pools.desk.agents`),",
         "or end at a new name given as a whole entry (`order_entry.pools.vip={agents: 2}`).",
         "Numbers must be finite (`.inf` and `.nan` are refused), `true`/`false` is not a",
-        "number, and an `int` field takes a whole number written without a decimal point.",
+        "number, and an `int` field takes a whole number (`7` or `7.0`, not `7.5` or text).",
         'Files are limited in size, nesting and aliases; see the "Limits" section of',
         "`docs/scenarios.md`.",
         "",

@@ -367,7 +367,7 @@ class Scenario(_Model):
     description: str = ""
     seed: Seed = Field(default=12345, description="seed of every random stream, < 2^63")
     horizon_days: Positive = Field(
-        default=20.0, le=MAX_HORIZON_DAYS, description="simulated days, at most 3,650"
+        default=20.0, le=MAX_HORIZON_DAYS, description="simulated days, at most 36,500"
     )
     warmup_days: Days = 2.0
     drain_days: Days = Field(

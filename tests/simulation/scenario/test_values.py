@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 from pydantic import BaseModel, ValidationError
 
@@ -38,7 +39,6 @@ class _Numbers(BaseModel):
         ("number", -math.inf),
         ("number", math.nan),
         ("count", True),
-        ("count", 7.0),
         ("count", 7.5),
         ("count", "7"),
         ("probability", 1.5),
@@ -60,3 +60,10 @@ def test_good_numbers_are_kept_and_an_int_is_a_number() -> None:
     values = _Numbers(number=3, count=7, probability=1, seed=MAX_SEED, servers=MAX_SERVERS)
     assert values.number == 3.0 and isinstance(values.number, float)
     assert (values.count, values.seed, values.servers) == (7, MAX_SEED, MAX_SERVERS)
+
+
+def test_whole_floats_and_numpy_integers_are_counts() -> None:
+    assert _Numbers(count=7.0).count == 7
+    assert _Numbers(count=np.int64(12), servers=np.int32(4)).count == 12
+    with pytest.raises(ValidationError, match="boolean"):
+        _Numbers(count=np.bool_(True))
