@@ -16,20 +16,28 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tierwise.simulation.scenario.values import Count, Number, Seed
+
 __all__ = [
+    "MAX_VARIANTS",
     "Design",
     "GridDesign",
     "ListDesign",
     "Range",
     "SampleDesign",
+    "design_size",
     "expand_design",
     "expand_range",
     "latin_hypercube",
 ]
 
 
+#: Most variants of one sweep (and most values of one range axis).
+MAX_VARIANTS = 100_000
+
+
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Range(_Spec):
@@ -39,9 +47,9 @@ class Range(_Spec):
     ``[start, stop]``, as integers when both ends are integers.
     """
 
-    start: int | float
-    stop: int | float
-    step: int | float | None = None
+    start: Count | Number
+    stop: Count | Number
+    step: Count | Number | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Range:
@@ -53,7 +61,20 @@ class Range(_Spec):
             raise ValueError(f"stop ({self.stop}) must be >= start ({self.start})")
         if self.step is not None and self.step <= 0:
             raise ValueError(f"step must be > 0, got {self.step}")
+        if self.step is not None and self.count > MAX_VARIANTS:
+            raise ValueError(
+                f"the range has {self.count:,} values (start {self.start}, stop {self.stop}, "
+                f"step {self.step}); at most {MAX_VARIANTS:,} are allowed"
+            )
         return self
+
+    @property
+    def count(self) -> int:
+        """Number of values of a stepped range (computed, not expanded); 0 when continuous."""
+        if self.step is None:
+            return 0
+        span = (float(self.stop) - float(self.start)) / float(self.step)
+        return math.floor(min(span, 1e18) + 1e-9) + 1
 
     @property
     def continuous(self) -> bool:
@@ -81,7 +102,9 @@ def expand_range(axis: Range) -> list[Any]:
     """
     if axis.step is None:
         raise ValueError("a range without step is continuous and has no finite list of values")
-    count = math.floor((axis.stop - axis.start) / axis.step + 1e-9) + 1
+    count = axis.count
+    if count > MAX_VARIANTS:
+        raise ValueError(f"the range has {count:,} values; at most {MAX_VARIANTS:,} are allowed")
     if axis.integral:
         return [int(axis.start) + i * int(axis.step) for i in range(count)]
     return [round(float(axis.start) + i * float(axis.step), 12) for i in range(count)]
@@ -102,7 +125,7 @@ class ListDesign(_Spec):
     """
 
     kind: Literal["list"]
-    variants: list[dict[str, Any]] = Field(min_length=1)
+    variants: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_VARIANTS)
 
 
 class SampleDesign(_Spec):
@@ -114,11 +137,29 @@ class SampleDesign(_Spec):
     """
 
     kind: Literal["sample"]
-    n: int = Field(ge=1)
-    seed: int = Field(default=0, ge=0)
+    n: Count = Field(ge=1, le=MAX_VARIANTS)
+    seed: Seed = 0
 
 
 Design = Annotated[GridDesign | ListDesign | SampleDesign, Field(discriminator="kind")]
+
+
+def design_size(
+    design: GridDesign | ListDesign | SampleDesign, axes: Mapping[str, list[Any] | Range]
+) -> int:
+    """Number of variants ``design`` gives over ``axes``, computed without expanding them.
+
+    A grid gives the product of the axis lengths (a range counts its values), a list its
+    variants, a sample its ``n`` points (before duplicates are dropped).
+    """
+    if isinstance(design, ListDesign):
+        return len(design.variants)
+    if isinstance(design, SampleDesign):
+        return design.n
+    return math.prod(
+        (v.count if not v.continuous else 1) if isinstance(v, Range) else len(v)
+        for v in axes.values()
+    )
 
 
 def latin_hypercube(n: int, dimensions: int, seed: int) -> np.ndarray:

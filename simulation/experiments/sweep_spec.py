@@ -30,12 +30,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -46,11 +46,13 @@ from pydantic import (
 )
 
 from tierwise.simulation.experiments.designs import (
+    MAX_VARIANTS,
     Design,
     GridDesign,
     ListDesign,
     Range,
     SampleDesign,
+    design_size,
     expand_design,
 )
 from tierwise.simulation.metrics import METRIC_UNITS
@@ -62,6 +64,7 @@ from tierwise.simulation.scenario.overrides import (
     lookup_path,
 )
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.values import MAX_REPLICATIONS, Count, Number, Seed
 
 __all__ = [
     "Precision",
@@ -80,7 +83,7 @@ MAX_LISTED_PROBLEMS = 20
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Precision(_Spec):
@@ -101,11 +104,11 @@ class Precision(_Spec):
         Confidence level of the half-width.
     """
 
-    relative_half_width: float = Field(gt=0.0, lt=1.0)
-    max_replications: int = Field(default=20, ge=2)
-    initial_replications: int = Field(default=3, ge=2)
+    relative_half_width: Number = Field(gt=0.0, lt=1.0)
+    max_replications: Count = Field(default=20, ge=2, le=MAX_REPLICATIONS)
+    initial_replications: Count = Field(default=3, ge=2, le=MAX_REPLICATIONS)
     metrics: list[str] | None = None
-    confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
+    confidence: Number = Field(default=0.95, gt=0.0, lt=1.0)
 
     @model_validator(mode="after")
     def _check(self) -> Precision:
@@ -125,9 +128,9 @@ class SweepSpec(_Spec):
     description: str = ""
     axes: dict[str, list[Any] | Range] = Field(default_factory=dict)
     design: Design = Field(default_factory=GridDesign)
-    replications: int | None = Field(default=None, ge=1)
+    replications: Count | None = Field(default=None, ge=1, le=MAX_REPLICATIONS)
     precision: Precision | None = None
-    seed: int | None = Field(default=None, ge=0)
+    seed: Seed | None = None
     screening: bool = True
 
     @field_validator("design", mode="before")
@@ -169,8 +172,13 @@ class SweepSpec(_Spec):
             elif isinstance(values, list | tuple):
                 if not values:
                     problems.append(f"axes.{path}: empty axis; give at least one value")
-                keys = [_canonical(v) for v in values]
-                repeated = [v for k, v in zip(keys, values, strict=True) if keys.count(k) > 1]
+                if len(values) > MAX_VARIANTS:
+                    problems.append(
+                        f"axes.{path}: {len(values):,} values; at most {MAX_VARIANTS:,} are allowed"
+                    )
+                    continue
+                counts = Counter(_canonical(v) for v in values)
+                repeated = [v for v in values if counts[_canonical(v)] > 1]
                 if repeated:
                     problems.append(f"axes.{path}: value {repeated[0]!r} appears more than once")
                 out[path] = list(values)
@@ -202,6 +210,16 @@ class SweepSpec(_Spec):
                     )
         if self.seed is not None and "seed" in self.axes:
             problems.append("seed is both a sweep-level override and an axis; give it once")
+        if not problems:
+            size = design_size(self.design, self.axes)
+            if size > MAX_VARIANTS:
+                lengths = " × ".join(
+                    f"{len(v) if isinstance(v, list) else v.count:,}" for v in self.axes.values()
+                )
+                problems.append(
+                    f"design {self.design.kind} gives {size:,} variants ({lengths}); at most "
+                    f"{MAX_VARIANTS:,} are allowed in one sweep"
+                )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -354,7 +372,7 @@ def plan_sweep(
     except ScenarioError as exc:
         lines = [f"base scenario {base_path}: {p}" for p in exc.problems]
         raise ScenarioError(lines, source) from None
-    base_data: dict[str, Any] = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+    base_data: dict[str, Any] = read_yaml(base_path)
     if spec.seed is not None:
         base_data = apply_overrides(base_data, [("seed", spec.seed)])
     base = scenario_from_dict(base_data, str(base_path))

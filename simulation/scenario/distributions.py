@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["Distribution", "DistributionKind", "Sampler", "make_sampler"]
+from tierwise.simulation.scenario.values import NonNegative, Number
+
+__all__ = ["MAX_CV", "Distribution", "DistributionKind", "Sampler", "make_sampler"]
 
 DistributionKind = Literal[
     "exponential", "lognormal", "gamma", "triangular", "uniform", "deterministic", "empirical"
 ]
 
 _BLOCK = 2048
+
+#: Largest coefficient of variation (a larger one overflows the lognormal's parameters).
+MAX_CV = 100.0
 
 
 class Distribution(BaseModel):
@@ -36,23 +41,23 @@ class Distribution(BaseModel):
     mean : float, optional
         Mean, in the unit of the field that holds the distribution, >= 0.
     cv : float, optional
-        Coefficient of variation (standard deviation / mean), >= 0.
+        Coefficient of variation (standard deviation / mean), 0 <= cv <= 100.
     low, mode, high : float, optional
         Bounds and mode for triangular/uniform, >= 0 and ``low <= mode <= high``.
     values, weights : tuple of float, optional
         Support points and relative weights for ``empirical``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     dist: DistributionKind
-    mean: float | None = Field(default=None, ge=0)
-    cv: float | None = Field(default=None, ge=0)
-    low: float | None = Field(default=None, ge=0)
-    mode: float | None = Field(default=None, ge=0)
-    high: float | None = Field(default=None, ge=0)
-    values: tuple[float, ...] | None = None
-    weights: tuple[float, ...] | None = None
+    mean: NonNegative | None = None
+    cv: Annotated[NonNegative, Field(le=MAX_CV)] | None = None
+    low: NonNegative | None = None
+    mode: NonNegative | None = None
+    high: NonNegative | None = None
+    values: tuple[Number, ...] | None = None
+    weights: tuple[Number, ...] | None = None
 
     @model_validator(mode="after")
     def _check_parameters(self) -> Distribution:

@@ -4,7 +4,9 @@ Every problem becomes a :class:`~tierwise.simulation.scenario.errors.ScenarioErr
 lines name the field path, the offending value and what is allowed (with a "did you mean"
 suggestion for unknown keys and names, and the line number for YAML syntax errors); the
 wording is :mod:`~tierwise.simulation.scenario.errors`'s, the override paths are checked by
-:mod:`~tierwise.simulation.scenario.overrides`.
+:mod:`~tierwise.simulation.scenario.overrides`, and the file is read within the size,
+encoding, duplicate-key, nesting and alias limits of
+:mod:`~tierwise.simulation.scenario.yaml_input` (:func:`read_yaml` is re-exported here).
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from tierwise.simulation.scenario.errors import ScenarioError, validation_problems
 from tierwise.simulation.scenario.library import bundled_names, resolve_scenario_path
 from tierwise.simulation.scenario.overrides import apply_overrides, check_overrides
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.yaml_input import read_yaml
 
 __all__ = [
     "load_scenario",
@@ -44,34 +46,6 @@ def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(validation_problems(exc, Scenario), source) from None
-
-
-def read_yaml(path: str | Path) -> Any:
-    """Parse a YAML file; every problem becomes a :class:`ScenarioError` naming the file.
-
-    Raises
-    ------
-    ScenarioError
-        If the file is missing, a directory, unreadable, or not valid YAML (the message gives
-        the line and column).
-    """
-    file = Path(path)
-    source = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"file not found: {file}"], source) from None
-    except IsADirectoryError:
-        raise ScenarioError([f"{file} is a directory, not a YAML file"], source) from None
-    except OSError as exc:
-        raise ScenarioError([f"cannot read {file}: {exc.strerror}"], source) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([f"YAML syntax error at {where}: {problem}"], source) from None
 
 
 def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -> Scenario:

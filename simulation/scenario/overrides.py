@@ -15,7 +15,6 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from tierwise.simulation.scenario.errors import (
@@ -26,6 +25,7 @@ from tierwise.simulation.scenario.errors import (
 )
 from tierwise.simulation.scenario.fieldpaths import child_shape, model_shape, settle
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.yaml_input import parse_yaml
 
 __all__ = [
     "apply_overrides",
@@ -51,9 +51,10 @@ def parse_override(text: str) -> tuple[str, Any]:
     if not path:
         raise ScenarioError([f"--set {text!r}: empty path"])
     try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ScenarioError([f"--set {path}: cannot parse value {raw!r}: {exc}"]) from None
+        value = parse_yaml(raw, f"--set {path}")
+    except ScenarioError as exc:
+        problems = "; ".join(exc.problems)
+        raise ScenarioError([f"--set {path}: cannot parse value {raw!r}: {problems}"]) from None
     return path, value
 
 

@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 from tierwise.simulation.scenario.distributions import Distribution
 from tierwise.simulation.scenario.fieldpaths import settle, shape_of
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.values import MAX_SEED
 
 __all__ = ["field_rows", "scenario_reference_markdown"]
 
@@ -79,8 +80,17 @@ def _bound_texts(metadata: Any) -> list[str]:
             parts += _bound_texts(meta.metadata)
         for cls, symbol, attr in _BOUNDS:
             if isinstance(meta, cls):
-                parts.append(f"{symbol} {getattr(meta, attr)}")
+                parts.append(f"{symbol} {_bound_value(getattr(meta, attr))}")
     return parts
+
+
+def _bound_value(value: Any) -> str:
+    """A bound as written in the reference: ``2^63 − 1``, ``10,000``, ``0.5``."""
+    if value == MAX_SEED:
+        return "2^63 − 1"
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
 
 
 def _bounds(info: FieldInfo) -> str:
@@ -147,6 +157,10 @@ def scenario_reference_markdown() -> str:
         "field. Unknown keys are rejected. `--set path=value` overrides use these paths; a",
         "path may go only through names the scenario has (`order_entry.pools.desk.agents`),",
         "or end at a new name given as a whole entry (`order_entry.pools.vip={agents: 2}`).",
+        "Numbers must be finite (`.inf` and `.nan` are refused), `true`/`false` is not a",
+        "number, and an `int` field takes a whole number (`7` or `7.0`, not `7.5` or text).",
+        'Files are limited in size, nesting and aliases; see the "Limits" section of',
+        "`docs/scenarios.md`.",
         "",
         "| field | type | unit | default | allowed | meaning |",
         "|---|---|---|---|---|---|",

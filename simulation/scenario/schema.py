@@ -17,6 +17,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tierwise.simulation.scenario.distributions import Distribution
+from tierwise.simulation.scenario.values import (
+    MAX_CUSTOMERS,
+    MAX_DAYS,
+    MAX_HORIZON_DAYS,
+    MAX_REPLICATIONS,
+    MAX_SERVERS,
+    Count,
+    NonNegative,
+    Number,
+    Positive,
+    Probability,
+    Seed,
+    Servers,
+)
 
 __all__ = [
     "Calendar",
@@ -37,13 +51,14 @@ __all__ = [
     "Tier",
 ]
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+#: Largest stock level or order quantity of a family, units.
+MAX_UNITS = 10**12
+
+Days = Annotated[Number, Field(ge=0.0, le=MAX_DAYS)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Calendar(_Model):
@@ -52,9 +67,9 @@ class Calendar(_Model):
     ``None`` in :attr:`Scenario.calendar` means 24/7 operation.
     """
 
-    open_hour: float = Field(ge=0, lt=24, description="opening time, hours after midnight")
-    close_hour: float = Field(gt=0, le=24, description="closing time, hours after midnight")
-    working_days: tuple[int, ...] = Field(
+    open_hour: Number = Field(ge=0, lt=24, description="opening time, hours after midnight")
+    close_hour: Number = Field(gt=0, le=24, description="closing time, hours after midnight")
+    working_days: tuple[Count, ...] = Field(
         default=(0, 1, 2, 3, 4), description="days of week worked, 0 = Monday"
     )
 
@@ -90,7 +105,7 @@ class Targets(_Model):
 class Tier(_Model):
     """A customer tier (A, B, C …): its demand, routing, promise and value."""
 
-    customers: int = Field(ge=1, description="number of customers in the tier")
+    customers: Count = Field(ge=1, le=MAX_CUSTOMERS, description="number of customers in the tier")
     orders_per_hour: NonNegative = Field(description="base order rate, orders per hour")
     hourly_profile: tuple[NonNegative, ...] | None = Field(
         default=None, description="24 multipliers of the base rate, hour 0..23"
@@ -110,7 +125,7 @@ class Tier(_Model):
     family_mix: dict[str, Probability] | None = Field(
         default=None, description="share of lines per product family (inventory)"
     )
-    priority: int = Field(default=0, ge=0, description="0 = served first")
+    priority: Count = Field(default=0, ge=0, le=MAX_SERVERS, description="0 = served first")
     order_entry_pool: str | None = Field(default=None, description="pool taking its calls")
     shipping_mode: str | None = Field(default=None, description="shipping mode used")
     promised_cycle_time_h: Positive = Field(default=48.0)
@@ -166,7 +181,7 @@ class Channel(_Model):
 class Pool(_Model):
     """A pool of order-entry agents (a desk), shared by the tiers that name it."""
 
-    agents: int = Field(ge=0)
+    agents: Servers = Field(description="agents of the pool, 1..10,000 while order entry is on")
     discipline: Literal["priority", "fifo"] = "priority"
 
 
@@ -200,10 +215,10 @@ class InventoryPolicy(_Model):
     """
 
     kind: Literal["sQ", "base_stock", "periodic"]
-    reorder_point_units: int | None = Field(default=None, ge=-1)
-    order_quantity_units: int | None = Field(default=None, ge=1)
-    base_stock_units: int | None = Field(default=None, ge=0)
-    review_period_days: Positive | None = None
+    reorder_point_units: Count | None = Field(default=None, ge=-1, le=MAX_UNITS)
+    order_quantity_units: Count | None = Field(default=None, ge=1, le=MAX_UNITS)
+    base_stock_units: Count | None = Field(default=None, ge=0, le=MAX_UNITS)
+    review_period_days: Annotated[Positive, Field(le=MAX_DAYS)] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> InventoryPolicy:
@@ -236,8 +251,11 @@ class InventoryFamily(_Model):
     policy: InventoryPolicy
     lead_time_days: Distribution
     unit_value_usd: NonNegative
-    initial_units: int | None = Field(
-        default=None, ge=0, description="stock at time 0; default: the policy's target level"
+    initial_units: Count | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_UNITS,
+        description="stock at time 0; default: the policy's target level",
     )
     replenishment_order_cost_usd: NonNegative = 0.0
 
@@ -258,7 +276,7 @@ class Picking(_Model):
     """Picking and packing by pickers (a priority resource)."""
 
     enabled: bool = True
-    pickers: int = Field(default=1, ge=0)
+    pickers: Servers = Field(default=1, description="pickers, 1..10,000 while picking is on")
     time_per_order_min: Distribution = Field(default=Distribution(dist="deterministic", mean=0))
     time_per_line_min: Distribution = Field(default=Distribution(dist="deterministic", mean=1))
     error_probability_per_line: Probability = 0.0
@@ -270,12 +288,12 @@ class ShippingMode(_Model):
     kind: Literal["carrier", "fleet"] = "carrier"
     transit_time_h: Distribution
     damage_probability: Probability = 0.0
-    cutoff_hours: tuple[float, ...] = Field(
+    cutoff_hours: tuple[Number, ...] = Field(
         default=(), description="dispatch times of day (hours); empty = ship when packed"
     )
     cost_usd_per_shipment: NonNegative = 0.0
-    vehicles: int = Field(default=0, ge=0, description="fleet only: vehicles per cut-off")
-    vehicle_capacity_orders: int = Field(default=1, ge=1, description="fleet only")
+    vehicles: Servers = Field(default=0, description="fleet only: vehicles per cut-off")
+    vehicle_capacity_orders: Count = Field(default=1, ge=1, le=MAX_UNITS, description="fleet only")
 
     @model_validator(mode="after")
     def _check(self) -> ShippingMode:
@@ -310,8 +328,10 @@ class Recovery(_Model):
         default=0.5, description="chance that an imperfect order raises a complaint"
     )
     desk: Literal["order_entry", "own_team"] = "order_entry"
-    own_team_agents: int = Field(default=0, ge=0)
-    priority: int = Field(default=10, ge=0, description="priority of complaints at the desk")
+    own_team_agents: Servers = 0
+    priority: Count = Field(
+        default=10, ge=0, le=MAX_SERVERS, description="priority of complaints at the desk"
+    )
     handling_time_min: Distribution = Field(default=Distribution(dist="exponential", mean=10))
     success_probability: Probability = 0.7
     cost_usd_per_recovery: NonNegative = 0.0
@@ -328,9 +348,9 @@ class Costs(_Model):
 
     agent_wage_usd_per_h: NonNegative = 0.0
     picker_wage_usd_per_h: NonNegative = 0.0
-    wage_loading_factor: Annotated[float, Field(ge=1.0)] = 1.0
+    wage_loading_factor: Annotated[Number, Field(ge=1.0)] = 1.0
     vehicle_usd_per_day: NonNegative = 0.0
-    holding_rate_per_year: Annotated[float, Field(ge=0.0, le=2.0)] = 0.25
+    holding_rate_per_year: Annotated[Number, Field(ge=0.0, le=2.0)] = 0.25
     expediting_usd_per_shipment: NonNegative = Field(
         default=0.0, description="extra shipment of a backordered remainder"
     )
@@ -345,13 +365,15 @@ class Scenario(_Model):
 
     name: str = "scenario"
     description: str = ""
-    seed: int = Field(default=12345, ge=0)
-    horizon_days: Positive = 20.0
-    warmup_days: NonNegative = 2.0
-    drain_days: NonNegative = Field(
+    seed: Seed = Field(default=12345, description="seed of every random stream, < 2^63")
+    horizon_days: Positive = Field(
+        default=20.0, le=MAX_HORIZON_DAYS, description="simulated days, at most 36,500"
+    )
+    warmup_days: Days = 2.0
+    drain_days: Days = Field(
         default=14.0, description="after the horizon, arrivals stop and open orders finish"
     )
-    replications: int = Field(default=5, ge=1)
+    replications: Count = Field(default=5, ge=1, le=MAX_REPLICATIONS)
     calendar: Calendar | None = None
     tiers: dict[str, Tier]
     channels: dict[str, Channel] = Field(default_factory=lambda: {"phone": Channel()})
@@ -371,6 +393,19 @@ class Scenario(_Model):
             raise ValueError(
                 f"warmup_days ({self.warmup_days}) must be shorter than horizon_days "
                 f"({self.horizon_days})"
+            )
+        if self.order_entry.enabled:
+            for pool_name, desk in self.order_entry.pools.items():
+                if desk.agents < 1:
+                    raise ValueError(
+                        f"order_entry.pools.{pool_name}.agents = {desk.agents}: a pool needs at "
+                        "least 1 agent while order entry is enabled (remove the pool, or set "
+                        "order_entry.enabled: false to run without order entry)"
+                    )
+        if self.picking.enabled and self.picking.pickers < 1:
+            raise ValueError(
+                f"picking.pickers = {self.picking.pickers}: picking needs at least 1 picker "
+                "while it is enabled (or set picking.enabled: false to run without picking)"
             )
         for tier_name, tier in self.tiers.items():
             for channel in tier.channel_mix:

@@ -1,8 +1,17 @@
-"""Erlang B and C: loss and delay systems with c servers, and the staffing they need.
+"""Erlang B, C and A: loss, delay and abandonment systems with c servers, and staffing.
 
 Queueing symbols: c servers, λ arrival rate per hour, μ = 1/h service rate of one server
 (h the mean handling time in hours), A = λ/μ offered load (Erlang), ρ = A/c utilisation,
-B Erlang B blocking probability, C Erlang C probability of waiting, t answer target (hours).
+B Erlang B blocking probability, C Erlang C probability of waiting, t answer target (hours),
+θ = 1/p abandonment rate of a waiting caller (p the mean patience in hours).
+
+* Erlang B (M/M/c/c, :func:`erlang_b`): a loss system, the limit of zero patience; it has a
+  steady state at every load.
+* Erlang C (M/M/c, :func:`erlang_c_wait_probability` …): infinite patience; a steady state
+  only when A < c.
+* Erlang A (M/M/c+M, :func:`erlang_a`): exponential patience with mean p > 0; callers who
+  wait longer than their patience hang up, so the queue has a steady state at every load.
+
 Every function is pure and raises :class:`ValueError` naming the parameter, the bad value and
 the allowed range.
 """
@@ -10,6 +19,9 @@ the allowed range.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+
+import numpy as np
 
 from tierwise.simulation.theory.arguments import (
     check_finite,
@@ -19,6 +31,8 @@ from tierwise.simulation.theory.arguments import (
 )
 
 __all__ = [
+    "ErlangA",
+    "erlang_a",
     "erlang_b",
     "erlang_c_mean_wait_h",
     "erlang_c_service_level",
@@ -278,3 +292,136 @@ def servers_for_service_level(
         f"target_service_level {target_service_level!r} is not reached with "
         f"max_servers = {limit} servers; raise max_servers"
     )
+
+
+#: Most queue states summed by :func:`erlang_a` (λ·p, the calls arriving per patience time,
+#: beyond about a million makes the sum too long; such a queue is Erlang C in practice).
+MAX_ERLANG_A_STATES = 10_000_000
+
+
+@dataclass(frozen=True)
+class ErlangA:
+    """Steady state of an M/M/c+M queue (Erlang A), per arriving call.
+
+    Attributes
+    ----------
+    wait_probability : float
+        P(an arrival finds every server busy and has to wait), in [0, 1].
+    abandon_probability : float
+        P(an arrival hangs up before it is answered), in [0, 1].
+    mean_queue_length : float
+        Mean number of callers waiting, Lq.
+    mean_wait_h : float
+        Mean time in queue over all arrivals, Wq = Lq / λ (Little's law), hours; callers who
+        abandon count with the time they waited.
+    """
+
+    wait_probability: float
+    abandon_probability: float
+    mean_queue_length: float
+    mean_wait_h: float
+
+    @property
+    def answered_probability(self) -> float:
+        """P(an arrival is answered) = 1 − P(abandon)."""
+        return 1.0 - self.abandon_probability
+
+
+def erlang_a(
+    servers: int,
+    arrival_rate_per_h: float,
+    mean_handling_time_h: float,
+    mean_patience_h: float,
+) -> ErlangA:
+    """Erlang A: the M/M/c+M queue with exponential patience (Palm's model).
+
+    The number in system N is a birth–death process with birth rate λ and death rate
+    ``min(n, c)·μ + max(n − c, 0)·θ`` (θ = 1/p). With ``r_j = Π_{k=1..j} λ / (cμ + kθ)``
+    (the stationary probability of c + j in system relative to c), ``S = Σ_j r_j``,
+    ``S₁ = Σ_j j·r_j`` and B = B(c, A) the Erlang B value:
+
+    * ``π_c = B / (1 + B·S)`` (since ``Σ_{n<=c} π_n = π_c / B``);
+    * ``P(wait) = P(N >= c) = B·(1 + S) / (1 + B·S)`` (arrivals see time averages, PASTA);
+    * ``Lq = π_c·S₁``, ``P(abandon) = θ·Lq / λ`` (abandonment rate over arrival rate),
+      ``Wq = Lq / λ``.
+
+    The sums are taken in log space, so a load far above c neither overflows nor is refused.
+    A patience of 0 is the loss system (Erlang B: P(wait) = P(abandon) = B, Lq = 0); an
+    infinite patience is Erlang C (a steady state needs A < c).
+
+    Parameters
+    ----------
+    servers : int
+        Number of servers c (>= 1).
+    arrival_rate_per_h : float
+        Arrival rate λ, calls per hour (>= 0).
+    mean_handling_time_h : float
+        Mean handling time 1/μ, hours (> 0), exponentially distributed.
+    mean_patience_h : float
+        Mean patience p = 1/θ, hours (>= 0, or ``math.inf``), exponentially distributed.
+
+    Returns
+    -------
+    ErlangA
+        P(wait), P(abandon), Lq and Wq.
+
+    Raises
+    ------
+    ValueError
+        On a negative or non-finite argument (other than an infinite patience), ``servers``
+        < 1, a non-positive handling time, an infinite patience with A >= c, or λ·p beyond
+        :data:`MAX_ERLANG_A_STATES`.
+    """
+    c = check_integer("servers", servers, 1)
+    a = _offered_load(arrival_rate_per_h, mean_handling_time_h)
+    lam = float(arrival_rate_per_h)
+    if isinstance(mean_patience_h, float) and math.isinf(mean_patience_h) and mean_patience_h > 0:
+        _require_steady_state(c, a, _LOAD_FROM_RATES)
+        wait = _erlang_c_from_b(c, a, erlang_b(c, a)) if a > 0 else 0.0
+        wq = wait / (c / float(mean_handling_time_h) - lam)
+        return ErlangA(wait, 0.0, lam * wq, wq)
+    patience = check_nonnegative("mean_patience_h", mean_patience_h)
+    if lam == 0.0:
+        return ErlangA(0.0, 0.0, 0.0, 0.0)
+    b = erlang_b(c, a)
+    if patience == 0.0:
+        return ErlangA(b, b, 0.0, 0.0)
+    if b == 0.0:  # every server busy has probability below the smallest float
+        return ErlangA(0.0, 0.0, 0.0, 0.0)
+    mu, theta = 1.0 / float(mean_handling_time_h), 1.0 / patience
+    log_s, log_s1 = _erlang_a_sums(lam, c * mu, theta)
+    log_b = math.log(b)
+    log_den = float(np.logaddexp(0.0, log_b + log_s))
+    wait = math.exp(log_b + float(np.logaddexp(0.0, log_s)) - log_den)
+    lq = math.exp(log_b + log_s1 - log_den)
+    abandon = min(theta * lq / lam, 1.0)
+    return ErlangA(min(wait, 1.0), abandon, lq, lq / lam)
+
+
+def _erlang_a_sums(lam: float, c_mu: float, theta: float) -> tuple[float, float]:
+    """``log Σ_j r_j`` and ``log Σ_j j·r_j`` with ``r_j = Π_{k<=j} λ / (cμ + kθ)``.
+
+    Terms grow while ``cμ + kθ < λ`` and then fall with ever smaller ratios
+    ``q_k = λ / (cμ + kθ)``, so the tail beyond K is at most ``r_K·q/(1 − q)`` (times K + 1 for
+    the weighted sum); the sum is extended until that bound is below 1e-18 of the sum.
+    """
+    peak = max(0.0, (lam - c_mu) / theta)
+    k = int(peak + 10.0 * math.sqrt(lam / theta) + 64.0)
+    while True:
+        if k > MAX_ERLANG_A_STATES:
+            raise ValueError(
+                f"arrival_rate_per_h·mean_patience_h = {lam / theta:.6g} calls per patience "
+                f"time needs more than {MAX_ERLANG_A_STATES:,} queue states; with such long "
+                "patience use Erlang C"
+            )
+        j = np.arange(1, k + 1, dtype=float)
+        log_r = np.cumsum(math.log(lam) - np.log(c_mu + j * theta))
+        top = float(log_r.max())
+        log_s = top + math.log(float(np.exp(log_r - top).sum()))
+        log_s1 = top + math.log(float((j * np.exp(log_r - top)).sum()))
+        q = lam / (c_mu + (k + 1) * theta)
+        if k > peak and q < 1.0:
+            log_tail = float(log_r[-1]) + math.log(q / (1.0 - q)) + math.log(k + 1.0)
+            if log_tail - log_s < -42.0:
+                return log_s, log_s1
+        k *= 2

@@ -8,10 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tierwise.simulation.experiments.designs import (
+    MAX_VARIANTS,
     GridDesign,
     ListDesign,
     Range,
     SampleDesign,
+    design_size,
     expand_design,
     expand_range,
     latin_hypercube,
@@ -78,3 +80,26 @@ def test_latin_hypercube_puts_exactly_one_point_in_every_stratum(n: int, d: int,
 def test_latin_hypercube_refuses_empty_shapes() -> None:
     with pytest.raises(ValueError, match="n >= 1"):
         latin_hypercube(0, 2, 1)
+
+
+def test_range_counts_its_values_without_expanding_and_refuses_too_many() -> None:
+    assert Range(start=4, stop=10, step=2).count == 4
+    assert Range(start=0.1, stop=0.3, step=0.1).count == 3
+    with pytest.raises(ValueError, match="1,000,000,001 values"):
+        Range(start=0, stop=10**9, step=1)
+    with pytest.raises(ValueError, match=f"at most {MAX_VARIANTS:,}"):
+        Range(start=0.0, stop=1.0, step=1e-300)
+    with pytest.raises(ValueError, match="finite"):
+        Range(start=0, stop=float("inf"), step=1)
+
+
+def test_range_bounds_are_numbers_not_booleans() -> None:
+    with pytest.raises(ValueError):
+        Range(start=True, stop=3, step=1)
+
+
+def test_design_size_is_the_grid_product_or_the_list_or_sample_count() -> None:
+    axes = {"a": Range(start=1, stop=100, step=1), "b": [1, 2, 3], "c": Range(start=0, stop=1)}
+    assert design_size(GridDesign(), axes) == 300
+    assert design_size(SampleDesign(kind="sample", n=40), axes) == 40
+    assert design_size(ListDesign(kind="list", variants=[{}, {}]), {}) == 2

@@ -251,6 +251,26 @@ def test_cross_field_rule_of_the_scenario_is_checked_per_variant(tmp_path: Path)
             },
             "precision.metrics: unknown metric 'A.perfect_rate'",
         ),
+        (
+            {"axes": {"seed": {"start": 1, "stop": 10**9, "step": 1}}},
+            "axes.seed: a mapping must be a range {start, stop, step}: the range has "
+            "1,000,000,000 values",
+        ),
+        (
+            {
+                "axes": {
+                    "seed": {"start": 1, "stop": 1000, "step": 1},
+                    "horizon_days": {"start": 1, "stop": 1000, "step": 1},
+                }
+            },
+            "design grid gives 1,000,000 variants (1,000 × 1,000); at most 100,000",
+        ),
+        ({"axes": {"seed": list(range(100_001))}}, "axes.seed: 100,001 values; at most 100,000"),
+        ({"axes": {"seed": [1]}, "design": {"kind": "sample", "n": 10**6}}, "design.n"),
+        ({"axes": {"seed": [1, 2]}, "seed": 2**63}, "seed = 9223372036854775808"),
+        ({"axes": {"seed": [1, 2]}, "replications": True}, "replications = True"),
+        ({"axes": {"seed": [1, 2]}, "precision": float("nan")}, "relative_half_width"),
+        ({"axes": {"horizon_days": [float("inf")]}}, "horizon_days = inf"),
     ],
 )
 def test_spec_problems_are_reported_up_front(

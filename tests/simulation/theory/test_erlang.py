@@ -1,4 +1,4 @@
-"""Erlang B / C (theory.erlang): reference table, closed forms, staffing and bad input."""
+"""Erlang B / C / A (theory.erlang): reference table, closed forms, staffing and bad input."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import call_centre
 from tests.simulation.theory.helpers import PROPERTY, printed
+from tierwise.simulation.engine import run
 from tierwise.simulation.theory.erlang import (
+    erlang_a,
     erlang_b,
     erlang_c_mean_wait_h,
     erlang_c_service_level,
@@ -21,6 +24,13 @@ from tierwise.simulation.theory.erlang import (
 )
 
 SECONDS_PER_H = 3600.0
+#: A valid Erlang A call: 10 Erlang offered to 10 servers, patience equal to handling.
+ERLANG_A = {
+    "servers": 10,
+    "arrival_rate_per_h": 200.0,
+    "mean_handling_time_h": 0.05,
+    "mean_patience_h": 0.05,
+}
 
 # Reference case: λ = 200 calls/h, mean handling 180 s (A = 10 Erlang), t = 20 s.
 ERLANG_C_TABLE = [
@@ -192,6 +202,11 @@ BAD_INPUT: list[tuple[Callable[..., object], dict[str, Any], str]] = [
         {"servers": 11, "arrival_rate_per_h": 240.0, "mean_handling_time_h": 0.05},
         "arrival_rate_per_h·mean_handling_time_h",
     ),
+    (erlang_a, {**ERLANG_A, "mean_patience_h": -0.1}, "mean_patience_h"),
+    (erlang_a, {**ERLANG_A, "mean_patience_h": math.nan}, "mean_patience_h"),
+    (erlang_a, {**ERLANG_A, "servers": 0}, "servers"),
+    (erlang_a, {**ERLANG_A, "mean_handling_time_h": 0.0}, "mean_handling_time_h"),
+    (erlang_a, {**ERLANG_A, "mean_patience_h": math.inf, "servers": 9}, "steady state"),
     (min_stable_servers, {"offered_load_erlang": -0.1}, "offered_load_erlang"),
     (min_stable_servers, {"offered_load_erlang": math.inf}, "offered_load_erlang"),
     (min_stable_servers, {"offered_load_erlang": "3"}, "offered_load_erlang"),
@@ -240,3 +255,100 @@ def test_bad_input_raises_value_error_naming_parameter(
 ) -> None:
     with pytest.raises(ValueError, match=param):
         func(**kwargs)
+
+
+# ----------------------------------------------------------------------- Erlang A (M/M/c+M)
+
+
+def _poisson_pmf(load: float, n: int) -> float:
+    return math.exp(n * math.log(load) - load - math.lgamma(n + 1)) if load > 0 else float(n == 0)
+
+
+@pytest.mark.parametrize(("servers", "load"), [(1, 0.5), (5, 3.0), (10, 10.0), (8, 20.0)])
+def test_erlang_a_with_patience_equal_to_handling_is_an_infinite_server_queue(
+    servers: int, load: float
+) -> None:
+    # θ = μ: death rate n·μ in every state, so N ~ Poisson(A) (M/M/∞)
+    handling_h = 0.1
+    result = erlang_a(servers, load / handling_h, handling_h, handling_h)
+    pmf = [_poisson_pmf(load, n) for n in range(400)]
+    p_wait = math.fsum(pmf[servers:])
+    queue = math.fsum((n - servers) * p for n, p in enumerate(pmf) if n > servers)
+    assert result.wait_probability == pytest.approx(p_wait, rel=1e-9)
+    assert result.mean_queue_length == pytest.approx(queue, rel=1e-9)
+    assert result.abandon_probability == pytest.approx(queue / load, rel=1e-9)
+    assert result.mean_wait_h == pytest.approx(queue / (load / handling_h), rel=1e-9)
+
+
+def _birth_death_solution(
+    servers: int, lam: float, mu: float, theta: float, states: int = 3000
+) -> tuple[float, float]:
+    """P(wait) and P(abandon) from the balance equations of the truncated chain."""
+    rates = [min(n, servers) * mu + max(n - servers, 0) * theta for n in range(1, states)]
+    log_p = [0.0]
+    for death in rates:
+        log_p.append(log_p[-1] + math.log(lam) - math.log(death))
+    top = max(log_p)
+    p = [math.exp(v - top) for v in log_p]
+    total = math.fsum(p)
+    p_wait = math.fsum(p[servers:]) / total
+    queue = math.fsum((n - servers) * v for n, v in enumerate(p) if n > servers) / total
+    return p_wait, theta * queue / lam
+
+
+@given(
+    servers=st.integers(1, 30),
+    utilisation=st.floats(0.1, 3.0),
+    patience_ratio=st.floats(0.05, 20.0),
+)
+@PROPERTY
+def test_erlang_a_matches_the_birth_death_balance_equations(
+    servers: int, utilisation: float, patience_ratio: float
+) -> None:
+    handling_h = 0.05
+    lam = utilisation * servers / handling_h
+    patience_h = patience_ratio * handling_h
+    p_wait, p_abandon = _birth_death_solution(servers, lam, 1 / handling_h, 1 / patience_h)
+    result = erlang_a(servers, lam, handling_h, patience_h)
+    assert result.wait_probability == pytest.approx(p_wait, rel=1e-7, abs=1e-12)
+    assert result.abandon_probability == pytest.approx(p_abandon, rel=1e-7, abs=1e-12)
+    assert 0.0 <= result.abandon_probability <= result.wait_probability <= 1.0
+
+
+def test_erlang_a_limits_are_erlang_b_at_zero_and_erlang_c_at_infinite_patience() -> None:
+    loss = erlang_a(10, 240.0, 0.05, 0.0)
+    assert loss.wait_probability == loss.abandon_probability == erlang_b(10, 12.0)
+    assert loss.mean_queue_length == 0.0
+    nearly_loss = erlang_a(10, 240.0, 0.05, 1e-9)
+    assert nearly_loss.abandon_probability == pytest.approx(erlang_b(10, 12.0), rel=1e-6)
+    delay = erlang_a(12, CALLS_PER_H, HANDLING_H, math.inf)
+    assert delay.wait_probability == pytest.approx(erlang_c_wait_probability(12, 10.0))
+    assert delay.mean_wait_h == pytest.approx(erlang_c_mean_wait_h(12, CALLS_PER_H, HANDLING_H))
+    assert delay.abandon_probability == 0.0
+    patient = erlang_a(12, CALLS_PER_H, HANDLING_H, 1e4)
+    assert patient.wait_probability == pytest.approx(erlang_c_wait_probability(12, 10.0), rel=1e-3)
+
+
+def test_erlang_a_heavy_overload_abandons_the_excess_load() -> None:
+    # fluid limit: at A >> c a fraction 1 − c/A of the calls must abandon
+    result = erlang_a(50, 500 / 0.05, 0.05, 0.05)
+    assert result.abandon_probability == pytest.approx(1 - 50 / 500, abs=0.01)
+    assert result.wait_probability == pytest.approx(1.0, abs=1e-9)
+
+
+def test_erlang_a_predicts_the_simulated_abandonment_of_an_overloaded_desk() -> None:
+    # M/M/8+M at 10 Erlang (above capacity): the engine reaches a steady state
+    scenario = call_centre(
+        8,
+        200.0,
+        horizon_days=4.0,
+        order_entry={
+            "pools": {"desk": {"agents": 8, "discipline": "fifo"}},
+            "handling_time_s": {"dist": "exponential", "mean": 180.0},
+            "patience_s": {"dist": "exponential", "mean": 180.0},
+        },
+    )
+    rates = [run(scenario, r).tiers["all"]["abandonment_rate"] for r in range(3)]
+    theory = erlang_a(8, 200.0, 0.05, 0.05).abandon_probability
+    assert theory == pytest.approx(0.24604, abs=1e-5)
+    assert sum(rates) / len(rates) == pytest.approx(theory, abs=0.01)
