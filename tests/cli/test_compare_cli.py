@@ -133,7 +133,14 @@ def test_bad_strategy_file_is_a_clean_error(tmp_path: Path) -> None:
 
 def test_unstable_strategy_unknown_baseline_and_metric_are_clean_errors(tmp_path: Path) -> None:
     spec = _strategies(
-        tmp_path, {"six": {}, "two": {"overrides": {"order_entry.pools.desk.agents": 2}}}
+        tmp_path,
+        {
+            "six": {},
+            # without patience (no abandonment) two agents cannot carry the load
+            "two": {
+                "overrides": {"order_entry.pools.desk.agents": 2, "order_entry.patience_s": None}
+            },
+        },
     )
     unstable = runner.invoke(app, ["compare", str(spec)])
     assert unstable.exit_code == 2
