@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -18,7 +19,16 @@ from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.scenario.schema import Scenario
 
-__all__ = ["console", "err", "fail", "load_or_fail", "open_folder_or_fail", "progress_bar"]
+__all__ = [
+    "console",
+    "err",
+    "fail",
+    "load_or_fail",
+    "open_folder_or_fail",
+    "progress_bar",
+    "read_sweep_or_fail",
+    "warn",
+]
 
 #: Standard output (tables, results); 160 columns when not a terminal.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -30,6 +40,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print an error (no traceback) and exit non-zero."""
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    """Print a warning line on standard error (the command goes on)."""
+    err.print(f"[bold yellow]warning:[/] {message}", highlight=False)
 
 
 def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
@@ -46,11 +61,14 @@ def open_folder_or_fail(
     scenario: Scenario | None = None,
     scenario_path: Path | None = None,
     inputs: Mapping[str, str | Path] | None = None,
+    overwrite: bool = False,
 ) -> OutputFolder:
-    """Open the output folder of a command (before any work), or exit cleanly (code 2).
+    """Open the output folder of a command, or exit cleanly (code 2).
 
-    ``scenario`` records its name and content hash; ``scenario_path`` (a file or a bundled
-    name) is recorded as the file it resolves to.
+    Called once every argument is checked (:mod:`tierwise.cli.options`) and before any
+    simulation: opening clears the files of the folder's earlier run. ``scenario`` records its
+    name and content hash; ``scenario_path`` (a file or a bundled name) is recorded as the file
+    it resolves to; ``overwrite`` removes outputs no manifest lists instead of refusing.
     """
     resolved = None if scenario_path is None else resolve_scenario_path(scenario_path)
     try:
@@ -60,11 +78,33 @@ def open_folder_or_fail(
             scenario_name=None if scenario is None else scenario.name,
             scenario_hash=None if scenario is None else scenario.content_hash,
             inputs=inputs,
+            overwrite=overwrite,
         )
     except ArtifactError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write to {path}: {exc.strerror or exc}")
+
+
+def read_sweep_or_fail(path: Path) -> pd.DataFrame:
+    """Read a sweep table (``.parquet`` or ``.csv`` written by ``tierwise sweep`` or ``run``),
+    or exit cleanly (code 2) when it is missing, unreadable or not a sweep table."""
+    from tierwise.optimization.planning.curves import read_sweep_table, sweep_tiers
+
+    if path.suffix.lower() not in (".parquet", ".csv"):
+        fail(f"{path}: a sweep table is a .parquet or .csv file")
+    try:
+        table = read_sweep_table(path)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    except Exception as exc:  # pandas and pyarrow raise many kinds on a bad file
+        fail(f"{path}: cannot read it as a table ({type(exc).__name__}: {exc})")
+    if "variant_id" not in table.columns or not sweep_tiers(table):
+        fail(
+            f"{path} is not a sweep table (no variant_id and <tier>.perfect_order_rate "
+            "columns); write one with tierwise sweep or tierwise run"
+        )
+    return table
 
 
 def progress_bar() -> Progress:
