@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import pandas as pd
 import typer
 
 from tierwise.artifacts import ArtifactError, check_output_folder
@@ -27,6 +28,7 @@ from tierwise.simulation.scenario.overrides import parse_override
 __all__ = [
     "MAX_SEED",
     "Budget",
+    "Confidence",
     "MaxCostPerOrder",
     "MinService",
     "ObjectiveChoice",
@@ -36,15 +38,19 @@ __all__ = [
     "PrecisionMetrics",
     "Replications",
     "Seed",
+    "SeedOverride",
     "ServiceMetric",
     "SolverChoice",
     "TierOrder",
     "TimeLimit",
     "Workers",
     "bad_option",
+    "check_confidence",
     "check_names",
     "check_output_file",
     "check_output_folder_option",
+    "check_precision",
+    "check_table_metric",
     "metric_name",
     "parse_min_service",
     "parse_tier_order",
@@ -88,9 +94,17 @@ def _unknown(kind: str, name: str, allowed: Iterable[str]) -> str:
 # -- values checked on their own, while the command line is parsed ---------------------------
 
 
-def _check_precision(value: float | None) -> float | None:
+def check_precision(value: float | None) -> float | None:
+    """Callback of a relative precision option: ``None`` or a number in (0, 1)."""
     if value is not None and not (math.isfinite(value) and 0 < value < 1):
         raise typer.BadParameter(f"{value:g} must lie in (0, 1), e.g. 0.02 for ±2 %")
+    return value
+
+
+def check_confidence(value: float) -> float:
+    """Callback of a confidence level option: a number in (0, 1)."""
+    if not (math.isfinite(value) and 0 < value < 1):
+        raise typer.BadParameter(f"{value:g} must lie in (0, 1), e.g. 0.95 or 0.99")
     return value
 
 
@@ -129,9 +143,8 @@ Replications = Annotated[
 Precision = Annotated[
     float | None,
     typer.Option(
-        callback=_check_precision,
-        help="target relative 95 % CI half-width in (0, 1), e.g. 0.02; adds replications "
-        "until met",
+        callback=check_precision,
+        help="target relative 95 % CI half-width in (0, 1), e.g. 0.02; adds replications until met",
     ),
 ]
 PrecisionMetrics = Annotated[
@@ -143,9 +156,13 @@ PrecisionMetrics = Annotated[
         "cost_per_day_usd",
     ),
 ]
-Seed = Annotated[
+Seed = Annotated[int, typer.Option(min=0, max=MAX_SEED, help="seed (0 … 2^63 − 1)")]
+SeedOverride = Annotated[
     int | None,
     typer.Option(min=0, max=MAX_SEED, help="override the scenario seed (0 … 2^63 − 1)"),
+]
+Confidence = Annotated[
+    float, typer.Option(callback=check_confidence, help="confidence level in (0, 1), e.g. 0.99")
 ]
 Overrides = Annotated[
     list[str] | None,
@@ -268,6 +285,16 @@ def precision_metric_keys(names: Sequence[str], tiers: Sequence[str]) -> list[st
     return list(dict.fromkeys(keys)) or None
 
 
+def check_table_metric(
+    table: pd.DataFrame, tiers: Sequence[str], metric: str, source: Path, option: str = "--metric"
+) -> None:
+    """Refuse a service metric that the sweep table lacks for one of its tiers."""
+    if all(f"{t}.{metric}" in table.columns for t in tiers):
+        return
+    present = [m for m in service_metrics() if all(f"{t}.{m}" in table.columns for t in tiers)]
+    bad_option(option, _unknown("metric of the sweep table " + str(source), metric, present))
+
+
 # -- names: tiers of the scenario or the sweep table ------------------------------------------
 
 
@@ -330,13 +357,17 @@ def check_output_folder_option(path: Path, overwrite: bool, option: str = "--out
         bad_option(option, str(exc))
 
 
-def check_output_file(path: Path, option: str, suffixes: Sequence[str]) -> None:
-    """Refuse an output file that is a folder, lies below a file, or has another suffix."""
+def check_output_file(path: Path, option: str, suffixes: Sequence[str] = ()) -> None:
+    """Refuse an output file that is a folder, lies below a file, or (when ``suffixes`` are
+    given) has another suffix."""
     endings = " or ".join(suffixes)
     if path.is_dir():
-        bad_option(option, f"{path} is a folder; give a file name ending in {endings}")
+        bad_option(
+            option,
+            f"{path} is a folder; give a file name" + (f" ending in {endings}" if suffixes else ""),
+        )
     for parent in path.parents:
         if parent.exists() and not parent.is_dir():
             bad_option(option, f"{parent} exists and is not a folder")
-    if path.suffix.lower() not in suffixes:
+    if suffixes and path.suffix.lower() not in suffixes:
         bad_option(option, f"{path}: the file name must end in {endings}")

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from tierwise.cli.console import console, fail, progress_bar
+from tierwise.cli.options import Confidence, Seed, Workers
 from tierwise.common.formatting import pct
 from tierwise.simulation.experiments.validation import CheckResult, reference_cases, validate
 
@@ -15,10 +16,10 @@ __all__ = ["validate_command"]
 
 
 def validate_command(
-    confidence: Annotated[float, typer.Option(help="family-wise confidence level")] = 0.99,
-    seed: Annotated[int, typer.Option(min=0)] = 2024,
+    confidence: Confidence = 0.99,
+    seed: Seed = 2024,
     effort: Annotated[float, typer.Option(min=0.05, help="simulated-time multiplier")] = 1.0,
-    workers: Annotated[int, typer.Option(min=1)] = 1,
+    workers: Workers = 1,
 ) -> None:
     """Simulate the reference cases and compare with exact queueing/inventory theory."""
     cases = reference_cases(seed=seed, effort=effort)
