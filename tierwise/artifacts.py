@@ -32,15 +32,16 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import pandas as pd
-from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tierwise.common.atomic import atomic_path, write_text
-from tierwise.figures.files import save_figure
 from tierwise.simulation.version import __version__
+
+if TYPE_CHECKING:  # pandas and matplotlib load when a table or figure is written
+    import pandas as pd
+    from matplotlib.figure import Figure
 
 __all__ = [
     "MANIFEST_NAME",
@@ -429,6 +430,8 @@ class OutputFolder:
 
         ``tight=False`` keeps the figure's own size (:func:`tierwise.figures.files.save_figure`).
         """
+        from tierwise.figures.files import save_figure
+
         png, svg = save_figure(fig, self.path, stem, tight=tight)
         return [
             self.record(png, Kind.FIGURE, description),

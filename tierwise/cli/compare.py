@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -26,19 +26,13 @@ from tierwise.cli.options import (
     metric_name,
 )
 from tierwise.common.formatting import decimals_for, level, number, p_value, signed
-from tierwise.figures.comparison import plot_comparison
-from tierwise.simulation.experiments.compare import (
-    DEFAULT_METRICS,
-    TOTAL,
-    Comparison,
-    DifferenceRow,
-    StrategyRunError,
-    compare_strategies,
-)
 from tierwise.simulation.experiments.strategies import StrategySet, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+if TYPE_CHECKING:  # scipy and matplotlib load once the arguments are checked
+    from tierwise.simulation.experiments.compare import Comparison, DifferenceRow
 
 __all__ = ["compare_command"]
 
@@ -68,6 +62,8 @@ def _unit(metric: str) -> str:
 
 
 def _differences_table(comparison: Comparison) -> Table:
+    from tierwise.simulation.experiments.compare import TOTAL
+
     others = [s for s in comparison.strategies if s != comparison.baseline]
     table = Table(
         title=f"difference to baseline '{comparison.baseline}' (strategy − baseline, mean ± "
@@ -104,6 +100,8 @@ def _differences_table(comparison: Comparison) -> Table:
 
 
 def _profit_table(comparison: Comparison) -> Table:
+    from tierwise.simulation.experiments.compare import TOTAL
+
     best = {row.strategy: row for row in comparison.best.rows}
     conf = f"{comparison.confidence:.0%}"
     table = Table(
@@ -206,6 +204,13 @@ def compare_command(
     chosen = baseline if baseline is not None else strategies.baseline
     if baseline is not None:
         check_names("--baseline", [baseline], names, "strategy")
+    from tierwise.figures.comparison import plot_comparison
+    from tierwise.simulation.experiments.compare import (
+        DEFAULT_METRICS,
+        StrategyRunError,
+        compare_strategies,
+    )
+
     metrics = list(DEFAULT_METRICS)
     if plotted not in metrics and plotted != PROFIT:
         metrics.append(plotted)

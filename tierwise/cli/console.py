@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -19,6 +18,9 @@ from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.scenario.schema import Scenario
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "console",
     "err",
@@ -27,6 +29,7 @@ __all__ = [
     "open_folder_or_fail",
     "progress_bar",
     "read_sweep_or_fail",
+    "table_tiers",
     "warn",
 ]
 
@@ -86,10 +89,17 @@ def open_folder_or_fail(
         fail(f"cannot write to {path}: {exc.strerror or exc}")
 
 
+def table_tiers(table: pd.DataFrame) -> list[str]:
+    """Tier names of a sweep table (:func:`tierwise.optimization.planning.curves.sweep_tiers`)."""
+    from tierwise.optimization.planning.curves import sweep_tiers
+
+    return sweep_tiers(table)
+
+
 def read_sweep_or_fail(path: Path) -> pd.DataFrame:
     """Read a sweep table (``.parquet`` or ``.csv`` written by ``tierwise sweep`` or ``run``),
     or exit cleanly (code 2) when it is missing, unreadable or not a sweep table."""
-    from tierwise.optimization.planning.curves import read_sweep_table, sweep_tiers
+    from tierwise.optimization.planning.curves import read_sweep_table
 
     if path.suffix.lower() not in (".parquet", ".csv"):
         fail(f"{path}: a sweep table is a .parquet or .csv file")
@@ -99,7 +109,7 @@ def read_sweep_or_fail(path: Path) -> pd.DataFrame:
         fail(str(exc))
     except Exception as exc:  # pandas and pyarrow raise many kinds on a bad file
         fail(f"{path}: cannot read it as a table ({type(exc).__name__}: {exc})")
-    if "variant_id" not in table.columns or not sweep_tiers(table):
+    if "variant_id" not in table.columns or not table_tiers(table):
         fail(
             f"{path} is not a sweep table (no variant_id and <tier>.perfect_order_rate "
             "columns); write one with tierwise sweep or tierwise run"

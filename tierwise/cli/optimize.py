@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from tierwise.artifacts import Kind
@@ -16,6 +15,7 @@ from tierwise.cli.console import (
     open_folder_or_fail,
     progress_bar,
     read_sweep_or_fail,
+    table_tiers,
     warn,
 )
 from tierwise.cli.options import (
@@ -38,12 +38,16 @@ from tierwise.cli.options import (
     parse_tier_order,
 )
 from tierwise.cli.tables import print_plan, print_verification
-from tierwise.optimization.milp.result import PlanResult
-from tierwise.optimization.planning.verify import VerifiedPlan
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tierwise.optimization.milp.result import PlanResult
+    from tierwise.optimization.planning.verify import VerifiedPlan
 
 __all__ = ["optimize_command"]
 
@@ -81,17 +85,6 @@ def optimize_command(
 
     Every argument is checked before anything is simulated or solved.
     """
-    from tierwise.optimization.milp.solve import solve
-    from tierwise.optimization.planning.curves import build_curves, sweep_tiers
-    from tierwise.optimization.planning.verify import verify_plan
-    from tierwise.pipeline import (
-        PipelineConfig,
-        planning_problem,
-        run_pipeline,
-        sweep_warnings,
-        tier_responses,
-    )
-
     from_scenario = source.suffix.lower() in _SCENARIO_SUFFIXES
     table: pd.DataFrame | None = None
     base: Scenario | None
@@ -108,7 +101,7 @@ def optimize_command(
         if scenario_path is None and verify:
             bad_option("--verify", "on a sweep table it needs --scenario (the sweep's base)")
         table = read_sweep_or_fail(source)
-        tiers = sweep_tiers(table)
+        tiers = table_tiers(table)
         base = load_or_fail(scenario_path) if scenario_path is not None else None
         if base is not None and set(base.tiers) != set(tiers):
             bad_option(
@@ -117,14 +110,25 @@ def optimize_command(
                 f"{', '.join(tiers)}; give the sweep's base scenario",
             )
         check_table_metric(table, tiers, metric, source)
-    if base is not None:
-        try:
-            tier_responses(base)
-        except ScenarioError as exc:
-            fail(str(exc))
     floors = parse_min_service(min_service, tiers)
     order = parse_tier_order(tier_order, tiers)
     check_output_folder_option(out, overwrite)
+    from tierwise.optimization.milp.solve import solve
+    from tierwise.optimization.planning.curves import build_curves
+    from tierwise.optimization.planning.verify import verify_plan
+    from tierwise.pipeline import (
+        PipelineConfig,
+        planning_problem,
+        run_pipeline,
+        sweep_warnings,
+        tier_responses,
+    )
+
+    if base is not None:
+        try:
+            tier_responses(base)  # the revenue settings
+        except ScenarioError as exc:
+            fail(str(exc))
     result: PlanResult
     verified: VerifiedPlan | None
     try:

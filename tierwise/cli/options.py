@@ -15,15 +15,17 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import pandas as pd
 import typer
 
 from tierwise.artifacts import ArtifactError, check_output_folder
 from tierwise.simulation.metrics import METRICS, PROFIT, get_metric
 from tierwise.simulation.scenario.errors import ScenarioError, did_you_mean
 from tierwise.simulation.scenario.overrides import parse_override
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "MAX_SEED",
@@ -292,7 +294,11 @@ def check_table_metric(
     if all(f"{t}.{metric}" in table.columns for t in tiers):
         return
     present = [m for m in service_metrics() if all(f"{t}.{m}" in table.columns for t in tiers)]
-    bad_option(option, _unknown("metric of the sweep table " + str(source), metric, present))
+    bad_option(
+        option,
+        f"{metric!r} is not in the sweep table {source}{did_you_mean(metric, present)} "
+        f"(allowed: {', '.join(present)})",
+    )
 
 
 # -- names: tiers of the scenario or the sweep table ------------------------------------------

@@ -13,7 +13,6 @@ import typer
 
 from tierwise.cli.console import console, fail, warn
 from tierwise.cli.options import check_output_file
-from tierwise.report.build import ReportError, build_report, write_report
 
 __all__ = ["report_command"]
 
@@ -45,6 +44,8 @@ def report_command(
     of a run or compare output directory."""
 
     check_output_file(out, "--out")
+    from tierwise.report.build import ReportError, build_report, write_report
+
     try:
         report = build_report(source, scenario, title)
     except ReportError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,10 +29,12 @@ from tierwise.cli.options import (
     parse_tier_order,
 )
 from tierwise.cli.tables import print_plan, print_verification
-from tierwise.simulation.experiments.sweep import SweepProgress
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+if TYPE_CHECKING:
+    from tierwise.simulation.experiments.sweep import SweepProgress
 
 __all__ = ["run_command"]
 
@@ -62,13 +64,10 @@ def run_command(
     Every argument is checked before anything is simulated; the output folder is then cleared
     of its earlier run's files.
     """
-    from tierwise.pipeline import PipelineConfig, run_pipeline, sweep_warnings, tier_responses
-
     scenario = load_or_fail(scenario_path, set_)
     try:
         check_stability(scenario)
-        tier_responses(scenario)
-    except (UnstableScenarioError, ScenarioError) as exc:
+    except UnstableScenarioError as exc:
         fail(str(exc))
     tiers = list(scenario.tiers)
     floors = parse_min_service(min_service, tiers)
@@ -76,6 +75,12 @@ def run_command(
     check_output_folder_option(out, overwrite)
     if cache is not None and cache.exists() and not cache.is_dir():
         bad_option("--cache", f"{cache} exists and is not a folder")
+    from tierwise.pipeline import PipelineConfig, run_pipeline, sweep_warnings, tier_responses
+
+    try:
+        tier_responses(scenario)  # the revenue settings
+    except ScenarioError as exc:
+        fail(str(exc))
     overrides = [parse_override(o) for o in set_ or []]
     config = PipelineConfig(
         quick=quick,

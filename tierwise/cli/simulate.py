@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -35,9 +34,11 @@ from tierwise.cli.options import (
 )
 from tierwise.cli.tables import HEADLINE_METRICS, estimates_frame
 from tierwise.common.formatting import MISSING, estimate
-from tierwise.simulation.experiments.replicate import replicate
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ORDER_COLUMNS", "OutputFormat", "simulate_command"]
 
@@ -106,6 +107,7 @@ def simulate_command(
     if out is not None:
         check_output_folder_option(out, overwrite)
     from tierwise.pipeline import horizon_warnings
+    from tierwise.simulation.experiments.replicate import replicate
 
     measured = scenario.horizon_days - scenario.warmup_days
     for warning in horizon_warnings(scenario, measured, "each run", "--set horizon_days=…"):
@@ -148,6 +150,8 @@ def simulate_command(
 
 def _write_orders(scenario: Scenario, path: Path, folder: OutputFolder | None) -> None:
     """One row per measured order of replication 0; recorded in ``folder`` if inside it."""
+    import pandas as pd
+
     from tierwise.simulation.engine import run_with_orders
 
     _, records = run_with_orders(scenario, 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -27,14 +27,11 @@ from tierwise.artifacts import json_text, write_table
 from tierwise.cli.console import console, err, fail
 from tierwise.cli.options import Workers, bad_option, check_output_file
 from tierwise.common.atomic import write_text
-from tierwise.simulation.experiments.sweep import (
-    SweepBackendError,
-    SweepProgress,
-    SweepResult,
-    run_sweep,
-)
 from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from tierwise.simulation.experiments.sweep import SweepProgress, SweepResult
 
 __all__ = ["BackendChoice", "sweep_command"]
 
@@ -88,6 +85,8 @@ def sweep_command(
     except ScenarioError as exc:
         fail(str(exc))
         raise AssertionError("unreachable") from None
+    from tierwise.simulation.experiments.sweep import SweepBackendError, run_sweep
+
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),

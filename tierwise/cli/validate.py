@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -10,7 +10,9 @@ from rich.table import Table
 from tierwise.cli.console import console, fail, progress_bar
 from tierwise.cli.options import Confidence, Seed, Workers
 from tierwise.common.formatting import pct
-from tierwise.simulation.experiments.validation import CheckResult, reference_cases, validate
+
+if TYPE_CHECKING:
+    from tierwise.simulation.experiments.validation import CheckResult
 
 __all__ = ["validate_command"]
 
@@ -22,6 +24,8 @@ def validate_command(
     workers: Workers = 1,
 ) -> None:
     """Simulate the reference cases and compare with exact queueing/inventory theory."""
+    from tierwise.simulation.experiments.validation import reference_cases, validate
+
     cases = reference_cases(seed=seed, effort=effort)
     per_check = 1 - (1 - confidence) / len(cases)
     results: list[CheckResult] = []
