@@ -147,9 +147,8 @@ def main() -> None:
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)
-    client.run(
-        lambda: __import__("tierwise.simulation.experiments.sweep")
-    )  # warm the workers like the pool
+    # warm the workers like the pool's fork server
+    client.run(lambda: __import__("tierwise.simulation.experiments.tasks"))
     startup = time.perf_counter() - start
     try:
         td, on_dask = timed(

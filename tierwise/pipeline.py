@@ -27,7 +27,8 @@ from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.curves import CurvesReport, build_curves
 from tierwise.optimization.planning.options import options_from_table, resource_axes
 from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
-from tierwise.simulation.experiments.sweep import SweepProgress, SweepResult, run_sweep
+from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
+from tierwise.simulation.experiments.sweep_result import SweepResult
 from tierwise.simulation.experiments.sweep_spec import plan_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path

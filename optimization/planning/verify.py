@@ -22,7 +22,8 @@ from tierwise.optimization.milp.problem import PlanProblem, TierOption
 from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.options import plan_overrides, simulated_option
-from tierwise.simulation.experiments.replicate import Estimate, ReplicationSummary, replicate
+from tierwise.simulation.analysis.statistics import Estimate
+from tierwise.simulation.experiments.replicate import ReplicationSummary, replicate
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.overrides import apply_overrides
 from tierwise.simulation.scenario.schema import Scenario

@@ -45,7 +45,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from tierwise.simulation.experiments.replicate import estimate
+from tierwise.simulation.analysis.statistics import check_confidence, student_t_half_width
 
 __all__ = [
     "COST_HALF_WIDTH",
@@ -61,7 +61,6 @@ __all__ = [
     "cost_service_frontier",
     "frontier_points",
     "frontiers_by_tier",
-    "student_t_half_width",
     "summarize_variants",
 ]
 
@@ -84,30 +83,6 @@ N_FAILED = "n_failed"
 ON_FRONTIER = "on_frontier"
 DOMINATED_BY = "dominated_by"
 """``variant_id`` of the frontier variant that dominates this one (None on the frontier)."""
-
-
-def student_t_half_width(values: np.ndarray | Sequence[float], confidence: float = 0.95) -> float:
-    """Half-width of the two-sided Student-t confidence interval for a mean.
-
-    Parameters
-    ----------
-    values : array-like of float
-        Independent observations ``x_1 … x_n`` (NaNs are not allowed).
-    confidence : float, default 0.95
-        Confidence level ``1 − α`` in (0, 1).
-
-    Returns
-    -------
-    float
-        ``t_{1−α/2, n−1} · s / √n`` in the unit of ``values``; NaN when ``n < 2``.
-    """
-    _check_confidence(confidence)
-    return estimate(np.asarray(values, dtype=float), confidence).half_width
-
-
-def _check_confidence(confidence: float) -> None:
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence={confidence!r} is outside the allowed range (0, 1)")
 
 
 def _failed_mask(table: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
@@ -165,7 +140,7 @@ def summarize_variants(
     ValueError
         If ``confidence`` is outside (0, 1) or service values fall outside [0, 1].
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     service_column = f"{tier}.{metric}"
     cost_column = cost_column or f"{tier}.cost_per_day_usd"
     missing = [c for c in (VARIANT_ID, service_column, cost_column) if c not in table.columns]

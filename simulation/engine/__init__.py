@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tierwise.simulation.engine.model import OrderCycleModel, OrderRecord
+from tierwise.simulation.engine.model import OrderCycleModel
+from tierwise.simulation.engine.order import OrderRecord
 from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.scenario.schema import Scenario
 

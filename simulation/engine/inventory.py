@@ -1,20 +1,171 @@
-"""Stock points: on-hand stock per product family with (s, Q), base-stock or periodic review.
+"""Inventory: replenishment policies, stock points per product family, and order allocation.
 
-Demand is allocated line by line; a line the stock cannot cover is short: it is backordered
-(its event fires when replenishment covers it) or lost, as the scenario says. On-hand stock is
-integrated over time for holding cost.
+A policy says how much to order for a given inventory position (on hand + on order −
+backordered); :func:`policy_from_spec` turns a scenario policy into one of the pure policies
+(:class:`ReorderPointPolicy` (s, Q), :class:`BaseStockPolicy`, :class:`PeriodicReviewPolicy`),
+testable without SimPy. A :class:`StockPoint` holds the stock of one family and places the
+policy's orders, each arriving after a random lead time. Demand is allocated line by line; a line
+the stock cannot cover is short: it is backordered (its event fires when replenishment covers it)
+or lost, as the scenario says. On-hand stock is integrated over time for holding cost.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from typing import Any, NamedTuple
 
 import simpy
 
-from tierwise.simulation.scenario.schema import InventoryFamily
+from tierwise.simulation.engine.costing import CostShare
+from tierwise.simulation.engine.order import OrderLine, Shortage
+from tierwise.simulation.engine.results import TierAccumulator
+from tierwise.simulation.engine.rng import stream
+from tierwise.simulation.engine.tier import TierRun
+from tierwise.simulation.scenario.distributions import make_sampler
+from tierwise.simulation.scenario.schema import InventoryFamily, InventoryPolicy, Scenario
 
-__all__ = ["StockPoint"]
+__all__ = [
+    "BaseStockPolicy",
+    "Inventory",
+    "PeriodicReviewPolicy",
+    "Policy",
+    "ReorderPointPolicy",
+    "StockPoint",
+    "policy_from_spec",
+]
+
+HOURS_PER_DAY = 24.0
+HOURS_PER_YEAR = 365.0 * HOURS_PER_DAY
+
+
+class ReorderPointPolicy(NamedTuple):
+    """(s, Q): continuous review; whenever the position is at or below s, order lots of Q.
+
+    Attributes
+    ----------
+    reorder_point_units : float
+        s, units.
+    lot_units : float
+        Q, units per replenishment order.
+    """
+
+    reorder_point_units: float
+    lot_units: float
+
+    @property
+    def review_period_h(self) -> float | None:
+        """None: continuous review (the policy is consulted after every demand)."""
+        return None
+
+    @property
+    def target_units(self) -> float:
+        """Default initial stock, s + Q units."""
+        return self.reorder_point_units + self.lot_units
+
+    def order_quantity(self, position: float) -> float:
+        """Units to order at inventory position ``position``.
+
+        The smallest multiple of Q that lifts the position above s (0 when it is above s).
+        """
+        if position > self.reorder_point_units:
+            return 0.0
+        lots = math.floor((self.reorder_point_units - position) / self.lot_units) + 1
+        return lots * self.lot_units
+
+    def orders(self, position: float) -> list[float]:
+        """The replenishment orders placed at ``position``: one per lot of Q."""
+        if position > self.reorder_point_units:  # the common case, checked after every demand
+            return []
+        return [self.lot_units] * round(self.order_quantity(position) / self.lot_units)
+
+
+class BaseStockPolicy(NamedTuple):
+    """Base stock S: continuous one-for-one replenishment up to S.
+
+    Attributes
+    ----------
+    base_stock_units : float
+        S, units.
+    """
+
+    base_stock_units: float
+
+    @property
+    def review_period_h(self) -> float | None:
+        """None: continuous review (the policy is consulted after every demand)."""
+        return None
+
+    @property
+    def target_units(self) -> float:
+        """Default initial stock, S units."""
+        return self.base_stock_units
+
+    def order_quantity(self, position: float) -> float:
+        """Units to order at ``position``: the gap to S (0 at or above S)."""
+        return max(self.base_stock_units - position, 0.0)
+
+    def orders(self, position: float) -> list[float]:
+        """The replenishment orders placed at ``position``: one for the whole gap, if any."""
+        gap = self.base_stock_units - position
+        return [gap] if gap > 0 else []
+
+
+class PeriodicReviewPolicy(NamedTuple):
+    """Periodic review: every review period, order up to S.
+
+    Attributes
+    ----------
+    base_stock_units : float
+        S (order-up-to level), units.
+    review_period_h : float
+        Time between reviews, hours (the first review at time 0).
+    """
+
+    base_stock_units: float
+    review_period_h: float
+
+    @property
+    def target_units(self) -> float:
+        """Default initial stock, S units."""
+        return self.base_stock_units
+
+    def order_quantity(self, position: float) -> float:
+        """Units to order at a review at ``position``: the gap to S (0 at or above S)."""
+        return max(self.base_stock_units - position, 0.0)
+
+    def orders(self, position: float) -> list[float]:
+        """The replenishment orders placed at a review at ``position``."""
+        gap = self.base_stock_units - position
+        return [gap] if gap > 0 else []
+
+
+Policy = ReorderPointPolicy | BaseStockPolicy | PeriodicReviewPolicy
+
+
+def policy_from_spec(spec: InventoryPolicy) -> Policy:
+    """The pure policy of a scenario's ``policy`` block."""
+    if spec.kind == "sQ":
+        assert spec.reorder_point_units is not None and spec.order_quantity_units is not None
+        return ReorderPointPolicy(float(spec.reorder_point_units), float(spec.order_quantity_units))
+    assert spec.base_stock_units is not None
+    if spec.kind == "base_stock":
+        return BaseStockPolicy(float(spec.base_stock_units))
+    assert spec.review_period_days is not None
+    return PeriodicReviewPolicy(
+        float(spec.base_stock_units), spec.review_period_days * HOURS_PER_DAY
+    )
+
+
+class _Backorder:
+    """A short line waiting for stock: units still missing and the event that fires when none."""
+
+    __slots__ = ("covered", "missing_units")
+
+    def __init__(self, missing_units: float, covered: simpy.Event) -> None:
+        self.missing_units = missing_units
+        self.covered = covered
 
 
 class StockPoint:
@@ -25,7 +176,7 @@ class StockPoint:
     env : simpy.Environment
         The simulation clock (hours).
     family : InventoryFamily
-        Policy, lead time and value.
+        Policy, initial stock and value.
     lead_time_h : Callable[[], float]
         Sampler of replenishment lead times, hours.
     window : tuple of float
@@ -40,14 +191,16 @@ class StockPoint:
         window: tuple[float, float],
     ) -> None:
         self.env = env
-        self.policy = family.policy
+        self.policy: Policy = policy_from_spec(family.policy)
+        self.periodic = self.policy.review_period_h is not None
         self.lead_time_h = lead_time_h
         self.window_start_h, self.window_end_h = window
-        target = self._target_level()
-        self.on_hand = float(family.initial_units if family.initial_units is not None else target)
+        self.on_hand = float(
+            family.initial_units if family.initial_units is not None else self.policy.target_units
+        )
         self.on_order = 0.0
         self.backordered = 0.0
-        self.waiting: deque[list] = deque()  # [remaining units, event]
+        self.waiting: deque[_Backorder] = deque()  # first come, first covered
         self._last_change_h = 0.0
         self.on_hand_area = 0.0  # unit-hours inside the window
         self.demand_lines = 0
@@ -57,18 +210,10 @@ class StockPoint:
         self.periods_without_stockout = 0
         self.shortage_units = 0.0
         self._stockout_this_period = False
-        if self.policy.kind == "periodic":
+        if self.periodic:
             env.process(self._review())
         else:
             self._replenish_if_needed()
-
-    def _target_level(self) -> float:
-        p = self.policy
-        if p.kind == "sQ":
-            assert p.reorder_point_units is not None and p.order_quantity_units is not None
-            return float(p.reorder_point_units + p.order_quantity_units)
-        assert p.base_stock_units is not None
-        return float(p.base_stock_units)
 
     @property
     def position(self) -> float:
@@ -87,7 +232,7 @@ class StockPoint:
         """Allocate one line of ``units``.
 
         Returns ``None`` when the line is filled from stock now, otherwise an event that fires
-        when the line is covered (``keep_short``) or an already-failed marker (lost line).
+        when the line is covered (``keep_short``) or never (a lost line).
         """
         now = self.env.now
         if measured:
@@ -107,25 +252,20 @@ class StockPoint:
             self._replenish_if_needed()
             return self.env.event()  # never fires: the line is lost
         self._integrate()
-        remaining = units - self.on_hand
+        missing = units - self.on_hand
         self.on_hand = 0.0
-        self.backordered += remaining
-        event = self.env.event()
-        self.waiting.append([remaining, event])
+        self.backordered += missing
+        covered = self.env.event()
+        self.waiting.append(_Backorder(missing, covered))
         self._replenish_if_needed()
-        return event
+        return covered
 
     def _replenish_if_needed(self) -> None:
-        p = self.policy
-        if p.kind == "sQ":
-            assert p.reorder_point_units is not None and p.order_quantity_units is not None
-            while self.position <= p.reorder_point_units:
-                self._order(float(p.order_quantity_units))
-        elif p.kind == "base_stock":
-            assert p.base_stock_units is not None
-            gap = p.base_stock_units - self.position
-            if gap > 0:
-                self._order(gap)
+        """Continuous review: place the policy's orders for the current position."""
+        if self.periodic:
+            return
+        for quantity in self.policy.orders(self.position):
+            self._order(quantity)
 
     def _order(self, quantity: float) -> None:
         self.on_order += quantity
@@ -136,7 +276,7 @@ class StockPoint:
         else:
             self.env.process(self._deliver(quantity, lead))
 
-    def _deliver(self, quantity: float, lead_h: float):  # type: ignore[no-untyped-def]
+    def _deliver(self, quantity: float, lead_h: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(lead_h)
         self._receive(quantity)
 
@@ -146,27 +286,26 @@ class StockPoint:
         available = quantity
         while self.waiting and available > 0:
             entry = self.waiting[0]
-            take = min(entry[0], available)
-            entry[0] -= take
+            take = min(entry.missing_units, available)
+            entry.missing_units -= take
             available -= take
             self.backordered -= take
-            if entry[0] <= 1e-9:
+            if entry.missing_units <= 1e-9:
                 self.waiting.popleft()
-                entry[1].succeed()
+                entry.covered.succeed()
         self.on_hand += available
 
-    def _review(self):  # type: ignore[no-untyped-def]
-        p = self.policy
-        assert p.review_period_days is not None and p.base_stock_units is not None
-        period_h = p.review_period_days * 24.0
+    def _review(self) -> Generator[simpy.Event, Any, None]:
+        policy = self.policy
+        assert policy.review_period_h is not None
+        period_h = policy.review_period_h
         while True:
             if self.window_start_h < self.env.now <= self.window_end_h + 1e-9:
                 self.periods += 1
                 self.periods_without_stockout += int(not self._stockout_this_period)
             self._stockout_this_period = False
-            gap = p.base_stock_units - self.position
-            if gap > 0:
-                self._order(gap)
+            for quantity in policy.orders(self.position):
+                self._order(quantity)
             yield self.env.timeout(period_h)
 
     def close(self) -> None:
@@ -185,7 +324,7 @@ class StockPoint:
             "shortage_units_per_day": self.shortage_units / days if days else float("nan"),
             "replenishments": float(self.replenishments),
         }
-        if self.policy.kind == "periodic":
+        if self.periodic:
             out["no_stockout_period_rate"] = (
                 self.periods_without_stockout / self.periods if self.periods else float("nan")
             )
@@ -193,3 +332,94 @@ class StockPoint:
                 self.shortage_units / self.periods if self.periods else float("nan")
             )
         return out
+
+
+class Inventory:
+    """The stock points of one run and the allocation of order lines to them.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The simulation clock (hours).
+    scenario : Scenario
+        The scenario (``inventory`` must be enabled).
+    replication : int
+        Replication index; selects the lead-time streams (``lead_time/<family>``).
+    window : tuple of float
+        Measurement window (start, end), hours.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        replication: int,
+        window: tuple[float, float],
+    ) -> None:
+        inv = scenario.inventory
+        self.shortage = inv.shortage
+        self.keep_short = inv.shortage != "lost"
+        self.families = dict(inv.families)
+        self.family_names = list(inv.families)
+        self.family_index = {name: i for i, name in enumerate(self.family_names)}
+        self.points = [
+            StockPoint(
+                env,
+                family,
+                make_sampler(
+                    family.lead_time_days,
+                    stream(scenario.seed, replication, f"lead_time/{name}"),
+                    HOURS_PER_DAY,
+                ),
+                window,
+            )
+            for name, family in inv.families.items()
+        ]
+
+    def allocate(
+        self, lines: list[OrderLine], measured: bool, acc: TierAccumulator
+    ) -> list[Shortage]:
+        """Take the lines of an order from stock, in line order; the lines that are short.
+
+        Counts the lines, the lines filled and the units per family of a measured order in
+        the tier's ``acc``.
+        """
+        points, names, keep_short = self.points, self.family_names, self.keep_short
+        short: list[Shortage] = []
+        for line in lines:
+            covered = points[line.family].demand(line.units, measured, keep_short)
+            if measured:
+                acc.lines += 1
+                family = names[line.family]
+                acc.units_by_family[family] = acc.units_by_family.get(family, 0.0) + line.units
+            if covered is None:
+                if measured:
+                    acc.lines_filled += 1
+            else:
+                short.append(Shortage(line, covered))
+        return short
+
+    def cost_shares(
+        self, tiers: dict[str, TierRun], holding_rate_per_year: float
+    ) -> list[CostShare]:
+        """Holding and replenishment-order cost per family, allocated by units demanded.
+
+        Closes the holding-cost integrals at the current time.
+        """
+        shares = []
+        for name, point in zip(self.family_names, self.points, strict=True):
+            point.close()
+            family = self.families[name]
+            holding = point.on_hand_area * family.unit_value_usd * holding_rate_per_year
+            holding /= HOURS_PER_YEAR
+            replenishment = point.replenishments * family.replenishment_order_cost_usd
+            demand = {t: run.acc.units_by_family.get(name, 0.0) for t, run in tiers.items()}
+            shares.append(CostShare({"holding": holding, "replenishment": replenishment}, demand))
+        return shares
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """``family → metric → value`` over the measurement window."""
+        return {
+            name: point.metrics()
+            for name, point in zip(self.family_names, self.points, strict=True)
+        }

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from tierwise.simulation.engine.stages import N_STAGES, Stage
+
 __all__ = [
     "STAGES",
     "CycleTimeHistogram",
@@ -88,18 +90,18 @@ class TierAccumulator:
     calls_waited: int = 0
     sum_answer_wait_h: float = 0.0
     abandoned: int = 0
-    stage_h: list[float] = field(default_factory=lambda: [0.0] * 6)
+    stage_h: list[float] = field(default_factory=lambda: [0.0] * N_STAGES)  # by Stage
     complaints: int = 0
     recovered: int = 0
     direct_cost_usd: float = 0.0
     revenue_usd: float = 0.0
     agent_busy_h: float = 0.0
     picker_busy_h: float = 0.0
-    fleet_shipments: int = 0
     units_by_family: dict[str, float] = field(default_factory=dict)
 
 
-STAGES = ("transmission", "order_entry", "processing", "stock_wait", "picking", "shipping")
+#: Stage names of the ``stage_<name>_h`` metrics, in :class:`Stage` order.
+STAGES = tuple(stage.label for stage in Stage)
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -9,10 +9,12 @@ Layout
     (``RunResult.flat()`` as ``[name, value]`` pairs, in order), the checksum is the sha256
     of the payload's canonical JSON.
 Writes
-    Atomic: the entry is written to a temporary file in the same folder and renamed over the
-    final name with :func:`os.replace`. A reader sees either no file or a complete one, so two
-    sweeps sharing a cache cannot corrupt it and a killed sweep leaves only whole entries
-    (plus, at worst, a stray ``*.tmp`` file, removed by :meth:`ResultCache.remove_stale_temp`).
+    Atomic, through :func:`tierwise.common.atomic.write_text`: the entry is written to a
+    temporary file in the same folder and renamed over the final name. A reader sees either no
+    file or a complete one, so two sweeps sharing a cache cannot corrupt it and a killed sweep
+    leaves only whole entries (plus, at worst, a stray ``.*.tmp`` file, removed by
+    :meth:`ResultCache.remove_stale_temp`). Entries are readable by others (``0644`` under
+    umask 022), like any file a plain ``open()`` creates.
 Reads
     An entry whose JSON does not parse, whose checksum or key does not match, or whose fields
     are missing is treated as missing: a warning is logged and the run is recomputed (the next
@@ -22,17 +24,15 @@ Reads
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tierwise.common.atomic import write_text
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.version import __version__
 
@@ -174,21 +174,7 @@ class ResultCache:
             "result": [[str(k), float(v)] for k, v in result.items()],
         }
         text = _dumps({"payload": payload, "checksum": _checksum(payload)})
-        target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{key[:16]}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                if self.durable:
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-        return target
+        return write_text(self.path(key), text, durable=self.durable)
 
     def __contains__(self, item: tuple[Scenario, int]) -> bool:
         scenario, replication = item

@@ -1,92 +1,37 @@
-"""Independent replications and Student-t confidence intervals.
+"""Independent replications of one scenario, a fixed number or to a target precision.
 
-:func:`replicate` runs a fixed number of replications, or keeps adding replications until the
-relative half-width of every requested metric is under a target (with a cap). Replication ``i``
-uses only ``(scenario.seed, i)``, so results are identical whether run serially or on any
-number of worker processes.
+:func:`replicate` runs a fixed number of replications, or follows the sequential rule of
+:mod:`tierwise.simulation.experiments.precision` until the relative half-width of every
+requested metric is under a target (with a cap). Replication ``i`` uses only
+``(scenario.seed, i)``, so results are identical whether run serially or on any number of
+worker processes (:mod:`tierwise.simulation.experiments.executor`).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import stats
-
-from tierwise.simulation.engine import run
+from tierwise.simulation.analysis.statistics import Estimate, estimate
 from tierwise.simulation.engine.results import RunResult
+from tierwise.simulation.experiments.executor import Executor, executor_scope
+from tierwise.simulation.experiments.precision import (
+    PrecisionRule,
+    default_precision_metrics,
+    run_sequential,
+    worst_relative_half_width,
+)
+from tierwise.simulation.experiments.tasks import run_replication
 from tierwise.simulation.scenario.schema import Scenario
 
-__all__ = ["Estimate", "ReplicationSummary", "estimate", "replicate", "run_replications"]
+__all__ = ["INITIAL_REPLICATIONS", "ReplicationSummary", "replicate", "run_replications"]
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Estimate:
-    """Mean of a metric over replications with its confidence-interval half-width.
-
-    Attributes
-    ----------
-    mean : float
-        Sample mean over replications (unit of the metric).
-    half_width : float
-        Student-t half-width at ``confidence`` (same unit); NaN when n < 2.
-    n : int
-        Number of replications with a finite value.
-    confidence : float
-        Confidence level of the interval, e.g. 0.95.
-    """
-
-    mean: float
-    half_width: float
-    n: int
-    confidence: float
-
-    @property
-    def low(self) -> float:
-        """Lower end of the interval."""
-        return self.mean - self.half_width
-
-    @property
-    def high(self) -> float:
-        """Upper end of the interval."""
-        return self.mean + self.half_width
-
-    @property
-    def relative_half_width(self) -> float:
-        """Half-width divided by |mean| (inf when the mean is 0)."""
-        if self.mean == 0:
-            return 0.0 if self.half_width == 0 else math.inf
-        return abs(self.half_width / self.mean)
-
-    def contains(self, value: float) -> bool:
-        """Whether ``value`` lies inside the interval."""
-        return self.low <= value <= self.high
-
-    def to_dict(self) -> dict[str, float | int]:
-        """JSON-able ``{mean, half_width, n}``."""
-        return {"mean": self.mean, "half_width": self.half_width, "n": self.n}
-
-
-def estimate(values: Iterable[float], confidence: float = 0.95) -> Estimate:
-    """Student-t estimate from per-replication values (NaNs are ignored)."""
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
-    data = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
-    n = int(data.size)
-    if n == 0:
-        return Estimate(math.nan, math.nan, 0, confidence)
-    mean = float(data.mean())
-    if n < 2:
-        return Estimate(mean, math.nan, n, confidence)
-    sd = float(data.std(ddof=1))
-    t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1))
-    return Estimate(mean, t * sd / math.sqrt(n), n, confidence)
+#: First batch of :func:`replicate` with a precision target.
+INITIAL_REPLICATIONS = 5
 
 
 @dataclass(frozen=True)
@@ -135,37 +80,38 @@ class ReplicationSummary:
         }
 
 
-def _run_one(args: tuple[Scenario, int]) -> RunResult:
-    scenario, replication = args
-    return run(scenario, replication)
-
-
 def run_replications(
     scenario: Scenario,
     replications: Sequence[int],
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[RunResult]:
-    """Run the given replication indices, serially or on ``workers`` processes.
+    """Run the given replication indices, serially or on worker processes.
 
-    Results come back in the order of ``replications`` and do not depend on ``workers``.
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate.
+    replications : sequence of int
+        Replication indices.
+    workers : int
+        Worker processes of the executor made for this call (when ``executor`` is None).
+    progress : callable, optional
+        Called with 1 after every finished run.
+    executor : Executor, optional
+        A running executor to use (and leave running).
+
+    Returns
+    -------
+    list of RunResult
+        In the order of ``replications``; independent of the executor and of ``workers``.
     """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     jobs = [(scenario, r) for r in replications]
-    results: list[RunResult] = []
-    if workers == 1 or len(jobs) == 1:
-        for job in jobs:
-            results.append(_run_one(job))
-            if progress:
-                progress(1)
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_run_one, jobs):
-            results.append(result)
-            if progress:
-                progress(1)
-    return results
+    with executor_scope(executor, min(workers, max(len(jobs), 1))) as pool:
+        return pool.map(run_replication, jobs, progress)
 
 
 def replicate(
@@ -177,6 +123,7 @@ def replicate(
     workers: int = 1,
     confidence: float = 0.95,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> ReplicationSummary:
     """Replicate a scenario a fixed number of times or to a target precision.
 
@@ -188,57 +135,54 @@ def replicate(
         Fixed number of replications (default: ``scenario.replications``).
     precision : float, optional
         Target relative half-width (e.g. 0.02 = ±2 %) for every metric in ``metrics``;
-        replications are added in batches until it is met or ``max_replications`` is reached.
+        starting from :data:`INITIAL_REPLICATIONS`, replications are added in batches
+        (:class:`~tierwise.simulation.experiments.precision.PrecisionRule`) until it is met
+        or ``max_replications`` is reached. The count does not depend on ``workers``.
     metrics : sequence of str, optional
         Flat metric names (``"A.on_time_rate"``) the precision applies to; default: every tier's
         ``perfect_order_rate`` and ``cost_per_day_usd``.
     max_replications : int
-        Cap for the sequential procedure.
+        Cap for the sequential procedure (>= 2).
     workers : int
-        Worker processes.
+        Worker processes (when no ``executor`` is given).
     confidence : float
         Confidence level of the intervals.
+    progress : callable, optional
+        Called with 1 after every finished run.
+    executor : Executor, optional
+        A running executor to use and leave running (e.g. shared by several phases).
     """
     if replications is not None and precision is not None:
         raise ValueError("give either replications or precision, not both")
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
     if precision is None:
         n = replications if replications is not None else scenario.replications
         if n < 1:
             raise ValueError(f"replications must be >= 1, got {n}")
-        runs = run_replications(scenario, range(n), workers, progress)
-        return ReplicationSummary(scenario, runs, confidence)
-    if not 0 < precision < 1:
-        raise ValueError(f"precision must lie in (0, 1) (relative half-width), got {precision}")
-    watched = (
-        list(metrics)
-        if metrics
-        else [
-            f"{t}.{m}" for t in scenario.tiers for m in ("perfect_order_rate", "cost_per_day_usd")
-        ]
+        fixed = run_replications(scenario, range(n), workers, progress, executor)
+        return ReplicationSummary(scenario, fixed, confidence)
+    if max_replications < 2:
+        raise ValueError(f"max_replications must be >= 2, got {max_replications}")
+    rule = PrecisionRule(
+        precision, min(INITIAL_REPLICATIONS, max_replications), max_replications, confidence
     )
-    batch = max(workers, 1)
-    runs = run_replications(scenario, range(max(5, batch)), workers, progress)
-    while True:
-        summary = ReplicationSummary(scenario, runs, confidence)
-        ests = summary.estimates()
-        unknown = [m for m in watched if m not in ests]
-        if unknown:
-            raise ValueError(f"unknown metric(s) for precision: {', '.join(unknown)}")
-        worst = max(
-            (ests[m].relative_half_width for m in watched if ests[m].n >= 2), default=math.inf
-        )
-        if worst <= precision:
-            return summary
-        if len(runs) >= max_replications:
-            logger.warning(
-                "precision %.3g not reached after %d replications (worst %.3g)",
-                precision,
-                len(runs),
-                worst,
+    watched = list(metrics) if metrics else default_precision_metrics(scenario.tiers)
+    runs: list[RunResult] = []
+    with executor_scope(executor, workers) as pool:
+
+        def extend(start: int, stop: int) -> None:
+            runs.extend(
+                run_replications(scenario, range(start, stop), progress=progress, executor=pool)
             )
-            return summary
-        # estimate how many more replications the worst metric needs (half-width ~ 1/sqrt(n))
-        needed = math.ceil(len(runs) * (worst / precision) ** 2) - len(runs)
-        more = min(max(needed, batch), max_replications - len(runs), max(len(runs), batch))
-        start = len(runs)
-        runs = runs + run_replications(scenario, range(start, start + more), workers, progress)
+
+        def worst() -> float:
+            rows = [r.flat() for r in runs]
+            unknown = [m for m in watched if not any(m in row for row in rows)]
+            if unknown:
+                raise ValueError(f"unknown metric(s) for precision: {', '.join(unknown)}")
+            samples = {m: [row.get(m, math.nan) for row in rows] for m in watched}
+            return worst_relative_half_width(samples, confidence)
+
+        run_sequential(rule, extend, worst)
+    return ReplicationSummary(scenario, runs, confidence)

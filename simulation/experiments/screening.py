@@ -45,13 +45,13 @@ holds (the report's notes say why).
     The same argument for ``base_stock_units`` ``S`` of a continuous base-stock family: ``S*``
     is the smallest level at which the expected number of lines short of stock over all runs,
     ``λ_peak · horizon · runs · (1 − P(D_L ≤ S* − 1))`` with ``D_L ~ Poisson(λ_peak · E[L])``
-    (Palm's theorem, :func:`~tierwise.simulation.theory.analytic.continuous_base_stock`), is at most
+    (Palm's theorem, :func:`~tierwise.simulation.theory.stock.continuous_base_stock`), is at most
     ``max_expected_events``; larger levels only add holding cost. Applied only where the
     formula holds: one line of one unit per order for every tier that buys from the family
     (Poisson unit demand), and a positive holding cost.
 
 :func:`suggest_axis_centre` and :func:`suggest_agents_axis` use
-:func:`~tierwise.simulation.theory.analytic.servers_for_service_level` to centre an agents axis
+:func:`~tierwise.simulation.theory.erlang.servers_for_service_level` to centre an agents axis
 where the
 service level actually moves, which is where a sweep's runs are best spent.
 """
@@ -544,7 +544,7 @@ def suggest_axis_centre(
     -------
     int
         The least ``c`` with ``SL(t) = 1 − C·exp(−(cμ − λ)t) ≥ target`` (see
-        :func:`~tierwise.simulation.theory.analytic.servers_for_service_level`), λ in calls per
+        :func:`~tierwise.simulation.theory.erlang.servers_for_service_level`), λ in calls per
         staffed hour.
     """
     name = _single_pool(scenario, pool)

@@ -1,8 +1,8 @@
 """Reference cases: the engine against exact queueing and inventory theory.
 
 Each :class:`ReferenceCase` is a scenario that switches off every stage but one, a metric and
-its exact value from :mod:`tierwise.simulation.theory.analytic`. :func:`validate` simulates them
-and checks that
+its exact value from :mod:`tierwise.simulation.theory` (Erlang, priority, stock).
+:func:`validate` simulates them and checks that
 the confidence interval contains the exact value and is tight enough to mean something
 (half-width at most ``max_relative_half_width`` of the value). With many checks, a family-wise
 (Bonferroni) level keeps the chance of any false alarm at ``1 − confidence`` for any seed.
@@ -15,10 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tierwise.simulation.experiments.replicate import Estimate, estimate, run_replications
+from tierwise.simulation.analysis.statistics import Estimate, estimate
+from tierwise.simulation.experiments.executor import Executor, executor_scope
+from tierwise.simulation.experiments.replicate import run_replications
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
-from tierwise.simulation.theory import analytic
+from tierwise.simulation.theory import erlang, perfect_order, priority
+from tierwise.simulation.theory.stock import poisson_base_stock
 
 __all__ = ["CheckResult", "ReferenceCase", "reference_cases", "run_case", "validate"]
 
@@ -264,28 +267,28 @@ def reference_cases(seed: int = 2024, effort: float = 1.0) -> list[ReferenceCase
                 f"erlang_c c={c} P(wait)",
                 sc,
                 "all.wait_probability",
-                analytic.erlang_c_wait_probability(c, load),
+                erlang.erlang_c_wait_probability(c, load),
                 24,
             ),
             ReferenceCase(
                 f"erlang_c c={c} SL(20 s)",
                 sc,
                 "all.answered_within_target_rate",
-                analytic.erlang_c_service_level(c, lam, handle_h, target_h),
+                erlang.erlang_c_service_level(c, lam, handle_h, target_h),
                 24,
             ),
             ReferenceCase(
                 f"erlang_c c={c} ASA (s)",
                 sc,
                 "all.mean_speed_of_answer_s",
-                analytic.erlang_c_mean_wait_h(c, lam, handle_h) * 3600.0,
+                erlang.erlang_c_mean_wait_h(c, lam, handle_h) * 3600.0,
                 24,
                 max_relative_half_width=0.08,
             ),
         ]
     for servers, days in ((1, 1500.0), (2, 2400.0)):
         sc = _priority_queue(servers, seed, 2.0 + days * effort)
-        waits = analytic.priority_queue_waits_h((0.2, 0.6, 1.2), 3.0, servers)
+        waits = priority.priority_queue_waits_h((0.2, 0.6, 1.2), 3.0, servers)
         for k, wait in enumerate(waits, start=1):
             cases.append(
                 ReferenceCase(
@@ -297,7 +300,7 @@ def reference_cases(seed: int = 2024, effort: float = 1.0) -> list[ReferenceCase
                     lambda v: v / 3600.0,
                 )
             )
-    stock = analytic.poisson_base_stock(6.0, 8)
+    stock = poisson_base_stock(6.0, 8)
     sc = _base_stock(seed, 1.0 + 8000.0 * effort)
     cases += [
         ReferenceCase(
@@ -324,7 +327,7 @@ def reference_cases(seed: int = 2024, effort: float = 1.0) -> list[ReferenceCase
             "perfect order (independent)",
             sc,
             "all.perfect_order_rate",
-            analytic.perfect_order_rate_independent(list(PERFECT_ORDER_RATES.values())),
+            perfect_order.perfect_order_rate_independent(list(PERFECT_ORDER_RATES.values())),
             24,
         )
     )
@@ -336,12 +339,16 @@ def run_case(
     confidence: float,
     workers: int = 1,
     cache: dict[tuple[str, int], list[dict[str, float]]] | None = None,
+    executor: Executor | None = None,
 ) -> CheckResult:
-    """Simulate one case (reusing ``cache`` for cases sharing a scenario) and check it."""
+    """Simulate one case (reusing ``cache`` for cases sharing a scenario) and check it.
+
+    ``workers`` sizes the executor made for this call when no running ``executor`` is given.
+    """
     key = (case.scenario.content_hash, case.replications)
     rows = cache.get(key) if cache is not None else None
     if rows is None:
-        runs = run_replications(case.scenario, range(case.replications), workers)
+        runs = run_replications(case.scenario, range(case.replications), workers, executor=executor)
         rows = [r.flat() for r in runs]
         if cache is not None:
             cache[key] = rows
@@ -355,6 +362,7 @@ def validate(
     family_wise: bool = True,
     workers: int = 1,
     progress: Callable[[CheckResult], None] | None = None,
+    executor: Executor | None = None,
 ) -> list[CheckResult]:
     """Run every reference case.
 
@@ -366,15 +374,21 @@ def validate(
         Family-wise confidence when ``family_wise`` (Bonferroni: each check at
         ``1 − (1 − confidence)/m``), else per check.
     workers : int
-        Processes for the replications.
+        Processes for the replications (when no ``executor`` is given); one pool serves
+        every case.
+    progress : callable, optional
+        Called with each :class:`CheckResult` as it is known.
+    executor : Executor, optional
+        A running executor to use and leave running.
     """
     cases = list(cases) if cases is not None else reference_cases()
     per_check = 1.0 - (1.0 - confidence) / len(cases) if family_wise else confidence
     cache: dict[tuple[str, int], list[dict[str, float]]] = {}
     results = []
-    for case in cases:
-        result = run_case(case, per_check, workers, cache)
-        results.append(result)
-        if progress:
-            progress(result)
+    with executor_scope(executor, workers) as pool:
+        for case in cases:
+            result = run_case(case, per_check, cache=cache, executor=pool)
+            results.append(result)
+            if progress:
+                progress(result)
     return results

@@ -203,3 +203,13 @@ def test_precision_watches_the_metrics_named_and_a_short_horizon_is_warned(
     ]
     # 7 measured days against ≈ 11 and ≈ 17 days between replenishments: a warning, no error
     assert "warning:" in result.output and "each run measures 7 days" in plain(result.output)
+
+
+def test_error_messages_keep_their_brackets(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+
+    from tierwise.cli.console import fail
+
+    with pytest.raises(typer.Exit):
+        fail("needs the dask extra: pip install 'tierwise[dask]' (cut-offs [15, 17])")
+    assert "tierwise[dask]" in capsys.readouterr().err

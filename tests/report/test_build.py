@@ -24,7 +24,7 @@ from tests.report.folders import (
 from tierwise.artifacts import MANIFEST_NAME, Kind
 from tierwise.common.formatting import usd
 from tierwise.report import ReportError, build_report
-from tierwise.simulation.experiments.compare import TOTAL
+from tierwise.simulation.experiments.comparison import TOTAL
 from tierwise.simulation.metrics import METRICS, PROFIT
 
 RUN_SECTIONS = ["assumptions", "sweep", "curves", "plan", "verification", "budget", "definitions"]

@@ -32,7 +32,7 @@ from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
 if TYPE_CHECKING:  # scipy and matplotlib load once the arguments are checked
-    from tierwise.simulation.experiments.compare import Comparison, DifferenceRow
+    from tierwise.simulation.experiments.comparison import Comparison, DifferenceRow
 
 __all__ = ["compare_command"]
 
@@ -62,7 +62,7 @@ def _unit(metric: str) -> str:
 
 
 def _differences_table(comparison: Comparison) -> Table:
-    from tierwise.simulation.experiments.compare import TOTAL
+    from tierwise.simulation.experiments.comparison import TOTAL
 
     others = [s for s in comparison.strategies if s != comparison.baseline]
     table = Table(
@@ -100,7 +100,7 @@ def _differences_table(comparison: Comparison) -> Table:
 
 
 def _profit_table(comparison: Comparison) -> Table:
-    from tierwise.simulation.experiments.compare import TOTAL
+    from tierwise.simulation.experiments.comparison import TOTAL
 
     best = {row.strategy: row for row in comparison.best.rows}
     conf = f"{comparison.confidence:.0%}"
@@ -205,11 +205,8 @@ def compare_command(
     if baseline is not None:
         check_names("--baseline", [baseline], names, "strategy")
     from tierwise.figures.comparison import plot_comparison
-    from tierwise.simulation.experiments.compare import (
-        DEFAULT_METRICS,
-        StrategyRunError,
-        compare_strategies,
-    )
+    from tierwise.simulation.experiments.compare import StrategyRunError, compare_strategies
+    from tierwise.simulation.experiments.comparison import DEFAULT_METRICS
 
     metrics = list(DEFAULT_METRICS)
     if plotted not in metrics and plotted != PROFIT:

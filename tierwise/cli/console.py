@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tierwise.artifacts import ArtifactError, OutputFolder
@@ -41,13 +42,14 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print an error (no traceback) and exit non-zero."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # the message is plain text: brackets in it ("tierwise[dask]", "[15, 17]") are not markup
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
     """Print a warning line on standard error (the command goes on)."""
-    err.print(f"[bold yellow]warning:[/] {message}", highlight=False)
+    err.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False)
 
 
 def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:

@@ -31,7 +31,8 @@ from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from tierwise.simulation.experiments.sweep import SweepProgress, SweepResult
+    from tierwise.simulation.experiments.sweep import SweepProgress
+    from tierwise.simulation.experiments.sweep_result import SweepResult
 
 __all__ = ["BackendChoice", "sweep_command"]
 
@@ -85,7 +86,8 @@ def sweep_command(
     except ScenarioError as exc:
         fail(str(exc))
         raise AssertionError("unreachable") from None
-    from tierwise.simulation.experiments.sweep import SweepBackendError, run_sweep
+    from tierwise.simulation.experiments.executor import BackendError as SweepBackendError
+    from tierwise.simulation.experiments.sweep import run_sweep
 
     columns = (
         TextColumn("[bold]{task.description}"),

@@ -27,7 +27,7 @@ from tierwise.figures.style import (
     signed_money_tick,
     unit_label,
 )
-from tierwise.simulation.experiments.compare import TOTAL, Comparison
+from tierwise.simulation.experiments.comparison import TOTAL, Comparison
 from tierwise.simulation.metrics import METRIC_UNITS, metric_direction
 
 __all__ = ["metric_label", "plot_comparison", "save_comparison_figure", "unit_label"]

@@ -48,7 +48,7 @@ from tierwise.report.context_common import (
 from tierwise.report.context_scenario import assumptions
 from tierwise.report.scenario_source import AssumedScenario
 from tierwise.report.sources import Folder
-from tierwise.simulation.experiments.compare import TOTAL
+from tierwise.simulation.experiments.comparison import TOTAL
 from tierwise.simulation.metrics import METRICS, PROFIT
 
 __all__ = ["compare_page"]

@@ -26,7 +26,7 @@ from tierwise.optimization.economics.profit import (
     optimal_service_level,
     profit_curve,
 )
-from tierwise.optimization.economics.revenue import LogisticResponse
+from tierwise.optimization.economics.response import LogisticResponse
 from tierwise.simulation.analysis.frontier import (
     COST_HALF_WIDTH,
     COST_MEAN,

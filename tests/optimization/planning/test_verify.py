@@ -13,7 +13,7 @@ from tierwise.optimization.economics.response import LogisticResponse
 from tierwise.optimization.milp.problem import PlanProblem, TierOption
 from tierwise.optimization.planning import verify
 from tierwise.optimization.planning.verify import TierCheck, verify_plan
-from tierwise.simulation.experiments.replicate import Estimate
+from tierwise.simulation.analysis.statistics import Estimate
 
 RESPONSE = LogisticResponse(
     r_min_usd_per_day=100.0, r_max_usd_per_day=500.0, steepness_k=20.0, midpoint_s0=0.9

@@ -24,7 +24,6 @@ from tierwise.simulation.analysis.frontier import (
     cost_service_frontier,
     frontier_points,
     frontiers_by_tier,
-    student_t_half_width,
     summarize_variants,
 )
 
@@ -66,13 +65,6 @@ def _on(frontier: pd.DataFrame) -> set[str]:
 
 
 # --- summarize_variants -----------------------------------------------------------------
-
-
-def test_student_t_half_width_matches_scipy_interval() -> None:
-    x = np.array([0.90, 0.92, 0.94, 0.95, 0.91])
-    lo, hi = stats.t.interval(0.95, df=x.size - 1, loc=x.mean(), scale=stats.sem(x))
-    assert student_t_half_width(x, 0.95) == pytest.approx((hi - lo) / 2, rel=1e-12)
-    assert math.isnan(student_t_half_width([0.5]))
 
 
 def test_summary_mean_half_width_and_n_per_variant() -> None:

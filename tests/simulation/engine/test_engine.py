@@ -7,13 +7,17 @@ import itertools
 import math
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from tests.conftest import DEFAULT_SCENARIO, call_centre
+from tierwise.simulation.analysis.statistics import estimate
 from tierwise.simulation.engine import run, run_with_orders
-from tierwise.simulation.experiments.replicate import estimate, run_replications
+from tierwise.simulation.engine.clock import next_open_h
+from tierwise.simulation.experiments.replicate import run_replications
 from tierwise.simulation.experiments.validation import PERFECT_ORDER_RATES, perfect_order_scenario
-from tierwise.simulation.scenario.loading import load_scenario
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
+from tierwise.simulation.scenario.schema import Calendar, Scenario
 
 
 def test_conservation_arrived_equals_completed_plus_in_progress_plus_lost(short_default) -> None:
@@ -112,12 +116,44 @@ def test_perfect_order_differs_from_product_when_failures_are_correlated() -> No
     assert test.pvalue < 0.001, test
 
 
-def test_calendar_blocks_pickers_outside_operating_hours(short_default) -> None:
-    _, orders = run_with_orders(short_default, 0)
-    # orders arrive only 08:00-18:00 Mon-Fri, so nothing is created on a weekend
-    weekdays = {int(o[1] // 24) % 7 for o in orders}
-    assert len(weekdays) == 5
-    assert weekdays <= {0, 1, 2, 3, 4}
+PICK_H = 0.1  # six minutes per order, deterministic
+
+
+def _round_the_clock_picking(calendar: dict | None) -> Scenario:
+    """Orders arrive day and night; picking is the only stage; the pickers are never short."""
+    return scenario_from_dict(
+        {
+            "seed": 3,
+            "horizon_days": 7,
+            "warmup_days": 0.5,
+            "drain_days": 3,
+            "calendar": calendar,
+            "tiers": {"all": {"customers": 1, "orders_per_hour": 4.0}},
+            "order_entry": {"enabled": False},
+            "processing": {"enabled": False},
+            "shipping": {"enabled": False},
+            "picking": {
+                "pickers": 20,
+                "time_per_order_min": {"dist": "deterministic", "mean": PICK_H * 60},
+                "time_per_line_min": {"dist": "deterministic", "mean": 0.0},
+            },
+        }
+    )
+
+
+def test_calendar_blocks_pickers_outside_operating_hours() -> None:
+    calendar = Calendar(open_hour=8, close_hour=18, working_days=(0, 1, 2, 3, 4))
+    _, orders = run_with_orders(_round_the_clock_picking(calendar.model_dump()), 0)
+    after_hours = [o for o in orders if next_open_h(calendar, o.created_h) > o.created_h]
+    assert len(after_hours) > 100  # nights and the weekend
+    for order in orders:
+        pick_start_h = order.created_h + order.cycle_time_h - PICK_H
+        assert next_open_h(calendar, pick_start_h) == pytest.approx(pick_start_h), order
+    for order in after_hours:  # picked only from the next opening
+        assert order.created_h + order.cycle_time_h >= next_open_h(calendar, order.created_h)
+    # the same orders without a calendar are picked at once, day and night
+    _, open_all_hours = run_with_orders(_round_the_clock_picking(None), 0)
+    assert all(o.cycle_time_h == pytest.approx(PICK_H) for o in open_all_hours)
 
 
 def test_costs_are_reported_per_line_item_and_allocated_to_tiers(short_default) -> None:

@@ -64,6 +64,20 @@ def test_a_cached_result_round_trips_bit_for_bit_in_order(
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+@pytest.mark.parametrize("durable", [False, True], ids=["plain", "durable"])
+def test_entries_are_readable_by_others_like_any_plain_file(
+    tmp_path: Path, scenario: Scenario, durable: bool
+) -> None:
+    old = os.umask(0o022)
+    try:
+        path = ResultCache(tmp_path, durable=durable).put(scenario, 0, RESULT)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    got = ResultCache(tmp_path).get(scenario, 0)
+    assert got is not None and same(got, RESULT)
+
+
 def test_key_covers_scenario_replication_and_version(scenario: Scenario) -> None:
     other = scenario_from_dict({**CALL_CENTRE, "seed": 12})
     copy = scenario_from_dict(dict(CALL_CENTRE))

@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pytest
-from scipy import stats
 
 from tests.conftest import call_centre
-from tierwise.simulation.experiments.replicate import estimate, replicate
-
-
-def test_student_t_half_width_matches_textbook_formula() -> None:
-    values = [1.0, 2.0, 4.0, 7.0]
-    est = estimate(values, 0.95)
-    sd = np.std(values, ddof=1)
-    assert est.mean == pytest.approx(3.5)
-    assert est.half_width == pytest.approx(stats.t.ppf(0.975, 3) * sd / 2.0)
-    assert est.n == 4
-    assert est.contains(3.5) and not est.contains(100)
-
-
-def test_estimate_ignores_nan_and_handles_tiny_samples() -> None:
-    assert estimate([math.nan, 2.0]).n == 1
-    assert math.isnan(estimate([2.0]).half_width)
-    assert estimate([]).n == 0
-    with pytest.raises(ValueError, match="confidence"):
-        estimate([1.0], 1.5)
+from tierwise.simulation.experiments.replicate import replicate
 
 
 def test_sequential_replications_reach_the_requested_precision() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import signal
@@ -15,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import tierwise.simulation.experiments.sweep as sweep_module
+import tierwise.simulation.experiments.tasks as tasks_module
 from tests.simulation.experiments.test_sweep_spec import write_spec
+from tierwise.simulation.analysis.statistics import estimate
 from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.experiments.cache import ResultCache
-from tierwise.simulation.experiments.replicate import estimate
 from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
 from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.schema import Scenario
@@ -106,14 +105,14 @@ def test_arguments_are_checked(spec: Path) -> None:
 def test_a_failing_variant_is_recorded_and_the_sweep_goes_on(
     spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_run = sweep_module.run
+    real_run = tasks_module.run
 
     def flaky(scenario: Scenario, replication: int = 0) -> RunResult:
         if scenario.order_entry.pools["desk"].agents == 4:
             raise RuntimeError("engine exploded\nsecond line")
         return real_run(scenario, replication)
 
-    monkeypatch.setattr(sweep_module, "run", flaky)
+    monkeypatch.setattr(tasks_module, "run", flaky)
     cache = tmp_path / "cache"
     result = run_sweep(spec, cache_dir=cache)  # workers=1 runs in this process
     table = result.table
@@ -128,7 +127,7 @@ def test_a_failing_variant_is_recorded_and_the_sweep_goes_on(
     summary = result.summary()
     assert summary["runs_failed"] == 2 and summary["failures"][0]["variant_id"] == vid
     # failures are not cached: a rerun (engine fixed) executes exactly them
-    monkeypatch.setattr(sweep_module, "run", real_run)
+    monkeypatch.setattr(tasks_module, "run", real_run)
     rerun = run_sweep(spec, cache_dir=cache)
     assert (rerun.executed, rerun.cached) == (2, 4)
     assert (rerun.table["error"] == "").all()
@@ -205,40 +204,6 @@ def test_precision_adds_replications_until_the_target_or_the_cap(tmp_path: Path)
     assert sizes[3] > sizes[5]  # the congested desk is noisier and needs more replications
     pooled = run_sweep(spec, workers=2, cache_dir=None)
     pd.testing.assert_frame_equal(result.table, pooled.table)
-
-
-def test_save_writes_parquet_csv_and_a_summary(spec: Path, tmp_path: Path) -> None:
-    result = run_sweep(spec, cache_dir=None)
-    written = result.save(tmp_path / "out" / "sweep.parquet", csv=True)
-    assert [p.name for p in written] == ["sweep.parquet", "sweep.csv", "sweep.summary.json"]
-    pd.testing.assert_frame_equal(pd.read_parquet(written[0]), result.table)
-    assert len(pd.read_csv(written[1])) == 6
-    summary = json.loads(written[2].read_text())
-    assert summary["runs"] == 6 and summary["runs_executed"] == 6 and summary["failures"] == []
-    assert not list((tmp_path / "out").glob("*.tmp"))
-
-
-def test_structured_parameter_values_become_json_text(tmp_path: Path) -> None:
-    spec = write_spec(
-        tmp_path,
-        {
-            "axes": {
-                "order_entry.handling_time_s": [
-                    {"dist": "exponential", "mean": 120},
-                    {"dist": "deterministic", "mean": 120},
-                ]
-            },
-            "replications": 1,
-        },
-    )
-    result = run_sweep(spec, cache_dir=None)
-    column = result.table["param.order_entry.handling_time_s"]
-    assert list(column) == [
-        '{"dist": "exponential", "mean": 120}',
-        '{"dist": "deterministic", "mean": 120}',
-    ]
-    result.save(tmp_path / "t.parquet")
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), result.table)
 
 
 # --------------------------------------------------------------------------- kill and resume

@@ -1,0 +1,149 @@
+"""Picking and packing: pickers on the shift calendar, serving orders by tier priority.
+
+An order (or the remainder of a partial order) holds one picker for a time per order plus a
+time per line; every line can be picked wrongly. The station reports the pickers' utilisation
+and loaded wages, allocated to the tiers by their picking hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import simpy
+from simpy.resources.resource import Request
+
+from tierwise.simulation.engine.costing import CostShare
+from tierwise.simulation.engine.order import Order
+from tierwise.simulation.engine.rng import stream
+from tierwise.simulation.engine.staffing import StaffedPool
+from tierwise.simulation.engine.stages import Stage
+from tierwise.simulation.engine.tier import TierRun, uniform_stream
+from tierwise.simulation.scenario.distributions import Sampler, make_sampler
+from tierwise.simulation.scenario.schema import Scenario
+
+__all__ = ["PickLane", "PickingStation"]
+
+MINUTES_PER_HOUR = 60.0
+_PICKING = Stage.PICKING.value  # a plain int indexes faster than the enum
+
+
+class PickLane:
+    """The picking samplers of one tier.
+
+    Attributes
+    ----------
+    per_order_h, per_line_h : Sampler
+        Picking time per order (pack and label) and per line, hours (streams
+        ``pick_order/<tier>``, ``pick_line/<tier>``).
+    error_probability_per_line : float
+        Probability that a line is picked wrongly.
+    error_u : Sampler
+        U(0, 1) draws of the order's pick error (stream ``pick_error/<tier>``).
+    request : Callable
+        Makes a request for a picker at the tier's priority.
+    """
+
+    __slots__ = ("error_probability_per_line", "error_u", "per_line_h", "per_order_h", "request")
+
+    def __init__(
+        self,
+        request: Callable[[], Request],
+        per_order_h: Sampler,
+        per_line_h: Sampler,
+        error_probability_per_line: float,
+        error_u: Sampler,
+    ) -> None:
+        self.request = request
+        self.per_order_h = per_order_h
+        self.per_line_h = per_line_h
+        self.error_probability_per_line = error_probability_per_line
+        self.error_u = error_u
+
+    def picked_wrongly(self, n_lines: int) -> bool:
+        """Draw whether an order of ``n_lines`` lines has at least one wrong line.
+
+        Nothing is drawn when lines cannot be picked wrongly.
+        """
+        p_line = self.error_probability_per_line
+        return p_line > 0 and self.error_u() < 1.0 - (1.0 - p_line) ** n_lines
+
+
+class PickingStation:
+    """The pickers of one run.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+        The simulation clock (hours).
+    scenario : Scenario
+        The scenario (``picking`` must be enabled).
+    replication : int
+        Replication index; selects the random streams.
+    window : tuple of float
+        Measurement window (start, end), hours.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        replication: int,
+        window: tuple[float, float],
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.replication = replication
+        priorities = {t.priority for t in scenario.tiers.values()}
+        self.pool = StaffedPool(
+            env,
+            "pickers",
+            scenario.picking.pickers,
+            len(priorities) > 1 or scenario.calendar is not None,
+            window,
+        )
+
+    def lane(self, tier_name: str) -> PickLane:
+        """The picking samplers of ``tier_name``."""
+        pk, seed, rep = self.scenario.picking, self.scenario.seed, self.replication
+        return PickLane(
+            self.pool.requester(self.scenario.tiers[tier_name].priority),
+            make_sampler(
+                pk.time_per_order_min,
+                stream(seed, rep, f"pick_order/{tier_name}"),
+                1 / MINUTES_PER_HOUR,
+            ),
+            make_sampler(
+                pk.time_per_line_min,
+                stream(seed, rep, f"pick_line/{tier_name}"),
+                1 / MINUTES_PER_HOUR,
+            ),
+            pk.error_probability_per_line,
+            uniform_stream(seed, rep, f"pick_error/{tier_name}"),
+        )
+
+    def pick(
+        self, order: Order, lane: PickLane, pick_h: float
+    ) -> Generator[simpy.Event, Any, None]:
+        """Wait for a picker and pick ``pick_h`` hours for ``order`` (of ``lane``'s tier)."""
+        env, pool = self.env, self.pool
+        t0 = env.now
+        with lane.request() as request:
+            yield request
+            pool.start_service(pick_h)
+            if order.measured:
+                order.tier.acc.picker_busy_h += pick_h
+            yield env.timeout(pick_h)
+        order.stage_h[_PICKING] += env.now - t0
+
+    def cost_shares(
+        self, tiers: dict[str, TierRun], staffed_h: float, wage_usd_per_h: float, loading: float
+    ) -> list[CostShare]:
+        """Loaded wages of the pickers, allocated to the tiers by their picking hours."""
+        wages = self.pool.wages_usd(staffed_h, wage_usd_per_h, loading)
+        weights = {t: run.acc.picker_busy_h for t, run in tiers.items()}
+        return [CostShare({"wages_pickers": wages}, weights)]
+
+    def utilisations(self, staffed_h: float) -> dict[str, float]:
+        """``pickers`` → busy hours / staffed picker-hours."""
+        return {"pickers": self.pool.utilisation(staffed_h)}

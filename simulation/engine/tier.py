@@ -1,0 +1,163 @@
+"""Per-tier runtime of one run: the tier's arrivals, its order-side random streams, its counters.
+
+Every random attribute of an order is drawn from a stream named after the attribute and the
+tier (``lines/A``, ``channel/A`` …), so that a change of resources does not shift any other
+random number (common random numbers). The streams of the stations' own work (handling time,
+picking time, transit) belong to the stations' per-tier lanes, wired in by the model.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from itertools import accumulate
+from typing import NamedTuple
+
+from tierwise.simulation.engine.results import TierAccumulator
+from tierwise.simulation.engine.rng import stream
+from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
+from tierwise.simulation.scenario.schema import Scenario, Tier
+
+__all__ = ["EPS", "HOURS_PER_WEEK", "ChannelRoute", "TierRun", "next_arrival_h", "uniform_stream"]
+
+EPS = 1e-9
+HOURS_PER_WEEK = 168
+
+
+def uniform_stream(seed: int, replication: int, name: str) -> Sampler:
+    """Block-buffered U(0, 1) draws from the stream ``name`` of one replication."""
+    return make_sampler(
+        Distribution(dist="uniform", low=0.0, high=1.0), stream(seed, replication, name)
+    )
+
+
+class ChannelRoute(NamedTuple):
+    """How an order of one channel reaches the order cycle.
+
+    Attributes
+    ----------
+    uses_order_entry : bool
+        An agent keys the order in.
+    entry_error_probability : float
+        Probability that the order is keyed in wrongly.
+    transmission_h : Sampler or None
+        Transmission delay sampler, hours (None: no delay, nothing drawn).
+    """
+
+    uses_order_entry: bool
+    entry_error_probability: float
+    transmission_h: Sampler | None
+
+
+def next_arrival_h(now_h: float, hazard: float, rate: float, profile: list[float]) -> float:
+    """Next arrival of a piecewise-constant-rate Poisson process by hazard inversion.
+
+    Parameters
+    ----------
+    now_h : float
+        Current time, hours.
+    hazard : float
+        A unit-exponential draw (the cumulative hazard to spend).
+    rate : float
+        Base rate, orders per hour.
+    profile : list of float
+        Rate multiplier for each hour of the week (168 values).
+    """
+    t = now_h
+    if max(profile) <= 0:
+        return math.inf
+    while True:
+        hour = math.floor(t + EPS)
+        step_end = hour + 1.0
+        r = rate * profile[hour % HOURS_PER_WEEK]
+        if r > 0 and r * (step_end - t) >= hazard:
+            return t + hazard / r
+        hazard -= r * (step_end - t)
+        t = step_end
+
+
+class TierRun:
+    """One tier in one run: parameters, order-side samplers, station lanes and counters.
+
+    Parameters
+    ----------
+    name : str
+        Tier name.
+    tier : Tier
+        The tier's scenario block.
+    scenario : Scenario
+        The whole scenario (channels, enabled stages).
+    replication : int
+        Replication index; selects the random streams.
+    """
+
+    def __init__(self, name: str, tier: Tier, scenario: Scenario, replication: int) -> None:
+        sc, seed, rep = scenario, scenario.seed, replication
+
+        def sampler(dist: Distribution, what: str, scale: float = 1.0) -> Sampler:
+            return make_sampler(dist, stream(seed, rep, f"{what}/{name}"), scale)
+
+        self.name = name
+        self.spec = tier
+        self.priority = tier.priority
+        self.promise_h = tier.promised_cycle_time_h
+        self.revenue_per_order_usd = tier.revenue_per_order_usd
+        self.late_penalty_usd = tier.late_penalty_usd_per_order
+        self.acc = TierAccumulator()
+        self.open_orders = 0  # measured orders not yet completed or lost
+        self.rate_per_h = tier.orders_per_hour
+        self.interarrival = sampler(Distribution(dist="exponential", mean=1.0), "arrivals")
+        self.rate_profile = _weekly_profile(tier)
+        # channel of an order
+        channels = list(tier.channel_mix)
+        self.channel_cdf = list(accumulate(tier.channel_mix.values()))
+        self.channel_u = uniform_stream(seed, rep, f"channel/{name}")
+        zero = Distribution(dist="deterministic", mean=0.0)
+        self.routes = [
+            ChannelRoute(
+                sc.channels[c].uses_order_entry,
+                sc.channels[c].entry_error_probability,
+                sampler(sc.channels[c].transmission_delay_h, f"transmission/{c}")
+                if sc.channels[c].transmission_delay_h != zero
+                else None,
+            )
+            for c in channels
+        ]
+        self.single_route = self.routes[0] if len(self.routes) == 1 else None
+        self.entry_error_u = uniform_stream(seed, rep, f"entry_error/{name}")
+        # processing (credit check, documents) and billing
+        self.processing_on = sc.processing.enabled
+        self.processing = sampler(sc.processing.processing_time_h, "processing")
+        self.billing_error_probability = sc.processing.billing_error_probability
+        self.billing_u = uniform_stream(seed, rep, f"billing_error/{name}")
+        # lines: how many, units and family (inventory)
+        self.stock_on = sc.inventory.enabled
+        self.lines_on = sc.picking.enabled or self.stock_on
+        self.lines = sampler(tier.lines_per_order, "lines")
+        self.units = sampler(tier.units_per_line, "units")
+        self.family_cdf = list(accumulate((tier.family_mix or {}).values()))
+        self.family_u = uniform_stream(seed, rep, f"family/{name}")
+        self.family_ids: list[int] = []  # inventory index per family of family_mix
+
+    def route(self) -> ChannelRoute:
+        """Draw the channel of a new order (no draw for a single-channel tier)."""
+        if self.single_route is not None:
+            return self.single_route
+        index = min(bisect_right(self.channel_cdf, self.channel_u()), len(self.routes) - 1)
+        return self.routes[index]
+
+    def next_arrival_h(self, now_h: float) -> float:
+        """Time of the next order of the tier (draws one unit-exponential hazard)."""
+        hazard = self.interarrival()
+        if self.rate_profile is None:
+            return now_h + hazard / self.rate_per_h
+        return next_arrival_h(now_h, hazard, self.rate_per_h, self.rate_profile)
+
+
+def _weekly_profile(tier: Tier) -> list[float] | None:
+    """Rate multiplier for each hour of the week (168 values), or None if flat."""
+    if tier.hourly_profile is None and tier.weekday_profile is None:
+        return None
+    hourly = tier.hourly_profile or (1.0,) * 24
+    weekly = tier.weekday_profile or (1.0,) * 7
+    return [weekly[h // 24] * hourly[h % 24] for h in range(HOURS_PER_WEEK)]
