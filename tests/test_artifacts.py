@@ -14,9 +14,13 @@ from tierwise.artifacts import (
     MANIFEST_NAME,
     ArtifactError,
     OutputFolder,
+    check_output_folder,
     command_line,
+    is_output_name,
     json_text,
     read_manifest,
+    unlisted_outputs,
+    write_table,
 )
 
 
@@ -75,3 +79,74 @@ def test_command_line_names_the_program_tierwise_and_quotes_arguments() -> None:
     assert command_line(argv) == "tierwise run 'my scenario.yaml' --quick"
     assert command_line(["/usr/bin/tierwise", "check", "default"]) == "tierwise check default"
     assert command_line(["pytest", "-q"]) == "pytest -q"
+
+
+def _old_outputs(folder: Path) -> None:
+    """A folder written before manifests existed: a feasible run's plan, overrides, figure."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("plan.json", "plan_scenario_overrides.json", "profit_vs_budget.png"):
+        (folder / name).write_text("old", encoding="utf-8")
+
+
+def test_a_folder_of_outputs_no_manifest_lists_is_refused_and_left_alone(tmp_path: Path) -> None:
+    _old_outputs(tmp_path / "run")
+    (tmp_path / "run" / "notes.txt").write_text("mine", encoding="utf-8")
+    before = sorted(p.name for p in (tmp_path / "run").iterdir())
+    with pytest.raises(ArtifactError, match=r"outputs of another run.*--overwrite"):
+        check_output_folder(tmp_path / "run")
+    with pytest.raises(ArtifactError, match=r"plan\.json"):
+        OutputFolder(tmp_path / "run")
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == before
+    check_output_folder(tmp_path / "run", overwrite=True)  # accepted, nothing removed yet
+    check_output_folder(tmp_path / "new")  # a folder that does not exist yet is fine
+    assert not (tmp_path / "new").exists()
+
+
+def test_overwrite_removes_the_unlisted_outputs_only(tmp_path: Path) -> None:
+    _old_outputs(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    with OutputFolder(tmp_path, overwrite=True) as out:
+        out.write_text("plan.json", "{}", kind="plan")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cache",
+        MANIFEST_NAME,
+        "notes.txt",
+        "plan.json",
+    ]
+    assert (tmp_path / "plan.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_an_output_beside_a_manifest_that_does_not_list_it_is_refused(tmp_path: Path) -> None:
+    with OutputFolder(tmp_path) as out:
+        out.write_text("result.json", "{}", kind="result")
+    (tmp_path / "compare_profit_per_day_usd.png").write_bytes(b"copied in by hand")
+    assert unlisted_outputs(tmp_path) == [tmp_path / "compare_profit_per_day_usd.png"]
+    with pytest.raises(ArtifactError, match=r"compare_profit_per_day_usd\.png"):
+        OutputFolder(tmp_path)
+    assert (tmp_path / "result.json").exists()  # the refusal removed nothing
+    assert is_output_name("sweep.summary.json") and not is_output_name("notes.txt")
+
+
+def test_a_failed_command_still_writes_the_manifest_of_what_it_wrote(tmp_path: Path) -> None:
+    with (
+        pytest.raises(RuntimeError, match="solver crashed"),
+        OutputFolder(tmp_path, command="tierwise run x") as out,
+    ):
+        out.write_text("sweep.summary.json", "{}", kind="sweep_summary")
+        raise RuntimeError("solver crashed")
+    manifest = read_manifest(tmp_path)
+    assert manifest is not None and [f.name for f in manifest.files] == ["sweep.summary.json"]
+    again = OutputFolder(tmp_path)  # the next run is not refused: it clears that file
+    assert not (tmp_path / "sweep.summary.json").exists() and again.files == []
+
+
+def test_tables_are_written_in_the_format_of_their_suffix(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"tier": ["A", "B"], "level": [0.9, 0.8]})
+    pd.testing.assert_frame_equal(pd.read_csv(write_table(tmp_path / "t.csv", frame)), frame)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(write_table(tmp_path / "t.parquet", frame)), frame
+    )
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").startswith("tier,level")
+    with pytest.raises(ArtifactError, match=r"\.csv or \.parquet"):
+        write_table(tmp_path / "t.json", frame)

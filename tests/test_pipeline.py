@@ -6,9 +6,11 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tests.cli import plain
 from tests.conftest import DEFAULT_SCENARIO
 from tierwise.artifacts import Kind, read_manifest
 from tierwise.cli.app import app
@@ -265,3 +267,97 @@ def test_cli_run_exits_1_with_an_explanation_when_no_plan_exists(
     )
     assert result.exit_code == 1, result.output
     assert "status: infeasible" in result.output and "tier A minimum" in result.output
+
+
+def test_the_budget_curve_keeps_every_other_constraint_of_the_plan(
+    quick_run: PipelineReport,
+) -> None:
+    """Profit vs budget re-solves the plan's own problem: a tier order no option set meets
+    (the quick sweep's best A stays below B's cheapest) leaves no plan at any budget, and a
+    ceiling on cost per order holds at every budget."""
+    from tierwise.pipeline import _budget_curve
+
+    problem, config = quick_run.problem, PipelineConfig(quick=True)
+    options = {(o.tier, o.option_id): o for o in problem.options}
+
+    def cost_per_order(row: pd.Series) -> float:
+        picked = [options[(t, row[f"option_{t}"])] for t in problem.tiers]
+        return row["cost_per_day_usd"] / sum(o.orders_per_day for o in picked)
+
+    free = _budget_curve(problem, config)
+    free = free[free["status"] == "optimal"]
+    assert not free.empty
+    ordered = dataclasses.replace(problem, tier_order=["A", "B", "C"])
+    assert not (_budget_curve(ordered, config)["status"] == "optimal").any()
+    ceiling = float(free.apply(cost_per_order, axis=1).median())
+    assert (free.apply(cost_per_order, axis=1) > ceiling + 1e-6).any()  # the cap bites
+    capped = _budget_curve(dataclasses.replace(problem, max_cost_per_order_usd=ceiling), config)
+    capped = capped[capped["status"] == "optimal"]
+    assert not capped.empty
+    assert (capped.apply(cost_per_order, axis=1) <= ceiling + 1e-6).all()
+
+
+def test_every_file_the_run_writes_has_a_name_tierwise_recognises(
+    quick_run: PipelineReport,
+) -> None:
+    from tierwise.artifacts import is_output_name
+
+    assert all(is_output_name(p.name) for p in quick_run.files), quick_run.files
+
+
+def test_the_quick_sweep_warns_that_it_measures_less_than_a_replenishment_cycle(
+    quick_run: PipelineReport,
+) -> None:
+    """One measured week against ≈ 11 (fast) and ≈ 17 days (slow) from one replenishment
+    order to the next arrival: line fill rates of the quick sweep do not see stock-outs."""
+    from tierwise.pipeline import replenishment_cycle_days
+
+    cycles = replenishment_cycle_days(quick_run.scenario)
+    # lead time + order quantity / demand (the scenario's ≈ 4,200 and ≈ 2,800 units per day)
+    assert cycles["fast"] == pytest.approx(4 + 30000 / 4200, rel=0.02)
+    assert cycles["slow"] == pytest.approx(10 + 20000 / 2800, rel=0.02)
+    (warning,) = quick_run.warnings
+    assert "measures 7 days" in warning and "fast ≈ 11" in warning and "slow ≈ 17" in warning
+
+
+def test_an_infeasible_run_into_a_feasible_runs_folder_leaves_none_of_its_files(
+    quick_run: PipelineReport, cache_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    feasible = quick_run.files[0].parent
+    out = tmp_path / "run"
+    shutil.copytree(feasible, out, ignore=shutil.ignore_patterns("cache"))
+    assert (out / "plan_scenario_overrides.json").exists()
+    assert (out / "profit_vs_budget.png").exists()
+    args = ["run", "default", "--quick", "--out", str(out), "--cache", str(cache_dir)]
+    result = CliRunner().invoke(app, [*args, "--min-service", "A=0.999"])
+    assert result.exit_code == 1, result.output
+    for stale in ("plan_scenario_overrides.json", "profit_vs_budget.png", "profit_vs_budget.csv"):
+        assert not (out / stale).exists(), stale
+    manifest = read_manifest(out)
+    assert manifest is not None and manifest.run_id != quick_run.manifest.run_id
+    names = {f.name for f in manifest.files}
+    assert {p.name for p in out.iterdir() if p.is_file()} == names | {"manifest.json"}
+    assert json.loads((out / "plan.json").read_text())["status"] == "infeasible"
+
+
+def test_a_folder_of_outputs_without_a_manifest_needs_overwrite(
+    quick_run: PipelineReport, cache_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    out = tmp_path / "old"
+    shutil.copytree(
+        quick_run.files[0].parent, out, ignore=shutil.ignore_patterns("cache", "manifest.json")
+    )
+    before = sorted(p.name for p in out.iterdir())
+    args = ["run", "default", "--quick", "--out", str(out), "--cache", str(cache_dir)]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2, refused.output
+    assert "outputs of another run" in plain(refused.output) and "--overwrite" in refused.output
+    assert sorted(p.name for p in out.iterdir()) == before
+    accepted = CliRunner().invoke(app, [*args, "--overwrite", "--min-service", "A=0.999"])
+    assert accepted.exit_code == 1, accepted.output  # infeasible: no plan files of the old run
+    assert not (out / "plan_scenario_overrides.json").exists()
+    assert not (out / "profit_vs_budget.png").exists()

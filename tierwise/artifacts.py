@@ -9,12 +9,18 @@ sha256. Readers (``tierwise report``, notebooks) find files by kind through
 
 Opening a folder that holds an earlier run's manifest removes the files that manifest lists
 (they belong to the earlier run; files it does not list are left alone), so a folder never
-mixes two runs' outputs.
+mixes two runs' outputs. A folder holding files with the names Tierwise writes
+(:func:`is_output_name`) that no manifest lists (written before manifests existed, copied in by
+hand, or left by a run that was killed) is refused (:func:`check_output_folder`), unless
+``overwrite=True``, which removes them too. Commands check the folder with the rest of their
+arguments, and open it (clearing the earlier run's files) only once every argument is valid,
+before anything is simulated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
 import json
 import logging
@@ -25,26 +31,33 @@ import uuid
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
-import pandas as pd
-from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tierwise.common.atomic import atomic_path, write_text
-from tierwise.figures.files import save_figure
 from tierwise.simulation.version import __version__
+
+if TYPE_CHECKING:  # pandas and matplotlib load when a table or figure is written
+    import pandas as pd
+    from matplotlib.figure import Figure
 
 __all__ = [
     "MANIFEST_NAME",
+    "OUTPUT_NAMES",
     "ArtifactError",
     "FileEntry",
     "Kind",
     "Manifest",
     "OutputFolder",
+    "check_output_folder",
     "command_line",
+    "is_output_name",
     "json_text",
     "read_manifest",
+    "unlisted_outputs",
+    "write_table",
 ]
 
 logger = logging.getLogger(__name__)
@@ -77,8 +90,43 @@ class Kind(StrEnum):
     REPORT = "report"  # self-contained HTML
 
 
+#: File names (shell patterns) the commands write at the top of an output folder: ``run`` and
+#: ``optimize`` (sweep, curves, plan, verification, budget curve), ``simulate`` (result),
+#: ``compare`` (comparison and its figures). A test keeps the list true for ``run``.
+OUTPUT_NAMES: tuple[str, ...] = (
+    "sweep.parquet",
+    "sweep.csv",
+    "sweep.summary.json",
+    "cost_vs_service.png",
+    "cost_vs_service.svg",
+    "revenue_cost_profit.png",
+    "revenue_cost_profit.svg",
+    "frontier.csv",
+    "profit_curves.csv",
+    "optimum.csv",
+    "profit_vs_budget.png",
+    "profit_vs_budget.svg",
+    "profit_vs_budget.csv",
+    "plan.json",
+    "plan.csv",
+    "plan_scenario_overrides.json",
+    "verification.csv",
+    "result.json",
+    "result.csv",
+    "comparison.csv",
+    "comparison.json",
+    "compare_*.png",
+    "compare_*.svg",
+)
+
+
 class ArtifactError(ValueError):
     """An output folder or its manifest cannot be used; the message says why."""
+
+
+def is_output_name(name: str) -> bool:
+    """Whether ``name`` is one Tierwise writes into an output folder (:data:`OUTPUT_NAMES`)."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in OUTPUT_NAMES)
 
 
 class FileEntry(BaseModel):
@@ -181,8 +229,82 @@ def read_manifest(folder: str | Path) -> Manifest | None:
         raise ArtifactError(f"{path}: not a Tierwise manifest ({where}: {first['msg']})") from None
 
 
+def _listed(folder: Path) -> set[str]:
+    """Names the folder's manifest lists (empty without a readable manifest)."""
+    try:
+        manifest = read_manifest(folder)
+    except ArtifactError as exc:
+        logger.warning("%s; treating the folder as having no manifest", exc)
+        return set()
+    return set() if manifest is None else {f.name for f in manifest.files}
+
+
+def unlisted_outputs(folder: str | Path) -> list[Path]:
+    """Files at the top of ``folder`` named like Tierwise outputs that its manifest does not
+    list (every such file when it has none), sorted by name."""
+    path = Path(folder)
+    if not path.is_dir():
+        return []
+    listed = _listed(path)
+    return sorted(
+        p for p in path.iterdir() if p.is_file() and is_output_name(p.name) and p.name not in listed
+    )
+
+
+def check_output_folder(path: str | Path, overwrite: bool = False) -> None:
+    """Refuse an output folder before any work; nothing is created or removed.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder (it need not exist).
+    overwrite : bool
+        Accept a folder holding outputs no manifest lists (they will be removed).
+
+    Raises
+    ------
+    ArtifactError
+        ``path`` or one of its parents is an existing file, or the folder holds outputs of
+        another run that no manifest lists and ``overwrite`` is false.
+    """
+    folder = Path(path)
+    for part in (folder, *folder.parents):
+        if part.exists() and not part.is_dir():
+            raise ArtifactError(f"{part} exists and is not a folder; choose a folder path")
+    foreign = unlisted_outputs(folder)
+    if foreign and not overwrite:
+        shown = ", ".join(p.name for p in foreign[:6]) + (" …" if len(foreign) > 6 else "")
+        raise ArtifactError(
+            f"{folder} holds outputs of another run that no manifest lists ({shown}); "
+            "use an empty folder or --overwrite (which removes them)"
+        )
+
+
+def write_table(path: str | Path, frame: pd.DataFrame) -> Path:
+    """Write a table atomically: ``.csv`` as CSV, ``.parquet`` as Parquet (by the suffix).
+
+    Raises
+    ------
+    ArtifactError
+        Any other suffix.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ArtifactError(f"table {target.name!r}: use a .csv or .parquet name")
+    with atomic_path(target) as temp:
+        if suffix == ".csv":
+            frame.to_csv(temp, index=False)
+        else:
+            frame.to_parquet(temp, index=False)
+    return target
+
+
 class OutputFolder:
     """A folder being written by one command.
+
+    Used as a context manager, the manifest is written on the way out even when the command
+    fails half-way, so a later run still knows which files to clear.
 
     Parameters
     ----------
@@ -196,6 +318,13 @@ class OutputFolder:
         Its name and content hash (sha256 of the canonical scenario).
     inputs : mapping, optional
         Other inputs by role (``{"strategies": "scenarios/strategies/default.yaml"}``).
+    overwrite : bool
+        Remove outputs of another run that no manifest lists instead of refusing the folder.
+
+    Raises
+    ------
+    ArtifactError
+        As :func:`check_output_folder`.
     """
 
     def __init__(
@@ -206,10 +335,10 @@ class OutputFolder:
         scenario_name: str | None = None,
         scenario_hash: str | None = None,
         inputs: Mapping[str, str | Path] | None = None,
+        overwrite: bool = False,
     ) -> None:
         self.path = Path(path)
-        if self.path.exists() and not self.path.is_dir():
-            raise ArtifactError(f"{self.path} exists and is not a folder; choose a folder path")
+        check_output_folder(self.path, overwrite)
         self.path.mkdir(parents=True, exist_ok=True)
         self._clear_previous_run()
         self.run_id = uuid.uuid4().hex[:12]
@@ -219,23 +348,42 @@ class OutputFolder:
         self.scenario_hash = scenario_hash
         self.inputs = {k: str(v) for k, v in (inputs or {}).items()}
         self._entries: dict[str, FileEntry] = {}
+        self._finished: Manifest | None = None
 
     def _clear_previous_run(self) -> None:
+        """Remove the files of the earlier run: those its manifest lists, then (only reached
+        with ``overwrite``, :func:`check_output_folder` refuses otherwise) unlisted outputs."""
+        unlisted = unlisted_outputs(self.path)
         try:
             previous = read_manifest(self.path)
-        except ArtifactError as exc:
-            logger.warning("%s; leaving the folder's files alone", exc)
-            return
-        if previous is None:
-            return
-        for entry in previous.files:
+        except ArtifactError:
+            previous = None
+        for entry in previous.files if previous is not None else []:
             stale = self.path / entry.name
             if stale.is_file():
                 stale.unlink()
+        for stale in unlisted:
+            stale.unlink(missing_ok=True)
         (self.path / MANIFEST_NAME).unlink(missing_ok=True)
-        logger.info(
-            "cleared %d files of run %s in %s", len(previous.files), previous.run_id, self.path
-        )
+        if previous is not None:
+            logger.info(
+                "cleared %d files of run %s in %s", len(previous.files), previous.run_id, self.path
+            )
+        if unlisted:
+            logger.info("removed %d unlisted outputs in %s (overwrite)", len(unlisted), self.path)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Write the manifest if :meth:`finish` was not called (the command failed)."""
+        if self._finished is None:
+            self.finish()
 
     @property
     def files(self) -> list[Path]:
@@ -272,15 +420,7 @@ class OutputFolder:
 
     def write_frame(self, name: str, frame: pd.DataFrame, kind: str, description: str = "") -> Path:
         """Write a table: ``.csv`` as CSV, ``.parquet`` as Parquet (by the name's suffix)."""
-        target = self._name(name)
-        suffix = target.suffix.lower()
-        if suffix not in (".csv", ".parquet"):
-            raise ArtifactError(f"table {name!r}: use a .csv or .parquet name")
-        with atomic_path(target) as temp:
-            if suffix == ".csv":
-                frame.to_csv(temp, index=False)
-            else:
-                frame.to_parquet(temp, index=False)
+        target = write_table(self._name(name), frame)
         return self.record(target, kind, description)
 
     def write_figure(
@@ -290,6 +430,8 @@ class OutputFolder:
 
         ``tight=False`` keeps the figure's own size (:func:`tierwise.figures.files.save_figure`).
         """
+        from tierwise.figures.files import save_figure
+
         png, svg = save_figure(fig, self.path, stem, tight=tight)
         return [
             self.record(png, Kind.FIGURE, description),
@@ -314,6 +456,7 @@ class OutputFolder:
         """Write ``manifest.json`` (atomically) and return it."""
         manifest = self.manifest()
         write_text(self.path / MANIFEST_NAME, manifest.model_dump_json(indent=2) + "\n")
+        self._finished = manifest
         return manifest
 
     def written(self, kinds: Sequence[str] | None = None) -> list[Path]:

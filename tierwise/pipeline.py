@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +34,18 @@ from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
-from tierwise.simulation.theory.loads import offered_loads
+from tierwise.simulation.theory.loads import offered_loads, weekly_orders
 
 __all__ = [
     "PipelineConfig",
     "PipelineReport",
     "auto_sweep_spec",
+    "horizon_warnings",
     "planning_problem",
+    "replenishment_cycle_days",
     "run_pipeline",
+    "sweep_measured_days",
+    "sweep_warnings",
     "tier_responses",
 ]
 
@@ -80,6 +84,9 @@ class PipelineConfig:
         Sweep cache (default: ``<out>/cache``).
     overrides : sequence of (path, value)
         What-if changes to the scenario (fixed during the sweep).
+    overwrite : bool
+        Use an output folder holding outputs no manifest lists (they are removed) instead of
+        refusing it (:func:`tierwise.artifacts.check_output_folder`).
     """
 
     quick: bool = False
@@ -95,6 +102,7 @@ class PipelineConfig:
     verify: bool = True
     cache_dir: Path | None = None
     overrides: Sequence[tuple[str, Any]] = ()
+    overwrite: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,8 @@ class PipelineReport:
         Every file written, in order (``manifest.json`` not included).
     manifest : Manifest
         What ``manifest.json`` of the output folder records (kinds, sizes, hashes).
+    warnings : list of str
+        Caveats of the run (:func:`horizon_warnings` of the sweep).
     """
 
     scenario: Scenario
@@ -118,6 +128,85 @@ class PipelineReport:
     budget_curve: pd.DataFrame
     files: list[Path]
     manifest: Manifest
+    warnings: list[str] = field(default_factory=list)
+
+
+def replenishment_cycle_days(scenario: Scenario) -> dict[str, float]:
+    """Days from one replenishment order of each stocked family to the next one's arrival.
+
+    Mean lead time (``lead_time_days``) plus the order cycle: ``order_quantity_units`` / mean
+    units demanded per calendar day for ``sQ`` (demand: every tier's orders per week / 7 ×
+    mean lines per order × mean units per line × its ``family_mix`` share), the review period
+    for ``periodic``, nothing for ``base_stock``. Families without demand are left out; no
+    families when the inventory is disabled.
+    """
+    if not scenario.inventory.enabled:
+        return {}
+    demand = dict.fromkeys(scenario.inventory.families, 0.0)
+    for name, tier in scenario.tiers.items():
+        units_per_day = (
+            weekly_orders(scenario, name)
+            / 7.0
+            * tier.lines_per_order.expected_value
+            * tier.units_per_line.expected_value
+        )
+        for family, share in (tier.family_mix or {}).items():
+            demand[family] = demand.get(family, 0.0) + units_per_day * share
+    cycles: dict[str, float] = {}
+    for family, spec in scenario.inventory.families.items():
+        policy = spec.policy
+        if demand.get(family, 0.0) <= 0:
+            continue
+        if policy.kind == "sQ" and policy.order_quantity_units is not None:
+            order_cycle = policy.order_quantity_units / demand[family]
+        elif policy.kind == "periodic" and policy.review_period_days is not None:
+            order_cycle = float(policy.review_period_days)
+        else:
+            order_cycle = 0.0
+        cycles[family] = spec.lead_time_days.expected_value + order_cycle
+    return cycles
+
+
+def horizon_warnings(
+    scenario: Scenario, measured_days: float, what: str, remedy: str = ""
+) -> list[str]:
+    """Warnings when ``measured_days`` (the measurement window of ``what``, days) is shorter
+    than a family's replenishment cycle (:func:`replenishment_cycle_days`): stock-outs of that
+    family may fall outside the window, and line fill rates look better than they are.
+    ``remedy`` (e.g. ``"drop --quick"``) ends the message."""
+    short = {f: c for f, c in replenishment_cycle_days(scenario).items() if c > measured_days}
+    if not short:
+        return []
+    families = ", ".join(f"{f} ≈ {c:.1f} d" for f, c in short.items())
+    return [
+        f"{what} measures {measured_days:g} days, less than the replenishment cycle (lead time "
+        f"+ order cycle) of {families}: stock-outs may fall outside the window and line fill "
+        "rates may look better than they are" + (f" ({remedy})" if remedy else "")
+    ]
+
+
+def sweep_measured_days(
+    scenario: Scenario, quick: bool, overrides: Sequence[tuple[str, Any]] = ()
+) -> float:
+    """Days each run of the main job's sweep measures (:func:`auto_sweep_spec`)."""
+    spec = auto_sweep_spec(Path("scenario.yaml"), scenario, quick, overrides)
+    horizon = spec["axes"].get("horizon_days", [scenario.horizon_days])[0]
+    warmup = spec["axes"].get("warmup_days", [scenario.warmup_days])[0]
+    return float(horizon - warmup)
+
+
+def sweep_warnings(
+    scenario: Scenario, quick: bool, overrides: Sequence[tuple[str, Any]] = ()
+) -> list[str]:
+    """:func:`horizon_warnings` of the main job's sweep (``quick`` or full; ``overrides`` as
+    given to :func:`auto_sweep_spec`)."""
+    remedy = (
+        "drop --quick for two measured weeks"
+        if quick
+        else "the verification re-simulates the plan on the scenario's own horizon"
+    )
+    measured = sweep_measured_days(scenario, quick, overrides)
+    return horizon_warnings(scenario, measured, "the sweep", remedy)
 
 
 def auto_sweep_spec(
@@ -257,24 +346,41 @@ def run_pipeline(
     ``frontier.csv``, ``profit_curves.csv``, ``optimum.csv``, ``profit_vs_budget.png/svg`` and
     ``.csv``, ``plan.json``, ``plan.csv``, ``verification.csv``, ``plan_scenario_overrides.json``.
 
+    The output folder is opened (clearing the files of its earlier run) once the scenario and
+    its revenue settings are valid, before the sweep; ``manifest.json`` is written even when a
+    later step fails.
+
     Raises
     ------
     ScenarioError
         Missing or invalid scenario, or invalid revenue settings.
     tierwise.artifacts.ArtifactError
-        ``out_dir`` exists and is not a folder (raised before anything is simulated).
+        ``out_dir`` exists and is not a folder, or holds outputs no manifest lists and
+        ``config.overwrite`` is false (raised before anything is simulated).
     RuntimeError
         Every variant of the sweep failed.
     """
     path = resolve_scenario_path(scenario_path) or Path(scenario_path)
     scenario = load_scenario(path, config.overrides)
     tier_responses(scenario)  # fail early on bad revenue settings
-    folder = OutputFolder(
+    with OutputFolder(
         out_dir,
         scenario_path=path,
         scenario_name=scenario.name,
         scenario_hash=scenario.content_hash,
-    )
+        overwrite=config.overwrite,
+    ) as folder:
+        return _run_into(folder, path, scenario, config, progress)
+
+
+def _run_into(
+    folder: OutputFolder,
+    path: Path,
+    scenario: Scenario,
+    config: PipelineConfig,
+    progress: Callable[[str, SweepProgress | None], None] | None,
+) -> PipelineReport:
+    """The steps of :func:`run_pipeline` once its output folder is open."""
     out = folder.path
 
     def say(message: str, state: SweepProgress | None = None) -> None:
@@ -283,6 +389,9 @@ def run_pipeline(
             progress(message, state)
 
     spec = auto_sweep_spec(path, scenario, config.quick, config.overrides)
+    warnings = sweep_warnings(scenario, config.quick, config.overrides)
+    for warning in warnings:
+        logger.info("%s", warning)
     plan = plan_sweep(spec, base_dir=path.parent, source=f"run sweep of {path}")
     say(f"sweep: {len(plan.variants)} variants × {plan.replications} replications")
     sweep = run_sweep(
@@ -353,24 +462,19 @@ def run_pipeline(
     files = folder.files
     manifest = folder.finish()
     return PipelineReport(
-        scenario, sweep, curves, problem, result, verified, budget_curve, files, manifest
+        scenario, sweep, curves, problem, result, verified, budget_curve, files, manifest, warnings
     )
 
 
 def _budget_curve(problem: PlanProblem, config: PipelineConfig) -> pd.DataFrame:
     """Profit against a budget from the cheapest to the dearest plan (12 budgets, USD/day);
-    empty when every plan costs the same."""
+    empty when every plan costs the same. Every other constraint of ``problem`` (minimum
+    service and its basis, tier order, cost per order) holds at each budget."""
     low = sum(min(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
     high = sum(max(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
     if not high > low:
         return pd.DataFrame()
-    no_budget = PlanProblem(
-        options=problem.options,
-        resources=problem.resources,
-        min_service=problem.min_service,
-        objective="profit",
-        service_metric=config.metric,
-    )
+    no_budget = replace(problem, budget_per_day_usd=None, objective="profit")
     return profit_vs_budget(
         no_budget,
         list(np.linspace(low, high, 12)),

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tests.cli import plain
 from tests.conftest import DEFAULT_SCENARIO
 from tierwise.cli.app import app
 
@@ -165,6 +166,43 @@ def test_out_naming_an_existing_file_is_refused_before_simulating(
     assert result.exit_code == 2, result.output
     assert "is not a folder" in result.output and "Traceback" not in result.output
     assert file.read_text(encoding="utf-8") == "mine"
+
+
+def test_precision_watches_the_metrics_named_and_a_short_horizon_is_warned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tierwise.simulation.experiments.replicate as replicate_module
+
+    real = replicate_module.replicate
+    watched: list[object] = []
+
+    def spy(*args: object, **kwargs: object) -> object:
+        watched.append(kwargs.get("metrics"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(replicate_module, "replicate", spy)
+    result = runner.invoke(
+        app,
+        [
+            "simulate",
+            str(DEFAULT_SCENARIO),
+            "--precision",
+            "0.5",
+            "--precision-metric",
+            "on_time",
+            "--precision-metric",
+            "total.cost_per_day_usd",
+            "--format",
+            "json",
+            *SHORT,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert watched == [
+        ["A.on_time_rate", "B.on_time_rate", "C.on_time_rate", "total.cost_per_day_usd"]
+    ]
+    # 7 measured days against ≈ 11 and ≈ 17 days between replenishments: a warning, no error
+    assert "warning:" in result.output and "each run measures 7 days" in plain(result.output)
 
 
 def test_error_messages_keep_their_brackets(capsys: pytest.CaptureFixture[str]) -> None:

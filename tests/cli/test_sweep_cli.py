@@ -135,3 +135,18 @@ def test_no_screening_flag_overrides_the_spec(tmp_path: Path) -> None:
     unscreened = sweep("--no-screening")
     assert "0 variant(s), 0 run(s) saved" in unscreened
     assert "unstable" in unscreened
+
+
+def test_the_table_is_written_in_the_format_of_the_out_suffix(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, {"axes": {AGENTS: [3]}, "replications": 1})
+    out = tmp_path / "table.csv"
+    result = runner.invoke(
+        app, ["sweep", str(spec), "--cache", str(tmp_path / "c"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("variant_id,")  # CSV text, not Parquet
+    assert len(pd.read_csv(out)) == 1
+    assert json.loads((tmp_path / "table.summary.json").read_text())["runs_executed"] == 1
+    assert not (tmp_path / "table.parquet").exists()

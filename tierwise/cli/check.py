@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from tierwise.cli.console import console, fail, load_or_fail
+from tierwise.cli.options import Overrides
 from tierwise.common.formatting import pct
 from tierwise.simulation.theory.loads import UnstableScenarioError, offered_loads
 
@@ -19,7 +20,7 @@ def check_command(
     scenario_path: Annotated[
         Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
     ],
-    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted.path=value")] = None,
+    set_: Overrides = None,
 ) -> None:
     """Validate a scenario and show its tiers and offered loads (no simulation)."""
     scenario = load_or_fail(scenario_path, set_)

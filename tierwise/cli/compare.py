@@ -7,52 +7,34 @@ of the CLI, this is the only place that prints; the work is
 
 from __future__ import annotations
 
-import difflib
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from tierwise.artifacts import Kind
 from tierwise.cli.console import console, fail, open_folder_or_fail, progress_bar
-from tierwise.common.formatting import decimals_for, level, number, p_value, signed
-from tierwise.figures.comparison import plot_comparison
-from tierwise.simulation.experiments.compare import StrategyRunError, compare_strategies
-from tierwise.simulation.experiments.comparison import (
-    DEFAULT_METRICS,
-    TOTAL,
-    Comparison,
-    DifferenceRow,
+from tierwise.cli.options import (
+    Overwrite,
+    Workers,
+    bad_option,
+    check_names,
+    check_output_folder_option,
+    check_precision,
+    metric_name,
 )
+from tierwise.common.formatting import decimals_for, level, number, p_value, signed
 from tierwise.simulation.experiments.strategies import StrategySet, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
-__all__ = ["compare_command", "resolve_metric"]
+if TYPE_CHECKING:  # scipy and matplotlib load once the arguments are checked
+    from tierwise.simulation.experiments.comparison import Comparison, DifferenceRow
 
-_ALIASES = {"profit": PROFIT, "cost": "cost_per_day_usd", "revenue": "revenue_per_day_usd"}
-
-
-def resolve_metric(name: str) -> str:
-    """Full metric name for ``name`` (``perfect_order`` → ``perfect_order_rate``, ``profit``…).
-
-    Raises
-    ------
-    ValueError
-        Unknown metric (with a "did you mean").
-    """
-    if name in METRIC_UNITS:
-        return name
-    if name in _ALIASES:
-        return _ALIASES[name]
-    if f"{name}_rate" in METRIC_UNITS:
-        return f"{name}_rate"
-    close = difflib.get_close_matches(name, list(METRIC_UNITS), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise ValueError(f"--metric {name!r}: unknown metric{hint}")
+__all__ = ["compare_command"]
 
 
 def _difference(row: DifferenceRow) -> str:
@@ -80,6 +62,8 @@ def _unit(metric: str) -> str:
 
 
 def _differences_table(comparison: Comparison) -> Table:
+    from tierwise.simulation.experiments.comparison import TOTAL
+
     others = [s for s in comparison.strategies if s != comparison.baseline]
     table = Table(
         title=f"difference to baseline '{comparison.baseline}' (strategy − baseline, mean ± "
@@ -116,6 +100,8 @@ def _differences_table(comparison: Comparison) -> Table:
 
 
 def _profit_table(comparison: Comparison) -> Table:
+    from tierwise.simulation.experiments.comparison import TOTAL
+
     best = {row.strategy: row for row in comparison.best.rows}
     conf = f"{comparison.confidence:.0%}"
     table = Table(
@@ -183,21 +169,32 @@ def compare_command(
     precision: Annotated[
         float | None,
         typer.Option(
+            callback=check_precision,
             help="add replications until every profit difference's CI half-width is at most "
-            "this fraction of the baseline's profit, e.g. 0.01 (cap 200)"
+            "this fraction of the baseline's profit, in (0, 1), e.g. 0.01 (cap 200)",
         ),
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    workers: Workers = 1,
     metric: Annotated[
         str, typer.Option(help="metric of the figure (also compared if not a default one)")
     ] = "perfect_order_rate",
     out: Annotated[
         Path, typer.Option(help="directory for comparison.csv/.json and the figures")
     ] = Path("out/compare"),
+    overwrite: Overwrite = False,
 ) -> None:
     """Compare strategies with a baseline: paired differences under common random numbers,
-    and the best strategy by total profit at a family-wise confidence."""
+    and the best strategy by total profit at a family-wise confidence.
 
+    Every argument is checked before anything is simulated."""
+
+    if replications is not None and precision is not None:
+        bad_option("--precision", "give --replications or --precision, not both")
+    try:
+        plotted = metric_name(metric)
+    except ValueError as exc:
+        bad_option("--metric", str(exc))
+    check_output_folder_option(out, overwrite)
     try:
         strategies = load_sources(sources)
     except ScenarioError as exc:
@@ -205,17 +202,12 @@ def compare_command(
         return
     names = list(strategies.scenarios)
     chosen = baseline if baseline is not None else strategies.baseline
-    if chosen not in strategies.scenarios:
-        fail(f"--baseline '{chosen}' is not a strategy (strategies: {', '.join(names)})")
-    if replications is not None and precision is not None:
-        fail("give --replications or --precision, not both")
-    if precision is not None and not 0 < precision < 1:
-        fail(f"--precision {precision}: must lie in (0, 1), e.g. 0.01 for ±1 % of profit")
-    try:
-        plotted = resolve_metric(metric)
-    except ValueError as exc:
-        fail(str(exc))
-        return
+    if baseline is not None:
+        check_names("--baseline", [baseline], names, "strategy")
+    from tierwise.figures.comparison import plot_comparison
+    from tierwise.simulation.experiments.compare import StrategyRunError, compare_strategies
+    from tierwise.simulation.experiments.comparison import DEFAULT_METRICS
+
     metrics = list(DEFAULT_METRICS)
     if plotted not in metrics and plotted != PROFIT:
         metrics.append(plotted)
@@ -234,6 +226,7 @@ def compare_command(
         base,
         sources[names.index(chosen)] if len(sources) > 1 else None,
         inputs=_inputs(sources, names),
+        overwrite=overwrite,
     )
     per_strategy = replications or max(2, base.replications)
     try:
@@ -282,14 +275,14 @@ def compare_command(
     console.print(f"[dim]method: {best.method}[/]", highlight=False)
     console.print(f"[dim]differences: {comparison.method}[/]", highlight=False)
 
-    written = [
-        folder.write_frame("comparison.csv", comparison.to_frame(), Kind.COMPARISON_TABLE),
-        folder.write_json("comparison.json", comparison.to_dict(), Kind.COMPARISON),
-    ]
-    for figure_metric in dict.fromkeys([plotted, PROFIT]):
-        fig = plot_comparison(comparison, figure_metric)
-        written += folder.write_figure(f"compare_{figure_metric}", fig, tight=False)
-    folder.finish()
+    with folder:  # the manifest is written on the way out
+        written = [
+            folder.write_frame("comparison.csv", comparison.to_frame(), Kind.COMPARISON_TABLE),
+            folder.write_json("comparison.json", comparison.to_dict(), Kind.COMPARISON),
+        ]
+        for figure_metric in dict.fromkeys([plotted, PROFIT]):
+            fig = plot_comparison(comparison, figure_metric)
+            written += folder.write_figure(f"compare_{figure_metric}", fig, tight=False)
     for path in written:
         console.print(f"wrote {path}", highlight=False)
 

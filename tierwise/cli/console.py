@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,7 +19,20 @@ from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.scenario.schema import Scenario
 
-__all__ = ["console", "err", "fail", "load_or_fail", "open_folder_or_fail", "progress_bar"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "console",
+    "err",
+    "fail",
+    "load_or_fail",
+    "open_folder_or_fail",
+    "progress_bar",
+    "read_sweep_or_fail",
+    "table_tiers",
+    "warn",
+]
 
 #: Standard output (tables, results); 160 columns when not a terminal.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -32,6 +45,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
     # the message is plain text: brackets in it ("tierwise[dask]", "[15, 17]") are not markup
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    """Print a warning line on standard error (the command goes on)."""
+    err.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False)
 
 
 def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
@@ -48,11 +66,14 @@ def open_folder_or_fail(
     scenario: Scenario | None = None,
     scenario_path: Path | None = None,
     inputs: Mapping[str, str | Path] | None = None,
+    overwrite: bool = False,
 ) -> OutputFolder:
-    """Open the output folder of a command (before any work), or exit cleanly (code 2).
+    """Open the output folder of a command, or exit cleanly (code 2).
 
-    ``scenario`` records its name and content hash; ``scenario_path`` (a file or a bundled
-    name) is recorded as the file it resolves to.
+    Called once every argument is checked (:mod:`tierwise.cli.options`) and before any
+    simulation: opening clears the files of the folder's earlier run. ``scenario`` records its
+    name and content hash; ``scenario_path`` (a file or a bundled name) is recorded as the file
+    it resolves to; ``overwrite`` removes outputs no manifest lists instead of refusing.
     """
     resolved = None if scenario_path is None else resolve_scenario_path(scenario_path)
     try:
@@ -62,11 +83,40 @@ def open_folder_or_fail(
             scenario_name=None if scenario is None else scenario.name,
             scenario_hash=None if scenario is None else scenario.content_hash,
             inputs=inputs,
+            overwrite=overwrite,
         )
     except ArtifactError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write to {path}: {exc.strerror or exc}")
+
+
+def table_tiers(table: pd.DataFrame) -> list[str]:
+    """Tier names of a sweep table (:func:`tierwise.optimization.planning.curves.sweep_tiers`)."""
+    from tierwise.optimization.planning.curves import sweep_tiers
+
+    return sweep_tiers(table)
+
+
+def read_sweep_or_fail(path: Path) -> pd.DataFrame:
+    """Read a sweep table (``.parquet`` or ``.csv`` written by ``tierwise sweep`` or ``run``),
+    or exit cleanly (code 2) when it is missing, unreadable or not a sweep table."""
+    from tierwise.optimization.planning.curves import read_sweep_table
+
+    if path.suffix.lower() not in (".parquet", ".csv"):
+        fail(f"{path}: a sweep table is a .parquet or .csv file")
+    try:
+        table = read_sweep_table(path)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    except Exception as exc:  # pandas and pyarrow raise many kinds on a bad file
+        fail(f"{path}: cannot read it as a table ({type(exc).__name__}: {exc})")
+    if "variant_id" not in table.columns or not table_tiers(table):
+        fail(
+            f"{path} is not a sweep table (no variant_id and <tier>.perfect_order_rate "
+            "columns); write one with tierwise sweep or tierwise run"
+        )
+    return table
 
 
 def progress_bar() -> Progress:

@@ -3,18 +3,51 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tierwise.artifacts import Kind
-from tierwise.cli.console import console, fail, load_or_fail, open_folder_or_fail, progress_bar
-from tierwise.cli.options import ObjectiveChoice, SolverChoice, parse_min_service, parse_tier_order
+from tierwise.cli.console import (
+    console,
+    fail,
+    load_or_fail,
+    open_folder_or_fail,
+    progress_bar,
+    read_sweep_or_fail,
+    table_tiers,
+    warn,
+)
+from tierwise.cli.options import (
+    Budget,
+    MaxCostPerOrder,
+    MinService,
+    Objective,
+    ObjectiveChoice,
+    Overwrite,
+    ServiceMetric,
+    Solver,
+    SolverChoice,
+    TierOrder,
+    TimeLimit,
+    Workers,
+    bad_option,
+    check_output_folder_option,
+    check_table_metric,
+    parse_min_service,
+    parse_tier_order,
+)
 from tierwise.cli.tables import print_plan, print_verification
-from tierwise.optimization.milp.result import PlanResult
-from tierwise.optimization.planning.verify import VerifiedPlan
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path
+from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tierwise.optimization.milp.result import PlanResult
+    from tierwise.optimization.planning.verify import VerifiedPlan
 
 __all__ = ["optimize_command"]
 
@@ -35,39 +68,72 @@ def optimize_command(
             "--scenario", help="base scenario of a sweep table (revenue settings, --verify)"
         ),
     ] = None,
-    budget: Annotated[float | None, typer.Option(min=0, help="budget, USD per day")] = None,
-    min_service: Annotated[
-        str | None, typer.Option(help="minimum service per tier, e.g. A=0.99,B=0.97")
-    ] = None,
-    objective: Annotated[ObjectiveChoice, typer.Option()] = ObjectiveChoice.profit,
-    metric: Annotated[str, typer.Option(help="service metric")] = "perfect_order_rate",
-    tier_order: Annotated[
-        str | None, typer.Option(help="service must not rise down this order, e.g. A,B,C")
-    ] = None,
-    max_cost_per_order: Annotated[
-        float | None, typer.Option(min=0, help="ceiling on cost per order, USD")
-    ] = None,
-    solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
-    time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
+    budget: Budget = None,
+    min_service: MinService = None,
+    objective: Objective = ObjectiveChoice.profit,
+    metric: ServiceMetric = "perfect_order_rate",
+    tier_order: TierOrder = None,
+    max_cost_per_order: MaxCostPerOrder = None,
+    solver: Solver = SolverChoice.cbc,
+    time_limit: TimeLimit = 30.0,
     verify: Annotated[bool, typer.Option(help="re-simulate the plan and refine")] = False,
-    workers: Annotated[int, typer.Option(min=1)] = 2,
+    workers: Workers = 2,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/optimize"),
+    overwrite: Overwrite = False,
 ) -> None:
-    """Choose the service level and resources per tier (PuLP MILP) from a sweep."""
-    from tierwise.optimization.milp.solve import solve
-    from tierwise.optimization.planning.curves import build_curves, read_sweep_table
-    from tierwise.optimization.planning.verify import verify_plan
-    from tierwise.pipeline import PipelineConfig, planning_problem, run_pipeline, tier_responses
+    """Choose the service level and resources per tier (PuLP MILP) from a sweep.
 
-    floors = parse_min_service(min_service)
-    order = parse_tier_order(tier_order)
-    scenario_file = (
-        resolve_scenario_path(source) if source.suffix.lower() in _SCENARIO_SUFFIXES else None
+    Every argument is checked before anything is simulated or solved.
+    """
+    from_scenario = source.suffix.lower() in _SCENARIO_SUFFIXES
+    table: pd.DataFrame | None = None
+    base: Scenario | None
+    if from_scenario:
+        if scenario_path is not None:
+            bad_option("--scenario", "only with a sweep table; the argument is a scenario")
+        base = load_or_fail(source)
+        try:
+            check_stability(base)
+        except UnstableScenarioError as exc:
+            fail(str(exc))
+        tiers = list(base.tiers)
+    else:
+        if scenario_path is None and verify:
+            bad_option("--verify", "on a sweep table it needs --scenario (the sweep's base)")
+        table = read_sweep_or_fail(source)
+        tiers = table_tiers(table)
+        base = load_or_fail(scenario_path) if scenario_path is not None else None
+        if base is not None and set(base.tiers) != set(tiers):
+            bad_option(
+                "--scenario",
+                f"{scenario_path} has tiers {', '.join(base.tiers)}, the sweep table "
+                f"{', '.join(tiers)}; give the sweep's base scenario",
+            )
+        check_table_metric(table, tiers, metric, source)
+    floors = parse_min_service(min_service, tiers)
+    order = parse_tier_order(tier_order, tiers)
+    check_output_folder_option(out, overwrite)
+    from tierwise.optimization.milp.solve import solve
+    from tierwise.optimization.planning.curves import build_curves
+    from tierwise.optimization.planning.verify import verify_plan
+    from tierwise.pipeline import (
+        PipelineConfig,
+        planning_problem,
+        run_pipeline,
+        sweep_warnings,
+        tier_responses,
     )
+
+    if base is not None:
+        try:
+            tier_responses(base)  # the revenue settings
+        except ScenarioError as exc:
+            fail(str(exc))
     result: PlanResult
     verified: VerifiedPlan | None
     try:
-        if scenario_file is not None:
+        if table is None:
+            scenario_file = resolve_scenario_path(source) or source
             config = PipelineConfig(
                 workers=workers,
                 metric=metric,
@@ -79,7 +145,11 @@ def optimize_command(
                 solver=solver.value,
                 time_limit_s=time_limit,
                 verify=verify,
+                overwrite=overwrite,
             )
+            assert base is not None
+            for warning in sweep_warnings(base, False):
+                warn(warning)
             with progress_bar() as bar:
                 task = bar.add_task("sweep", total=None)
                 report = run_pipeline(
@@ -95,43 +165,45 @@ def optimize_command(
                 )
             result, verified = report.plan, report.verified
         else:
-            if scenario_path is None and verify:
-                fail("--verify on a sweep table needs --scenario (the sweep's base scenario)")
-            table = read_sweep_table(source)
-            base = load_or_fail(scenario_path) if scenario_path is not None else None
-            folder = open_folder_or_fail(out, base, scenario_path, inputs={"results": source})
-            if base is not None:
-                responses = tier_responses(base, table)
-            else:
-                responses = build_curves(table, metric=metric).responses
-            problem = planning_problem(
-                table,
-                responses,
-                metric,
-                objective.value,
-                budget,
-                floors,
-                order,
-                max_cost_per_order,
+            folder = open_folder_or_fail(
+                out, base, scenario_path, inputs={"results": source}, overwrite=overwrite
             )
-            verified = None
-            if verify and base is not None:
-                verified = verify_plan(
-                    problem,
-                    base,
+            with folder:  # the manifest is written on the way out
+                if base is not None:
+                    responses = tier_responses(base, table)
+                else:
+                    responses = build_curves(table, metric=metric).responses
+                problem = planning_problem(
+                    table,
                     responses,
                     metric,
-                    workers=workers,
-                    solver=solver.value,
-                    time_limit_s=time_limit,
+                    objective.value,
+                    budget,
+                    floors,
+                    order,
+                    max_cost_per_order,
                 )
-                result = verified.plan
-                folder.write_frame("verification.csv", verified.checks_frame(), Kind.VERIFICATION)
-            else:
-                result = solve(problem, solver=solver.value, time_limit_s=time_limit)
-            folder.write_json("plan.json", result.to_dict(), Kind.PLAN, "the chosen plan")
-            folder.write_frame("plan.csv", result.to_frame(), Kind.PLAN_TABLE, "one row per tier")
-            folder.finish()
+                verified = None
+                if verify and base is not None:
+                    verified = verify_plan(
+                        problem,
+                        base,
+                        responses,
+                        metric,
+                        workers=workers,
+                        solver=solver.value,
+                        time_limit_s=time_limit,
+                    )
+                    result = verified.plan
+                    folder.write_frame(
+                        "verification.csv", verified.checks_frame(), Kind.VERIFICATION
+                    )
+                else:
+                    result = solve(problem, solver=solver.value, time_limit_s=time_limit)
+                folder.write_json("plan.json", result.to_dict(), Kind.PLAN, "the chosen plan")
+                folder.write_frame(
+                    "plan.csv", result.to_frame(), Kind.PLAN_TABLE, "one row per tier"
+                )
     except typer.Exit:  # a clean exit from fail() (click's Exit is a RuntimeError)
         raise
     except (ScenarioError, ValueError, FileNotFoundError, RuntimeError) as exc:

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from tierwise.cli.console import console, err, fail
-from tierwise.report.build import ReportError, build_report, write_report
+from tierwise.cli.console import console, fail, warn
+from tierwise.cli.options import check_output_file
 
 __all__ = ["report_command"]
 
@@ -43,6 +43,9 @@ def report_command(
     """Write one self-contained HTML report (figures embedded, no scripts, no internet needed)
     of a run or compare output directory."""
 
+    check_output_file(out, "--out")
+    from tierwise.report.build import ReportError, build_report, write_report
+
     try:
         report = build_report(source, scenario, title)
     except ReportError as exc:
@@ -54,7 +57,7 @@ def report_command(
         fail(f"cannot write {out}: {exc.strerror or exc}")
         return
     for warning in report.warnings:
-        err.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
+        warn(warning)
     size_kb = path.stat().st_size / 1024
     console.print(
         f"wrote {path} ({report.kind} report of {report.source}, scenario "

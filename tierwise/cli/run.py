@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tierwise.artifacts import MANIFEST_NAME
-from tierwise.cli.console import console, fail, load_or_fail, progress_bar
-from tierwise.cli.options import ObjectiveChoice, SolverChoice, parse_min_service, parse_tier_order
+from tierwise.cli.console import console, fail, load_or_fail, progress_bar, warn
+from tierwise.cli.options import (
+    Budget,
+    MaxCostPerOrder,
+    MinService,
+    Objective,
+    ObjectiveChoice,
+    Overrides,
+    Overwrite,
+    ServiceMetric,
+    Solver,
+    SolverChoice,
+    TierOrder,
+    TimeLimit,
+    Workers,
+    bad_option,
+    check_output_folder_option,
+    parse_min_service,
+    parse_tier_order,
+)
 from tierwise.cli.tables import print_plan, print_verification
-from tierwise.simulation.experiments.sweep import SweepProgress
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+if TYPE_CHECKING:
+    from tierwise.simulation.experiments.sweep import SweepProgress
 
 __all__ = ["run_command"]
 
@@ -25,50 +45,61 @@ def run_command(
     ],
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/run"),
     quick: Annotated[bool, typer.Option(help="smaller grid, shorter runs")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 2,
-    metric: Annotated[str, typer.Option(help="service metric of the plan")] = (
-        "perfect_order_rate"
-    ),
-    objective: Annotated[ObjectiveChoice, typer.Option()] = ObjectiveChoice.profit,
-    budget: Annotated[float | None, typer.Option(min=0, help="budget, USD per day")] = None,
-    min_service: Annotated[
-        str | None, typer.Option(help="minimum service per tier, e.g. A=0.9,B=0.85")
-    ] = None,
-    tier_order: Annotated[
-        str | None, typer.Option(help="service must not rise down this order, e.g. A,B,C")
-    ] = None,
-    max_cost_per_order: Annotated[
-        float | None, typer.Option(min=0, help="ceiling on cost per order, USD")
-    ] = None,
-    solver: Annotated[SolverChoice, typer.Option()] = SolverChoice.cbc,
-    time_limit: Annotated[float, typer.Option(min=0.1, help="solver time limit, s")] = 30.0,
+    workers: Workers = 2,
+    metric: ServiceMetric = "perfect_order_rate",
+    objective: Objective = ObjectiveChoice.profit,
+    budget: Budget = None,
+    min_service: MinService = None,
+    tier_order: TierOrder = None,
+    max_cost_per_order: MaxCostPerOrder = None,
+    solver: Solver = SolverChoice.cbc,
+    time_limit: TimeLimit = 30.0,
     verify: Annotated[bool, typer.Option(help="re-simulate and refine the plan")] = True,
     cache: Annotated[Path | None, typer.Option(help="sweep cache (default: OUT/cache)")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted.path=value")] = None,
+    set_: Overrides = None,
+    overwrite: Overwrite = False,
 ) -> None:
-    """The main job: screening → sweep → curves → optimisation → verification → figures."""
-    from tierwise.pipeline import PipelineConfig, run_pipeline
+    """The main job: screening → sweep → curves → optimisation → verification → figures.
 
+    Every argument is checked before anything is simulated; the output folder is then cleared
+    of its earlier run's files.
+    """
     scenario = load_or_fail(scenario_path, set_)
     try:
         check_stability(scenario)
     except UnstableScenarioError as exc:
         fail(str(exc))
+    tiers = list(scenario.tiers)
+    floors = parse_min_service(min_service, tiers)
+    order = parse_tier_order(tier_order, tiers)
+    check_output_folder_option(out, overwrite)
+    if cache is not None and cache.exists() and not cache.is_dir():
+        bad_option("--cache", f"{cache} exists and is not a folder")
+    from tierwise.pipeline import PipelineConfig, run_pipeline, sweep_warnings, tier_responses
+
+    try:
+        tier_responses(scenario)  # the revenue settings
+    except ScenarioError as exc:
+        fail(str(exc))
+    overrides = [parse_override(o) for o in set_ or []]
     config = PipelineConfig(
         quick=quick,
         workers=workers,
         metric=metric,
         objective=objective.value,
         budget_per_day_usd=budget,
-        min_service=parse_min_service(min_service),
-        tier_order=parse_tier_order(tier_order),
+        min_service=floors,
+        tier_order=order,
         max_cost_per_order_usd=max_cost_per_order,
         solver=solver.value,
         time_limit_s=time_limit,
         verify=verify,
         cache_dir=cache,
-        overrides=[parse_override(o) for o in set_ or []],
+        overrides=overrides,
+        overwrite=overwrite,
     )
+    for warning in sweep_warnings(scenario, quick, overrides):
+        warn(warning)
     with progress_bar() as bar:
         task = bar.add_task("preparing", total=None)
 

@@ -5,20 +5,40 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from tierwise.artifacts import Kind, OutputFolder, json_text
-from tierwise.cli.console import console, fail, load_or_fail, open_folder_or_fail, progress_bar
+from tierwise.artifacts import Kind, OutputFolder, json_text, write_table
+from tierwise.cli.console import (
+    console,
+    fail,
+    load_or_fail,
+    open_folder_or_fail,
+    progress_bar,
+    warn,
+)
+from tierwise.cli.options import (
+    Overrides,
+    Overwrite,
+    Precision,
+    PrecisionMetrics,
+    Replications,
+    SeedOverride,
+    Workers,
+    bad_option,
+    check_output_file,
+    check_output_folder_option,
+    precision_metric_keys,
+)
 from tierwise.cli.tables import HEADLINE_METRICS, estimates_frame
-from tierwise.common.atomic import atomic_path
 from tierwise.common.formatting import MISSING, estimate
-from tierwise.simulation.experiments.replicate import replicate
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ORDER_COLUMNS", "OutputFormat", "simulate_command"]
 
@@ -49,41 +69,54 @@ def simulate_command(
     scenario_path: Annotated[
         Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
     ],
-    replications: Annotated[int | None, typer.Option(min=1, help="fixed replications")] = None,
-    precision: Annotated[
-        float | None,
-        typer.Option(help="target relative CI half-width, e.g. 0.02; adds replications until met"),
-    ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="override the scenario seed")] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="override a field: dotted.path=value (repeatable)"),
-    ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    replications: Replications = None,
+    precision: Precision = None,
+    precision_metric: PrecisionMetrics = None,
+    seed: SeedOverride = None,
+    set_: Overrides = None,
+    workers: Workers = 1,
     output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     out: Annotated[
         Path | None, typer.Option(help="folder for result.json / result.csv and manifest.json")
     ] = None,
     orders_out: Annotated[
-        Path | None, typer.Option(help="write one CSV row per measured order of replication 0")
+        Path | None,
+        typer.Option(help="CSV file: one row per measured order of replication 0"),
     ] = None,
+    overwrite: Overwrite = False,
 ) -> None:
-    """Simulate a scenario: per-tier service and cost with confidence intervals."""
+    """Simulate a scenario: per-tier service and cost with confidence intervals.
+
+    Every argument is checked before anything is simulated.
+    """
+    if replications is not None and precision is not None:
+        bad_option("--precision", "give --replications or --precision, not both")
+    if precision_metric and precision is None:
+        bad_option("--precision-metric", "needs --precision (the target it watches)")
     overrides = list(set_ or [])
     if seed is not None:
         overrides.append(f"seed={seed}")
     scenario = load_or_fail(scenario_path, overrides)
-    if replications is not None and precision is not None:
-        fail("give --replications or --precision, not both")
-    if precision is not None and not 0 < precision < 1:
-        fail(f"--precision {precision}: must lie in (0, 1), e.g. 0.02 for ±2 %")
+    watched = precision_metric_keys(precision_metric or [], list(scenario.tiers))
     try:
         check_stability(scenario)
     except UnstableScenarioError as exc:
         fail(str(exc))
-    if orders_out is not None and orders_out.is_dir():
-        fail(f"--orders-out {orders_out} is a folder; give a CSV file name")
-    folder = None if out is None else open_folder_or_fail(out, scenario, scenario_path)
+    if orders_out is not None:
+        check_output_file(orders_out, "--orders-out", (".csv",))
+    if out is not None:
+        check_output_folder_option(out, overwrite)
+    from tierwise.pipeline import horizon_warnings
+    from tierwise.simulation.experiments.replicate import replicate
+
+    measured = scenario.horizon_days - scenario.warmup_days
+    for warning in horizon_warnings(scenario, measured, "each run", "--set horizon_days=…"):
+        warn(warning)
+    folder = (
+        None
+        if out is None
+        else open_folder_or_fail(out, scenario, scenario_path, overwrite=overwrite)
+    )
     total = replications or scenario.replications
     with progress_bar() as bar:
         task = bar.add_task("replications", total=None if precision else total)
@@ -91,18 +124,20 @@ def simulate_command(
             scenario,
             replications=replications,
             precision=precision,
+            metrics=watched,
             workers=workers,
             progress=lambda k: bar.advance(task, k),
         )
     document = summary.to_dict()
     frame = estimates_frame(summary)
     if folder is not None:
-        folder.write_json("result.json", document, Kind.RESULT, "estimates per tier and system")
-        folder.write_frame("result.csv", frame, Kind.RESULT_TABLE, "one row per scope × metric")
-    if orders_out is not None:
-        _write_orders(scenario, orders_out, folder)
-    if folder is not None:
-        folder.finish()
+        with folder:  # the manifest is written on the way out
+            folder.write_json("result.json", document, Kind.RESULT, "estimates per tier and system")
+            folder.write_frame("result.csv", frame, Kind.RESULT_TABLE, "one row per scope × metric")
+            if orders_out is not None:
+                _write_orders(scenario, orders_out, folder)
+    elif orders_out is not None:
+        _write_orders(scenario, orders_out, None)
     if output_format is OutputFormat.json:
         sys.stdout.write(json_text(document))
     elif output_format is OutputFormat.csv:
@@ -115,6 +150,8 @@ def simulate_command(
 
 def _write_orders(scenario: Scenario, path: Path, folder: OutputFolder | None) -> None:
     """One row per measured order of replication 0; recorded in ``folder`` if inside it."""
+    import pandas as pd
+
     from tierwise.simulation.engine import run_with_orders
 
     _, records = run_with_orders(scenario, 0)
@@ -123,8 +160,7 @@ def _write_orders(scenario: Scenario, path: Path, folder: OutputFolder | None) -
         name = path.resolve().relative_to(folder.path.resolve()).as_posix()
         folder.write_frame(name, orders, Kind.ORDERS, "one row per order of replication 0")
         return
-    with atomic_path(path) as temp:
-        orders.to_csv(temp, index=False)
+    write_table(path, orders)
 
 
 def _print_summary(scenario: Scenario, frame: pd.DataFrame, n: int) -> None:

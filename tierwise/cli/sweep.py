@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -23,12 +23,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from tierwise.artifacts import json_text, write_table
 from tierwise.cli.console import console, err, fail
-from tierwise.simulation.experiments.executor import BackendError as SweepBackendError
-from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
-from tierwise.simulation.experiments.sweep_result import SweepResult
+from tierwise.cli.options import Workers, bad_option, check_output_file
+from tierwise.common.atomic import write_text
 from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from tierwise.simulation.experiments.sweep import SweepProgress
+    from tierwise.simulation.experiments.sweep_result import SweepResult
 
 __all__ = ["BackendChoice", "sweep_command"]
 
@@ -46,9 +50,7 @@ class BackendChoice(StrEnum):
 
 def sweep_command(
     spec: Annotated[Path, typer.Argument(metavar="SPEC", help="sweep spec YAML")],
-    workers: Annotated[
-        int, typer.Option(min=1, help="worker processes (dask: size of the local cluster)")
-    ] = 1,
+    workers: Workers = 1,
     backend: Annotated[
         BackendChoice, typer.Option(help="local process pool or dask.distributed")
     ] = BackendChoice.processes,
@@ -59,21 +61,34 @@ def sweep_command(
     cache: Annotated[
         Path, typer.Option(help="result cache folder (reruns and resumes read it)")
     ] = Path(".tierwise-cache"),
-    out: Annotated[Path, typer.Option(help="Parquet table to write")] = Path("out/sweep.parquet"),
-    csv: Annotated[bool, typer.Option("--csv", help="also write a CSV next to it")] = False,
+    out: Annotated[
+        Path, typer.Option(help="table to write: .parquet or .csv (by the suffix)")
+    ] = Path("out/sweep.parquet"),
+    csv: Annotated[
+        bool, typer.Option("--csv", help="also write a CSV next to a .parquet table")
+    ] = False,
     screening: Annotated[
         bool | None,
         typer.Option("--screening/--no-screening", help="override the spec's screening switch"),
     ] = None,
 ) -> None:
-    """Simulate every variant of a sweep spec: cached, resumable, in parallel."""
+    """Simulate every variant of a sweep spec: cached, resumable, in parallel.
+
+    Every argument is checked before anything is simulated.
+    """
     if scheduler is not None and backend is not BackendChoice.dask:
-        fail("--scheduler needs --backend dask")
+        bad_option("--scheduler", "--scheduler needs --backend dask")
+    check_output_file(out, "--out", (".parquet", ".csv"))
+    if cache.exists() and not cache.is_dir():
+        bad_option("--cache", f"{cache} exists and is not a folder")
     try:
         plan = load_sweep(spec)
     except ScenarioError as exc:
         fail(str(exc))
         raise AssertionError("unreachable") from None
+    from tierwise.simulation.experiments.executor import BackendError as SweepBackendError
+    from tierwise.simulation.experiments.sweep import run_sweep
+
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -119,11 +134,23 @@ def sweep_command(
         err.print("[yellow]interrupted[/]: finished runs are cached; rerun to resume")
         raise typer.Exit(130) from None
     try:
-        written = result.save(out, csv=csv)
+        written = _save(result, out, csv)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
         raise AssertionError("unreachable") from None
     _print_summary(result, written)
+
+
+def _save(result: SweepResult, out: Path, csv: bool) -> list[Path]:
+    """The table in the format of ``out``'s suffix (and a CSV twin of a Parquet table with
+    ``csv``), then ``<stem>.summary.json``; each file atomically."""
+    written = [write_table(out, result.table)]
+    if csv and out.suffix.lower() == ".parquet":
+        written.append(write_table(out.with_suffix(".csv"), result.table))
+    written.append(
+        write_text(out.with_name(out.stem + ".summary.json"), json_text(result.summary()))
+    )
+    return written
 
 
 def _print_summary(result: SweepResult, written: list[Path]) -> None:

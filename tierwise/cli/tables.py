@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.table import Table
 
 from tierwise.cli.console import console
 from tierwise.common.formatting import estimate, pct_estimate, signed, usd
-from tierwise.optimization.milp.result import PlanResult, PlanStatus
-from tierwise.optimization.planning.verify import VerifiedPlan
-from tierwise.simulation.experiments.replicate import ReplicationSummary
 from tierwise.simulation.metrics import unit_of_key
+
+if TYPE_CHECKING:  # loaded by the commands once their arguments are checked
+    import pandas as pd
+
+    from tierwise.optimization.milp.result import PlanResult
+    from tierwise.optimization.planning.verify import VerifiedPlan
+    from tierwise.simulation.experiments.replicate import ReplicationSummary
 
 __all__ = ["HEADLINE_METRICS", "estimates_frame", "print_plan", "print_verification"]
 
@@ -42,6 +45,8 @@ HEADLINE_METRICS = (
 def estimates_frame(summary: ReplicationSummary) -> pd.DataFrame:
     """Long table: one row per (scope, metric) with unit (from the metric registry), mean,
     half-width and number of replications."""
+    import pandas as pd
+
     tiers = tuple(summary.scenario.tiers)
     rows = []
     for key, est in summary.estimates().items():
@@ -62,6 +67,8 @@ def estimates_frame(summary: ReplicationSummary) -> pd.DataFrame:
 def print_plan(result: PlanResult, title: str) -> None:
     """Status line, then one row per tier (service ± CI, cost, revenue, profit), the total,
     the plan's pooled resources and its binding constraints; the explanation if no plan."""
+    from tierwise.optimization.milp.result import PlanStatus
+
     style = "green" if result.status == PlanStatus.OPTIMAL else "yellow"
     console.print(
         f"[{style}]status: {result.status.value}[/] {result.message or ''}", highlight=False

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from tierwise.cli.console import console, fail, progress_bar
+from tierwise.cli.options import Confidence, Seed, Workers
 from tierwise.common.formatting import pct
-from tierwise.simulation.experiments.validation import CheckResult, reference_cases, validate
+
+if TYPE_CHECKING:
+    from tierwise.simulation.experiments.validation import CheckResult
 
 __all__ = ["validate_command"]
 
 
 def validate_command(
-    confidence: Annotated[float, typer.Option(help="family-wise confidence level")] = 0.99,
-    seed: Annotated[int, typer.Option(min=0)] = 2024,
+    confidence: Confidence = 0.99,
+    seed: Seed = 2024,
     effort: Annotated[float, typer.Option(min=0.05, help="simulated-time multiplier")] = 1.0,
-    workers: Annotated[int, typer.Option(min=1)] = 1,
+    workers: Workers = 1,
 ) -> None:
     """Simulate the reference cases and compare with exact queueing/inventory theory."""
+    from tierwise.simulation.experiments.validation import reference_cases, validate
+
     cases = reference_cases(seed=seed, effort=effort)
     per_check = 1 - (1 - confidence) / len(cases)
     results: list[CheckResult] = []
