@@ -54,10 +54,11 @@ def optimize_command(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/optimize"),
 ) -> None:
     """Choose the service level and resources per tier (PuLP MILP) from a sweep."""
+    from tierwise.optimization.economics.tiers import tier_responses
     from tierwise.optimization.milp.solve import solve
     from tierwise.optimization.planning.curves import build_curves, read_sweep_table
     from tierwise.optimization.planning.verify import verify_plan
-    from tierwise.pipeline import PipelineConfig, planning_problem, run_pipeline, tier_responses
+    from tierwise.pipeline import PipelineConfig, planning_problem, run_pipeline
 
     floors = parse_min_service(min_service)
     order = parse_tier_order(tier_order)
@@ -101,7 +102,7 @@ def optimize_command(
             base = load_or_fail(scenario_path) if scenario_path is not None else None
             folder = open_folder_or_fail(out, base, scenario_path, inputs={"results": source})
             if base is not None:
-                responses = tier_responses(base, table)
+                responses = tier_responses(base, metric)
             else:
                 responses = build_curves(table, metric=metric).responses
             problem = planning_problem(

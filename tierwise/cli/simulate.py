@@ -1,4 +1,9 @@
-"""``tierwise simulate``: per-tier service and cost of one scenario, with confidence intervals."""
+"""``tierwise simulate``: per-tier service and cost of one scenario, with confidence intervals.
+
+Revenue and profit are the tier's revenue response at the simulated service of each
+replication (:func:`tierwise.optimization.economics.tiers.scenario_revenue`), profit =
+revenue − cost; booked revenue (revenue per order × completed orders) is shown as such.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,20 @@ import typer
 from rich.table import Table
 
 from tierwise.artifacts import Kind, OutputFolder, json_text
-from tierwise.cli.console import console, fail, load_or_fail, open_folder_or_fail, progress_bar
+from tierwise.cli.console import (
+    console,
+    err,
+    fail,
+    load_or_fail,
+    open_folder_or_fail,
+    progress_bar,
+)
 from tierwise.cli.tables import HEADLINE_METRICS, estimates_frame
 from tierwise.common.atomic import atomic_path
 from tierwise.common.formatting import MISSING, estimate
+from tierwise.optimization.economics.tiers import ScenarioRevenue, scenario_revenue
 from tierwise.simulation.experiments.replicate import replicate
+from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
@@ -83,6 +97,7 @@ def simulate_command(
         fail(str(exc))
     if orders_out is not None and orders_out.is_dir():
         fail(f"--orders-out {orders_out} is a folder; give a CSV file name")
+    revenue = _revenue_or_none(scenario)
     folder = None if out is None else open_folder_or_fail(out, scenario, scenario_path)
     total = replications or scenario.replications
     with progress_bar() as bar:
@@ -93,6 +108,7 @@ def simulate_command(
             precision=precision,
             workers=workers,
             progress=lambda k: bar.advance(task, k),
+            revenue=revenue,
         )
     document = summary.to_dict()
     frame = estimates_frame(summary)
@@ -111,6 +127,20 @@ def simulate_command(
         _print_summary(scenario, frame, len(summary.runs))
         if out is not None:
             console.print(f"results written to {out}/result.json and result.csv (manifest.json)")
+
+
+def _revenue_or_none(scenario: Scenario) -> ScenarioRevenue | None:
+    """The scenario's revenue function; ``None`` (with a note on stderr) when its revenue
+    settings do not define one: then only booked revenue is reported."""
+    try:
+        return scenario_revenue(scenario)
+    except ScenarioError as exc:
+        lines = "\n".join(f"  - {p}" for p in exc.problems)
+        err.print(
+            f"note: no revenue or profit (only booked revenue): no revenue response:\n{lines}",
+            highlight=False,
+        )
+        return None
 
 
 def _write_orders(scenario: Scenario, path: Path, folder: OutputFolder | None) -> None:

@@ -12,11 +12,12 @@ from tierwise.common.formatting import estimate, pct_estimate, signed, usd
 from tierwise.optimization.milp.result import PlanResult, PlanStatus
 from tierwise.optimization.planning.verify import VerifiedPlan
 from tierwise.simulation.experiments.replicate import ReplicationSummary
-from tierwise.simulation.metrics import unit_of_key
+from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE, unit_of_key
 
 __all__ = ["HEADLINE_METRICS", "estimates_frame", "print_plan", "print_verification"]
 
-#: Metrics shown in the terminal table (JSON/CSV carry all of them).
+#: Metrics shown in the terminal table (JSON/CSV carry all of them); revenue and profit are the
+#: revenue response's, booked revenue the engine's count.
 HEADLINE_METRICS = (
     "orders_per_day",
     "mean_cycle_time_h",
@@ -35,7 +36,9 @@ HEADLINE_METRICS = (
     "recovery_rate",
     "cost_per_day_usd",
     "cost_per_order_usd",
-    "revenue_per_day_usd",
+    BOOKED_REVENUE,
+    REVENUE,
+    PROFIT,
 )
 
 
