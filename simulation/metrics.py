@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "BOOKED_REVENUE",
     "METRICS",
     "METRIC_UNITS",
     "PROFIT",
+    "REVENUE",
     "SYSTEM_METRICS",
     "Metric",
     "get_metric",
@@ -60,8 +62,14 @@ class Metric:
     scope: Scope = "tier"
 
 
-#: Profit per tier and in total: revenue − cost, USD per calendar day.
+#: Profit per tier and in total: revenue (the response) − cost, USD per calendar day.
 PROFIT = "profit_per_day_usd"
+#: Revenue per tier and in total: the tier's revenue response at its simulated service, USD/day.
+#: Not counted by the engine: derived from a replication's metrics by the revenue function
+#: the application layer injects (``tierwise.optimization.economics.tiers``).
+REVENUE = "revenue_per_day_usd"
+#: Booked revenue: revenue per order × completed orders per calendar day (counted by the engine).
+BOOKED_REVENUE = "booked_revenue_per_day_usd"
 
 _TIER: tuple[tuple[str, str, str, int, str], ...] = (
     ("orders_arrived", "Orders arrived", "count", 0,
@@ -129,10 +137,17 @@ _TIER: tuple[tuple[str, str, str, int, str], ...] = (
      "penalties directly"),
     ("cost_per_order_usd", "Cost per order", "USD/order", -1,
      "the tier's cost / orders arrived"),
-    ("revenue_per_day_usd", "Revenue per day", "USD/day", 1,
-     "revenue_per_order_usd × completed orders per calendar day"),
+    (BOOKED_REVENUE, "Booked revenue per day", "USD/day", 1,
+     "revenue_per_order_usd × completed orders per calendar day, whatever their service "
+     "(counted by the engine; not the revenue of profit)"),
+    (REVENUE, "Revenue per day", "USD/day", 1,
+     "the tier's revenue response R(s) at its simulated service s of the replication: "
+     "tiers.<t>.revenue_response or the default of its profile, s = the metric the "
+     "response names (service_metric), else perfect_order_rate (run/optimize: --metric); "
+     "in total, the sum over tiers (docs/economics.md)"),
     (PROFIT, "Profit per day", "USD/day", 1,
-     "revenue per day − cost per day (per tier; in total, every cost line item)"),
+     "revenue per day (the response) − cost per day; in total, total revenue − every cost "
+     "line item"),
 )  # fmt: skip
 
 #: Per-tier metrics by name, in the order tables show them.
@@ -152,6 +167,18 @@ SYSTEM_METRICS: dict[str, Metric] = {
     "total.cost_per_day_usd": Metric(
         "total.cost_per_day_usd", "Total cost per day", "USD/day", -1,
         "sum of every cost line item per calendar day", "system",
+    ),
+    f"total.{BOOKED_REVENUE}": Metric(
+        f"total.{BOOKED_REVENUE}", "Total booked revenue per day", "USD/day", 1,
+        "sum over tiers of booked revenue per day", "system",
+    ),
+    f"total.{REVENUE}": Metric(
+        f"total.{REVENUE}", "Total revenue per day", "USD/day", 1,
+        "sum over tiers of revenue per day (each tier's revenue response)", "system",
+    ),
+    f"total.{PROFIT}": Metric(
+        f"total.{PROFIT}", "Total profit per day", "USD/day", 1,
+        "total revenue per day − every cost line item per calendar day", "system",
     ),
     "inventory.line_fill_rate": Metric(
         "inventory.line_fill_rate", "Family line fill rate", "rate", 1,

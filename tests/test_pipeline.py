@@ -14,6 +14,7 @@ from tests.cli import plain
 from tests.conftest import DEFAULT_SCENARIO
 from tierwise.artifacts import Kind, read_manifest
 from tierwise.cli.app import app
+from tierwise.optimization.economics.tiers import tier_responses
 from tierwise.optimization.milp.result import PlanStatus
 from tierwise.optimization.planning.options import resource_axes
 from tierwise.optimization.planning.verify import verify_plan
@@ -23,9 +24,7 @@ from tierwise.pipeline import (
     auto_sweep_spec,
     planning_problem,
     run_pipeline,
-    tier_responses,
 )
-from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.loading import load_scenario
 
 
@@ -142,7 +141,7 @@ def test_verification_refines_a_wrong_prediction(quick_run: PipelineReport) -> N
         for o in problem.options
     ]
     wrong = dataclasses.replace(problem, options=tampered)
-    responses = tier_responses(quick_run.scenario, quick_run.sweep.table)
+    responses = tier_responses(quick_run.scenario)
     verified = verify_plan(
         wrong,
         quick_run.scenario,
@@ -161,7 +160,7 @@ def test_verification_refines_a_wrong_prediction(quick_run: PipelineReport) -> N
 
 
 def test_min_service_above_every_option_is_explained(quick_run: PipelineReport) -> None:
-    responses = tier_responses(quick_run.scenario, quick_run.sweep.table)
+    responses = tier_responses(quick_run.scenario)
     problem = planning_problem(
         quick_run.sweep.table, responses, "perfect_order_rate", min_service={"A": 0.999}
     )
@@ -172,13 +171,54 @@ def test_min_service_above_every_option_is_explained(quick_run: PipelineReport) 
     assert "tier A minimum" in str(result.explanation)
 
 
-def test_tier_without_revenue_profile_is_rejected() -> None:
-    sc = load_scenario(DEFAULT_SCENARIO)
-    renamed = sc.model_copy(
-        update={"tiers": {"key": sc.tiers["A"], **{k: v for k, v in sc.tiers.items() if k != "A"}}}
+def test_the_plan_prices_each_tier_with_the_scenario_response_at_its_service(
+    quick_run: PipelineReport,
+) -> None:
+    """One meaning of revenue: a chosen option earns its tier's response (the same function
+    ``simulate`` and ``compare`` use) at the option's service, the variant's mean
+    perfect-order rate over the sweep's replications."""
+    responses = tier_responses(quick_run.scenario)
+    table = quick_run.sweep.table
+    for tier, option in quick_run.plan.chosen.items():
+        rows = table[table["variant_id"] == option.option_id]
+        if not rows.empty:  # a sweep variant (a verification round's option is simulated anew)
+            assert option.service_level == pytest.approx(rows[f"{tier}.perfect_order_rate"].mean())
+        expected = responses[tier].revenue_of({"perfect_order_rate": option.service_level})
+        assert option.revenue_per_day_usd == pytest.approx(expected, rel=1e-12)
+        # not booked revenue (orders × revenue per order)
+        booked = option.orders_per_day * quick_run.scenario.tiers[tier].revenue_per_order_usd
+        assert option.revenue_per_day_usd != pytest.approx(booked, rel=0.01)
+
+
+def test_a_response_reading_another_metric_than_the_plan_is_refused(
+    quick_run: PipelineReport,
+) -> None:
+    scenario = quick_run.scenario
+    reads_on_time = scenario.model_copy(
+        update={
+            "tiers": {
+                **scenario.tiers,
+                "A": scenario.tiers["A"].model_copy(
+                    update={
+                        "revenue_response": {
+                            "model": "logistic",
+                            "r_min_usd_per_day": 1000.0,
+                            "r_max_usd_per_day": 9000.0,
+                            "steepness_k": 20.0,
+                            "midpoint_s0": 0.8,
+                            "service_metric": "on_time_rate",
+                        }
+                    }
+                ),
+            }
+        }
     )
-    with pytest.raises(ScenarioError, match=r"tiers\.key: no revenue_response"):
-        tier_responses(renamed)
+    responses = tier_responses(reads_on_time)
+    with pytest.raises(ValueError, match="tier A reads on_time_rate"):
+        planning_problem(quick_run.sweep.table, responses, "perfect_order_rate")
+    on_time = tier_responses(reads_on_time, "on_time_rate")  # B and C read the plan's metric
+    problem = planning_problem(quick_run.sweep.table, on_time, "on_time_rate")
+    assert {o.tier for o in problem.options} == set(scenario.tiers)
 
 
 def test_cli_run_quick_uses_the_cache_and_prints_the_plan(

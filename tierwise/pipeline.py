@@ -7,7 +7,6 @@ reports progress through a callback (the CLI draws the progress bar).
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 from tierwise.artifacts import Kind, Manifest, OutputFolder
 from tierwise.figures.budget import plot_profit_vs_budget
 from tierwise.figures.curves import write_curves
-from tierwise.optimization.economics.revenue import default_response, parse_revenue_response
+from tierwise.optimization.economics.tiers import TierResponse, tier_responses
 from tierwise.optimization.milp.problem import PlanProblem, ResourceSpec
 from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.sensitivity import profit_vs_budget
@@ -30,7 +29,6 @@ from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
 from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
 from tierwise.simulation.experiments.sweep_result import SweepResult
 from tierwise.simulation.experiments.sweep_spec import plan_sweep
-from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
@@ -46,7 +44,6 @@ __all__ = [
     "run_pipeline",
     "sweep_measured_days",
     "sweep_warnings",
-    "tier_responses",
 ]
 
 logger = logging.getLogger(__name__)
@@ -251,46 +248,19 @@ def auto_sweep_spec(
     }
 
 
-def tier_responses(scenario: Scenario, table: pd.DataFrame | None = None) -> dict[str, Any]:
-    """Revenue response per tier: the scenario's own, or a default for its profile.
-
-    Raises
-    ------
-    ScenarioError
-        When a tier's ``revenue_response`` is invalid, or a tier not named A/B/C has no
-        ``revenue_profile``.
-    """
-    responses: dict[str, Any] = {}
-    problems: list[str] = []
-    for name, tier in scenario.tiers.items():
-        if tier.revenue_response is not None:
-            try:
-                responses[name] = parse_revenue_response(tier.revenue_response)
-            except ValueError as exc:
-                problems.append(f"tiers.{name}.revenue_response: {exc}".splitlines()[0])
-            continue
-        profile = tier.revenue_profile or (name if name in ("A", "B", "C") else None)
-        if profile is None:
-            problems.append(
-                f"tiers.{name}: no revenue_response and no revenue_profile; set "
-                "revenue_profile: A, B or C (service-sensitive … price-driven)"
-            )
-            continue
-        per_day = (
-            float(np.nanmedian(table[f"{name}.orders_per_day"]))
-            if table is not None
-            else tier.orders_per_hour * 24.0
+def _refuse_other_metrics(responses: Mapping[str, Any], metric: str) -> None:
+    """ValueError when a tier's response reads a service metric other than the plan's."""
+    other = {
+        tier: r.service_metric
+        for tier, r in responses.items()
+        if isinstance(r, TierResponse) and r.service_metric != metric
+    }
+    if other:
+        listed = ", ".join(f"tier {t} reads {m}" for t, m in other.items())
+        raise ValueError(
+            f"the plan's service metric is {metric}, but the revenue response of {listed}; "
+            "plan on that metric (--metric) or drop service_metric from the response"
         )
-        if tier.revenue_per_order_usd <= 0 or not math.isfinite(per_day) or per_day <= 0:
-            problems.append(
-                f"tiers.{name}.revenue_per_order_usd = {tier.revenue_per_order_usd}: "
-                "must be > 0 for the default revenue response"
-            )
-            continue
-        responses[name] = default_response(profile, tier.revenue_per_order_usd, per_day)
-    if problems:
-        raise ScenarioError(problems, scenario.name)
-    return responses
 
 
 def planning_problem(
@@ -304,7 +274,18 @@ def planning_problem(
     max_cost_per_order_usd: float | None = None,
 ) -> PlanProblem:
     """The MILP input from a sweep table: every simulated variant an option per tier, pooled
-    resources."""
+    resources.
+
+    An option's revenue is its tier's response at the variant's mean ``metric``; a
+    :class:`~tierwise.optimization.economics.tiers.TierResponse` that reads another service
+    metric is refused (the plan prices and constrains one metric).
+
+    Raises
+    ------
+    ValueError
+        Unknown ``objective``, or a response reading a metric other than ``metric``.
+    """
+    _refuse_other_metrics(responses, metric)
     options = options_from_table(table, responses, metric)
     resources = [ResourceSpec(name=path, pooled=True) for path in resource_axes(table)]
     if objective not in ("profit", "cost"):
@@ -354,6 +335,8 @@ def run_pipeline(
     ------
     ScenarioError
         Missing or invalid scenario, or invalid revenue settings.
+    ValueError
+        A tier's revenue response reads a service metric other than ``config.metric``.
     tierwise.artifacts.ArtifactError
         ``out_dir`` exists and is not a folder, or holds outputs no manifest lists and
         ``config.overwrite`` is false (raised before anything is simulated).
@@ -362,7 +345,8 @@ def run_pipeline(
     """
     path = resolve_scenario_path(scenario_path) or Path(scenario_path)
     scenario = load_scenario(path, config.overrides)
-    tier_responses(scenario)  # fail early on bad revenue settings
+    responses = tier_responses(scenario, config.metric)  # fails early on bad revenue settings
+    _refuse_other_metrics(responses, config.metric)
     with OutputFolder(
         out_dir,
         scenario_path=path,
@@ -370,13 +354,14 @@ def run_pipeline(
         scenario_hash=scenario.content_hash,
         overwrite=config.overwrite,
     ) as folder:
-        return _run_into(folder, path, scenario, config, progress)
+        return _run_into(folder, path, scenario, responses, config, progress)
 
 
 def _run_into(
     folder: OutputFolder,
     path: Path,
     scenario: Scenario,
+    responses: Mapping[str, TierResponse],
     config: PipelineConfig,
     progress: Callable[[str, SweepProgress | None], None] | None,
 ) -> PipelineReport:
@@ -411,7 +396,6 @@ def _run_into(
             "every variant of the sweep failed: "
             + "; ".join(sorted(set(table["error"].astype(str)))[:3])
         )
-    responses = tier_responses(scenario, ok)
     say("curves")
     curves = build_curves(table, metric=config.metric, responses=responses)
     write_curves(curves, folder, scenario.name)

@@ -111,7 +111,7 @@ def sweep_tiers(table: pd.DataFrame) -> list[str]:
 def _revenue_inputs(table: pd.DataFrame, tier: str) -> tuple[float, float]:
     """Revenue per order (USD) and orders per day of a tier, from the sweep rows."""
     ok = table[table.get("error", pd.Series("", index=table.index)).fillna("") == ""]
-    revenue = ok[f"{tier}.revenue_per_day_usd"]
+    revenue = ok[f"{tier}.booked_revenue_per_day_usd"]
     completed = ok[f"{tier}.orders_completed"]
     arrived = ok[f"{tier}.orders_arrived"]
     per_day = ok[f"{tier}.orders_per_day"]

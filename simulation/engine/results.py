@@ -190,5 +190,6 @@ def tier_metrics(
         "recovery_rate": _ratio(acc.recovered, acc.complaints),
         "cost_per_day_usd": cost_usd / measured_days,
         "cost_per_order_usd": _ratio(cost_usd, acc.arrived),
-        "revenue_per_day_usd": acc.revenue_usd / measured_days,
+        # booked revenue; revenue and profit proper come from the tier's revenue response
+        "booked_revenue_per_day_usd": acc.revenue_usd / measured_days,
     }

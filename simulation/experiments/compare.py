@@ -12,6 +12,12 @@ noise both runs share cancels. A difference is *significant* when its interval e
 (equivalently, the two-sided paired t-test has p < α). These intervals are per comparison;
 with many tiers × metrics × strategies a few will exclude 0 by chance.
 
+Profit is revenue − cost, with revenue the tier's revenue response at its simulated service
+in the replication (not booked revenue): the caller injects the revenue function
+(:data:`~tierwise.simulation.experiments.replicate.TierRevenue`, built by
+``tierwise.optimization.economics.tiers.scenario_revenue``), so a strategy that raises service
+at equal booked revenue earns more.
+
 The best strategy (highest total profit per day) is chosen with Bonferroni multiple
 comparisons with the best under CRN (Nelson & Matejcik 1995). The statistics are in
 :mod:`tierwise.simulation.analysis.statistics`, the result objects in
@@ -33,7 +39,6 @@ from tierwise.simulation.analysis.statistics import (
     select_best,
     unpaired_half_width,
 )
-from tierwise.simulation.engine.results import RunResult
 from tierwise.simulation.experiments.comparison import (
     BEST_METRIC,
     DEFAULT_METRICS,
@@ -44,7 +49,11 @@ from tierwise.simulation.experiments.comparison import (
 )
 from tierwise.simulation.experiments.executor import Executor, executor_scope
 from tierwise.simulation.experiments.precision import PrecisionRule, run_sequential
-from tierwise.simulation.experiments.replicate import run_replications
+from tierwise.simulation.experiments.replicate import (
+    TierRevenue,
+    derived_metrics,
+    run_replications,
+)
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
 from tierwise.simulation.scenario.schema import Scenario
 
@@ -52,7 +61,6 @@ __all__ = [
     "INITIAL_REPLICATIONS",
     "StrategyRunError",
     "compare_strategies",
-    "derived_metrics",
 ]
 
 logger = logging.getLogger(__name__)
@@ -70,24 +78,6 @@ class StrategyRunError(RuntimeError):
         super().__init__(
             f"simulating strategy '{strategy}' failed: {type(cause).__name__}: {cause}"
         )
-
-
-def derived_metrics(result: RunResult) -> dict[str, float]:
-    """Flat metrics of one run plus profit per tier and total cost/revenue/profit (USD/day).
-
-    ``"A.profit_per_day_usd" = "A.revenue_per_day_usd" − "A.cost_per_day_usd"``;
-    ``"total.revenue_per_day_usd"`` is the sum over tiers; ``"total.cost_per_day_usd"`` is every
-    cost line item (also costs no tier is charged for, e.g. an idle fleet).
-    """
-    row = dict(result.flat())
-    revenue = 0.0
-    for tier, metrics in result.tiers.items():
-        tier_revenue = metrics.get("revenue_per_day_usd", 0.0)
-        revenue += tier_revenue
-        row[f"{tier}.{PROFIT}"] = tier_revenue - metrics.get("cost_per_day_usd", 0.0)
-    row[f"{TOTAL}.revenue_per_day_usd"] = revenue
-    row[f"{TOTAL}.{PROFIT}"] = revenue - row[f"{TOTAL}.cost_per_day_usd"]
-    return row
 
 
 def _check_metrics(metrics: Iterable[str]) -> tuple[str, ...]:
@@ -201,6 +191,7 @@ def compare_strategies(
     max_replications: int = 200,
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
+    revenue: TierRevenue | Mapping[str, TierRevenue],
 ) -> Comparison:
     """Simulate every strategy on the same replications and compare it with the baseline.
 
@@ -236,6 +227,11 @@ def compare_strategies(
         Called with the number of runs just finished.
     executor : Executor, optional
         A running executor to use and leave running (e.g. shared by several phases).
+    revenue : TierRevenue or mapping
+        ``revenue(tier, metrics) → USD/day`` of a tier in one replication (one function for
+        every strategy, or ``strategy → function``, e.g. when a strategy changes prices);
+        profit per tier and in total, and with it the best strategy, is this revenue − cost
+        (:func:`~tierwise.simulation.experiments.replicate.derived_metrics`).
 
     Returns
     -------
@@ -246,7 +242,7 @@ def compare_strategies(
     ValueError
         Fewer than two strategies, unknown baseline or metric, different seeds or tiers
         (common random numbers would not hold), both or invalid ``replications`` /
-        ``precision``.
+        ``precision``, a strategy without a revenue function.
 
     Notes
     -----
@@ -284,6 +280,13 @@ def compare_strategies(
     if n < 2:
         raise ValueError(f"replications must be >= 2 for a confidence interval, got {n}")
     texts = dict(descriptions or {})
+    if isinstance(revenue, Mapping):
+        missing = [name for name in names if name not in revenue]
+        if missing:
+            raise ValueError(f"no revenue function for strategy(ies) {', '.join(missing)}")
+        revenues: dict[str, TierRevenue] = {name: revenue[name] for name in names}
+    else:
+        revenues = dict.fromkeys(names, revenue)
 
     rows_by_strategy: dict[str, list[dict[str, float]]] = {name: [] for name in names}
 
@@ -306,7 +309,7 @@ def compare_strategies(
                     )
                 except Exception as exc:
                     raise StrategyRunError(name, exc) from exc
-                rows_by_strategy[name].extend(derived_metrics(r) for r in runs)
+                rows_by_strategy[name].extend(derived_metrics(r, revenues[name]) for r in runs)
 
         if precision is None:
             extend(0, n)

@@ -2,10 +2,11 @@
 
 :func:`~tierwise.simulation.experiments.compare.compare_strategies` builds a
 :class:`Comparison`: for every non-baseline strategy × scope (each tier, and ``total`` for the
-system-wide cost, revenue and profit) × metric a :class:`DifferenceRow` with both strategies'
-own Student-t estimates, the paired difference under common random numbers and the unpaired
-(Welch) half-width, plus the best-strategy selection by total profit
-(:func:`~tierwise.simulation.analysis.statistics.select_best`). The statistics are in
+system-wide cost, booked revenue, revenue and profit) × metric a :class:`DifferenceRow` with
+both strategies' own Student-t estimates, the paired difference under common random numbers
+and the unpaired (Welch) half-width, plus the best-strategy selection by total profit
+(:func:`~tierwise.simulation.analysis.statistics.select_best`); revenue is the tiers' revenue
+response at the simulated service, profit = revenue − cost. The statistics are in
 :mod:`tierwise.simulation.analysis.statistics`.
 """
 
@@ -23,7 +24,7 @@ from tierwise.simulation.analysis.statistics import (
     PairedDifference,
     finite_or_none,
 )
-from tierwise.simulation.metrics import PROFIT, metric_direction
+from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE, metric_direction
 
 __all__ = [
     "BEST_METRIC",
@@ -38,7 +39,7 @@ __all__ = [
 TOTAL = "total"
 #: What the best strategy maximises.
 BEST_METRIC = f"{TOTAL}.{PROFIT}"
-#: Metrics compared by default (per tier; cost and profit also in total).
+#: Metrics compared by default (per tier; cost, revenue and profit also in total).
 DEFAULT_METRICS: tuple[str, ...] = (
     "perfect_order_rate",
     "on_time_rate",
@@ -46,9 +47,11 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "answered_within_target_rate",
     "mean_cycle_time_h",
     "cost_per_day_usd",
+    REVENUE,
 )
-#: Metrics that also have a ``total`` scope.
-TOTAL_METRICS: tuple[str, ...] = ("cost_per_day_usd", "revenue_per_day_usd", PROFIT)
+#: Metrics that also have a ``total`` scope (revenue is the response's, booked revenue the
+#: engine's count; profit = revenue − cost).
+TOTAL_METRICS: tuple[str, ...] = ("cost_per_day_usd", BOOKED_REVENUE, REVENUE, PROFIT)
 
 
 @dataclass(frozen=True)
@@ -162,10 +165,11 @@ class Comparison:
     rows : tuple of DifferenceRow
         One per non-baseline strategy × scope (tiers, then ``total``) × metric.
     best : BestSelection
-        The best strategy by total profit per day.
+        The best strategy by total profit per day (revenue response − cost).
     samples : dict
         ``strategy → DataFrame`` (index: replication; columns: flat metrics such as
-        ``"A.perfect_order_rate"`` plus ``"A.profit_per_day_usd"``, ``"total.…"``).
+        ``"A.perfect_order_rate"`` plus ``"A.revenue_per_day_usd"``, ``"A.profit_per_day_usd"``,
+        ``"total.…"``).
     precision : float, optional
         Target relative half-width of the profit differences, if one was given.
     precision_reached : bool, optional

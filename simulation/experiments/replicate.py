@@ -5,13 +5,19 @@
 requested metric is under a target (with a cap). Replication ``i`` uses only
 ``(scenario.seed, i)``, so results are identical whether run serially or on any number of
 worker processes (:mod:`tierwise.simulation.experiments.executor`).
+
+Revenue and profit are not counted by the engine (it counts *booked* revenue, revenue per
+order × completed orders): a tier's revenue is its revenue response at the simulated service,
+which the optimisation layer defines. The caller injects it as a :data:`TierRevenue` function
+(``tierwise.optimization.economics.tiers.scenario_revenue``) and :func:`derived_metrics` adds
+revenue and profit per tier and in total to a replication's flat metrics.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tierwise.simulation.analysis.statistics import Estimate, estimate
@@ -24,14 +30,51 @@ from tierwise.simulation.experiments.precision import (
     worst_relative_half_width,
 )
 from tierwise.simulation.experiments.tasks import run_replication
+from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE
 from tierwise.simulation.scenario.schema import Scenario
 
-__all__ = ["INITIAL_REPLICATIONS", "ReplicationSummary", "replicate", "run_replications"]
+__all__ = [
+    "INITIAL_REPLICATIONS",
+    "ReplicationSummary",
+    "TierRevenue",
+    "derived_metrics",
+    "replicate",
+    "run_replications",
+]
 
 logger = logging.getLogger(__name__)
 
 #: First batch of :func:`replicate` with a precision target.
 INITIAL_REPLICATIONS = 5
+
+TierRevenue = Callable[[str, Mapping[str, float]], float]
+"""``revenue(tier, metrics) → USD/day``: a tier's revenue in one replication from its per-tier
+metrics (``"perfect_order_rate" → 0.93`` …); the application layer builds it from the
+scenario's revenue responses."""
+
+
+def derived_metrics(result: RunResult, revenue: TierRevenue) -> dict[str, float]:
+    """Flat metrics of one replication plus revenue and profit per tier and in total (USD/day).
+
+    ``"A.revenue_per_day_usd" = revenue("A", metrics of A)``, ``"A.profit_per_day_usd" =
+    "A.revenue_per_day_usd" − "A.cost_per_day_usd"``; ``"total.revenue_per_day_usd"`` and
+    ``"total.booked_revenue_per_day_usd"`` are sums over tiers, ``"total.profit_per_day_usd"``
+    is total revenue − ``"total.cost_per_day_usd"`` (every cost line item, also costs no tier
+    is charged for, e.g. an idle fleet).
+    """
+    row = dict(result.flat())
+    total_revenue = 0.0
+    total_booked = 0.0
+    for tier, metrics in result.tiers.items():
+        tier_revenue = float(revenue(tier, metrics))
+        row[f"{tier}.{REVENUE}"] = tier_revenue
+        row[f"{tier}.{PROFIT}"] = tier_revenue - metrics.get("cost_per_day_usd", 0.0)
+        total_revenue += tier_revenue
+        total_booked += metrics.get(BOOKED_REVENUE, 0.0)
+    row[f"total.{BOOKED_REVENUE}"] = total_booked
+    row[f"total.{REVENUE}"] = total_revenue
+    row[f"total.{PROFIT}"] = total_revenue - row["total.cost_per_day_usd"]
+    return row
 
 
 @dataclass(frozen=True)
@@ -46,15 +89,25 @@ class ReplicationSummary:
         One per replication, in replication order.
     confidence : float
         Level of the intervals in :meth:`estimates`.
+    revenue : TierRevenue, optional
+        The scenario's revenue function; with it every replication also has revenue and profit
+        per tier and in total (:func:`derived_metrics`), without it only booked revenue.
     """
 
     scenario: Scenario
     runs: list[RunResult]
     confidence: float = 0.95
+    revenue: TierRevenue | None = None
+
+    def rows(self) -> list[dict[str, float]]:
+        """One flat mapping per replication (``RunResult.flat`` or :func:`derived_metrics`)."""
+        if self.revenue is None:
+            return [r.flat() for r in self.runs]
+        return [derived_metrics(r, self.revenue) for r in self.runs]
 
     def estimates(self) -> dict[str, Estimate]:
-        """``"A.on_time_rate" → Estimate`` for every flat metric (see ``RunResult.flat``)."""
-        rows = [r.flat() for r in self.runs]
+        """``"A.on_time_rate" → Estimate`` for every flat metric of :meth:`rows`."""
+        rows = self.rows()
         keys = list(dict.fromkeys(k for row in rows for k in row))
         return {k: estimate([row.get(k, math.nan) for row in rows], self.confidence) for k in keys}
 
@@ -124,6 +177,7 @@ def replicate(
     confidence: float = 0.95,
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
+    revenue: TierRevenue | None = None,
 ) -> ReplicationSummary:
     """Replicate a scenario a fixed number of times or to a target precision.
 
@@ -151,6 +205,9 @@ def replicate(
         Called with 1 after every finished run.
     executor : Executor, optional
         A running executor to use and leave running (e.g. shared by several phases).
+    revenue : TierRevenue, optional
+        Revenue function of the summary (:class:`ReplicationSummary`); does not change what
+        is simulated.
     """
     if replications is not None and precision is not None:
         raise ValueError("give either replications or precision, not both")
@@ -161,7 +218,7 @@ def replicate(
         if n < 1:
             raise ValueError(f"replications must be >= 1, got {n}")
         fixed = run_replications(scenario, range(n), workers, progress, executor)
-        return ReplicationSummary(scenario, fixed, confidence)
+        return ReplicationSummary(scenario, fixed, confidence, revenue)
     if max_replications < 2:
         raise ValueError(f"max_replications must be >= 2, got {max_replications}")
     rule = PrecisionRule(
@@ -177,7 +234,7 @@ def replicate(
             )
 
         def worst() -> float:
-            rows = [r.flat() for r in runs]
+            rows = ReplicationSummary(scenario, runs, confidence, revenue).rows()
             unknown = [m for m in watched if not any(m in row for row in rows)]
             if unknown:
                 raise ValueError(f"unknown metric(s) for precision: {', '.join(unknown)}")
@@ -185,4 +242,4 @@ def replicate(
             return worst_relative_half_width(samples, confidence)
 
         run_sequential(rule, extend, worst)
-    return ReplicationSummary(scenario, runs, confidence)
+    return ReplicationSummary(scenario, runs, confidence, revenue)

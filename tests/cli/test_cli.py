@@ -52,6 +52,45 @@ def test_simulate_json_has_hash_seed_and_estimates(tmp_path: Path) -> None:
     assert (tmp_path / "orders.csv").read_text().startswith("tier,created_h,cycle_time_h")
 
 
+def test_simulate_revenue_is_the_tier_response_at_the_simulated_service() -> None:
+    """One meaning of revenue: the tier's response at its simulated perfect-order rate (one
+    replication, so the mean is that replication's value); booked revenue is named so."""
+    from tierwise.optimization.economics.tiers import tier_responses
+    from tierwise.simulation.scenario.loading import load_scenario
+
+    result = runner.invoke(
+        app,
+        ["simulate", str(DEFAULT_SCENARIO), "--replications", "1", "--format", "json", *SHORT],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    scenario = load_scenario(DEFAULT_SCENARIO, [("horizon_days", 9), ("warmup_days", 2)])
+    responses = tier_responses(scenario)
+    for tier, metrics in doc["tiers"].items():
+        service = metrics["perfect_order_rate"]["mean"]
+        revenue = metrics["revenue_per_day_usd"]["mean"]
+        assert revenue == pytest.approx(responses[tier].revenue(service), rel=1e-12)
+        assert metrics["profit_per_day_usd"]["mean"] == pytest.approx(
+            revenue - metrics["cost_per_day_usd"]["mean"], rel=1e-12
+        )
+        # the engine's count is kept, under its own name, and is not the revenue
+        assert metrics["booked_revenue_per_day_usd"]["mean"] != pytest.approx(revenue)
+    total = doc["system"]
+    assert total["total.revenue_per_day_usd"]["mean"] == pytest.approx(
+        sum(m["revenue_per_day_usd"]["mean"] for m in doc["tiers"].values())
+    )
+    assert total["total.profit_per_day_usd"]["mean"] == pytest.approx(
+        total["total.revenue_per_day_usd"]["mean"] - total["total.cost_per_day_usd"]["mean"]
+    )
+
+
+def test_simulate_table_names_booked_revenue_apart_from_revenue_and_profit() -> None:
+    result = runner.invoke(app, ["simulate", str(DEFAULT_SCENARIO), "--replications", "2", *SHORT])
+    assert result.exit_code == 0, result.output
+    for name in ("booked_revenue_per_day_usd", "revenue_per_day_usd", "profit_per_day_usd"):
+        assert f"\n│ {name} " in result.output or f"\n┃ {name} " in result.output, name
+
+
 def test_bad_override_gives_clear_error_and_nonzero_exit() -> None:
     result = runner.invoke(
         app, ["simulate", str(DEFAULT_SCENARIO), "--set", "tiers.A.orders_per_hour=-5"]

@@ -30,7 +30,14 @@ BASE: dict[str, Any] = {
     "horizon_days": 0.5,
     "warmup_days": 0.05,
     "drain_days": 0.2,
-    "tiers": {"all": {"customers": 1, "orders_per_hour": 100.0, "revenue_per_order_usd": 20.0}},
+    "tiers": {
+        "all": {
+            "customers": 1,
+            "orders_per_hour": 100.0,
+            "revenue_per_order_usd": 20.0,
+            "revenue_profile": "B",
+        }
+    },
     "order_entry": {
         "pools": {"desk": {"agents": 6, "discipline": "fifo"}},
         "handling_time_s": {"dist": "exponential", "mean": 180.0},
@@ -99,6 +106,21 @@ def test_compare_prints_tables_and_verdict_and_writes_files(tmp_path: Path) -> N
     assert [s["name"] for s in document["strategies"]] == ["six", "eight", "relabelled"]
     header = (out / "comparison.csv").read_text().splitlines()[0]
     assert header.startswith("strategy,baseline,scope,metric,unit,")
+    # revenue is the response, booked revenue is named so; profit = revenue − cost
+    assert "revenue response" in text
+    metrics = {(r["scope"], r["metric"]) for r in document["differences"]}
+    assert {("all", "revenue_per_day_usd"), ("total", "revenue_per_day_usd")} <= metrics
+
+
+def test_a_strategy_without_a_revenue_response_is_a_clean_error(tmp_path: Path) -> None:
+    spec = _strategies(
+        tmp_path,
+        {"six": {}, "unpriced": {"overrides": {"tiers.all.revenue_profile": None}}},
+    )
+    result = runner.invoke(app, ["compare", str(spec), "--replications", "2"])
+    assert result.exit_code == 2, result.output
+    assert "strategy 'unpriced': tiers.all: no revenue_response" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_scenario_files_are_strategies_with_one_seed(tmp_path: Path) -> None:

@@ -104,7 +104,14 @@ DESK: dict[str, Any] = {
     "horizon_days": 0.5,
     "warmup_days": 0.05,
     "drain_days": 0.2,
-    "tiers": {"all": {"customers": 1, "orders_per_hour": 100.0, "revenue_per_order_usd": 20.0}},
+    "tiers": {
+        "all": {
+            "customers": 1,
+            "orders_per_hour": 100.0,
+            "revenue_per_order_usd": 20.0,
+            "revenue_profile": "B",
+        }
+    },
     "order_entry": {
         "pools": {"desk": {"agents": 6, "discipline": "fifo"}},
         "handling_time_s": {"dist": "exponential", "mean": 180.0},

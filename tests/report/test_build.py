@@ -47,6 +47,13 @@ def test_run_report_has_every_section_and_is_self_contained(run_dir: Path) -> No
     text = " ".join(page.text)
     assert "two-tiers" in text and "seed" in text and "11" in text
     assert "3 per sweep variant" in text
+    # each tier's revenue response, as the run priced it, and the service it reads
+    responses = table_with(page, "revenue response")
+    row = next(r for r in responses if r[0] == "revenue response")
+    assert row[1:] == [
+        "logistic (default, profile A) of perfect_order_rate",
+        "logistic (default, profile B) of perfect_order_rate",
+    ]
 
 
 def test_run_report_numbers_match_the_files(run_dir: Path) -> None:
@@ -167,6 +174,7 @@ def test_compare_report_has_tables_verdict_and_figures(compare_dir: Path) -> Non
     assert "order_entry.pools.desk.agents: 6 → 8" in eight[2]
     profit = table_with(page, "(baseline)")
     assert {row[0] for row in profit} >= {"six", "eight", "patient"}
+    assert "revenue response at its simulated service" in report.html
     significant = [
         r
         for r in document["differences"]

@@ -2,7 +2,9 @@
 
 Registered in :mod:`tierwise.cli.app` as ``app.command("compare")(compare_command)``. Like the rest
 of the CLI, this is the only place that prints; the work is
-:func:`tierwise.simulation.experiments.compare.compare_strategies`.
+:func:`tierwise.simulation.experiments.compare.compare_strategies`, with each strategy's revenue
+function (:func:`tierwise.optimization.economics.tiers.scenario_revenue`): profit, and the best
+strategy, is revenue response − cost.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
 if TYPE_CHECKING:  # scipy and matplotlib load once the arguments are checked
+    from tierwise.optimization.economics.tiers import ScenarioRevenue
     from tierwise.simulation.experiments.comparison import Comparison, DifferenceRow
 
 __all__ = ["compare_command"]
@@ -105,7 +108,8 @@ def _profit_table(comparison: Comparison) -> Table:
     best = {row.strategy: row for row in comparison.best.rows}
     conf = f"{comparison.confidence:.0%}"
     table = Table(
-        title=f"profit per day (USD/day = revenue − cost; mean ± {conf} CI half-width) and "
+        title=f"profit per day (USD/day = revenue response at the simulated service − cost; "
+        f"mean ± {conf} CI half-width) and "
         f"{conf} family-wise MCB interval for total profit − best of the others"
     )
     table.add_column("strategy", no_wrap=True)
@@ -147,6 +151,24 @@ def _check_stable(strategies: StrategySet) -> list[str]:
             lines = str(exc).splitlines()[1:]
             problems.append(f"strategy '{name}' is unstable:\n" + "\n".join(lines))
     return problems
+
+
+def _revenues(strategies: StrategySet) -> dict[str, ScenarioRevenue]:
+    """Each strategy's revenue function; stops with the problems when one has none."""
+    from tierwise.optimization.economics.tiers import scenario_revenue
+
+    revenues: dict[str, ScenarioRevenue] = {}
+    problems: list[str] = []
+    for name, scenario in strategies.scenarios.items():
+        try:
+            revenues[name] = scenario_revenue(scenario)
+        except ScenarioError as exc:
+            problems += [f"strategy '{name}': {p}" for p in exc.problems]
+    if problems:
+        fail(
+            "profit needs a revenue response per tier:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    return revenues
 
 
 def compare_command(
@@ -214,6 +236,7 @@ def compare_command(
     unstable = _check_stable(strategies)
     if unstable:
         fail("\n".join(unstable))
+    revenues = _revenues(strategies)
     if strategies.reseeded:
         console.print(
             f"note: {', '.join(strategies.reseeded)} re-seeded with seed {strategies.seed} "
@@ -244,6 +267,7 @@ def compare_command(
                 workers=workers,
                 descriptions=strategies.descriptions,
                 progress=lambda k: bar.advance(task, k),
+                revenue=revenues,
             )
     except StrategyRunError as exc:
         fail(str(exc), code=1)

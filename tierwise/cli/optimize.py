@@ -113,20 +113,15 @@ def optimize_command(
     floors = parse_min_service(min_service, tiers)
     order = parse_tier_order(tier_order, tiers)
     check_output_folder_option(out, overwrite)
+    from tierwise.optimization.economics.tiers import tier_responses
     from tierwise.optimization.milp.solve import solve
     from tierwise.optimization.planning.curves import build_curves
     from tierwise.optimization.planning.verify import verify_plan
-    from tierwise.pipeline import (
-        PipelineConfig,
-        planning_problem,
-        run_pipeline,
-        sweep_warnings,
-        tier_responses,
-    )
+    from tierwise.pipeline import PipelineConfig, planning_problem, run_pipeline, sweep_warnings
 
     if base is not None:
         try:
-            tier_responses(base)  # the revenue settings
+            tier_responses(base, metric)  # the revenue settings
         except ScenarioError as exc:
             fail(str(exc))
     result: PlanResult
@@ -170,7 +165,7 @@ def optimize_command(
             )
             with folder:  # the manifest is written on the way out
                 if base is not None:
-                    responses = tier_responses(base, table)
+                    responses = tier_responses(base, metric)
                 else:
                     responses = build_curves(table, metric=metric).responses
                 problem = planning_problem(

@@ -65,7 +65,12 @@ __all__ = [
 MAX_SEED = 2**63 - 1
 
 #: Short names of whole-system metrics accepted by ``compare --metric``.
-_ALIASES = {"profit": PROFIT, "cost": "cost_per_day_usd", "revenue": "revenue_per_day_usd"}
+_ALIASES = {
+    "profit": PROFIT,
+    "cost": "cost_per_day_usd",
+    "revenue": "revenue_per_day_usd",
+    "booked_revenue": "booked_revenue_per_day_usd",
+}
 
 
 class ObjectiveChoice(StrEnum):

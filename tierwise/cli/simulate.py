@@ -1,4 +1,9 @@
-"""``tierwise simulate``: per-tier service and cost of one scenario, with confidence intervals."""
+"""``tierwise simulate``: per-tier service and cost of one scenario, with confidence intervals.
+
+Revenue and profit are the tier's revenue response at the simulated service of each
+replication (:func:`tierwise.optimization.economics.tiers.scenario_revenue`), profit =
+revenue − cost; booked revenue (revenue per order × completed orders) is shown as such.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from rich.table import Table
 from tierwise.artifacts import Kind, OutputFolder, json_text, write_table
 from tierwise.cli.console import (
     console,
+    err,
     fail,
     load_or_fail,
     open_folder_or_fail,
@@ -39,6 +45,8 @@ from tierwise.simulation.theory.loads import UnstableScenarioError, check_stabil
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from tierwise.optimization.economics.tiers import ScenarioRevenue
 
 __all__ = ["ORDER_COLUMNS", "OutputFormat", "simulate_command"]
 
@@ -112,6 +120,7 @@ def simulate_command(
     measured = scenario.horizon_days - scenario.warmup_days
     for warning in horizon_warnings(scenario, measured, "each run", "--set horizon_days=…"):
         warn(warning)
+    revenue = _revenue_or_none(scenario)
     folder = (
         None
         if out is None
@@ -127,6 +136,7 @@ def simulate_command(
             metrics=watched,
             workers=workers,
             progress=lambda k: bar.advance(task, k),
+            revenue=revenue,
         )
     document = summary.to_dict()
     frame = estimates_frame(summary)
@@ -146,6 +156,23 @@ def simulate_command(
         _print_summary(scenario, frame, len(summary.runs))
         if out is not None:
             console.print(f"results written to {out}/result.json and result.csv (manifest.json)")
+
+
+def _revenue_or_none(scenario: Scenario) -> ScenarioRevenue | None:
+    """The scenario's revenue function; ``None`` (with a note on stderr) when its revenue
+    settings do not define one: then only booked revenue is reported."""
+    from tierwise.optimization.economics.tiers import scenario_revenue
+    from tierwise.simulation.scenario.errors import ScenarioError
+
+    try:
+        return scenario_revenue(scenario)
+    except ScenarioError as exc:
+        lines = "\n".join(f"  - {p}" for p in exc.problems)
+        err.print(
+            f"note: no revenue or profit (only booked revenue): no revenue response:\n{lines}",
+            highlight=False,
+        )
+        return None
 
 
 def _write_orders(scenario: Scenario, path: Path, folder: OutputFolder | None) -> None:

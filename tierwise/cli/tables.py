@@ -8,7 +8,7 @@ from rich.table import Table
 
 from tierwise.cli.console import console
 from tierwise.common.formatting import estimate, pct_estimate, signed, usd
-from tierwise.simulation.metrics import unit_of_key
+from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE, unit_of_key
 
 if TYPE_CHECKING:  # loaded by the commands once their arguments are checked
     import pandas as pd
@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # loaded by the commands once their arguments are checked
 
 __all__ = ["HEADLINE_METRICS", "estimates_frame", "print_plan", "print_verification"]
 
-#: Metrics shown in the terminal table (JSON/CSV carry all of them).
+#: Metrics shown in the terminal table (JSON/CSV carry all of them); revenue and profit are the
+#: revenue response's, booked revenue the engine's count.
 HEADLINE_METRICS = (
     "orders_per_day",
     "mean_cycle_time_h",
@@ -38,7 +39,9 @@ HEADLINE_METRICS = (
     "recovery_rate",
     "cost_per_day_usd",
     "cost_per_order_usd",
-    "revenue_per_day_usd",
+    BOOKED_REVENUE,
+    REVENUE,
+    PROFIT,
 )
 
 

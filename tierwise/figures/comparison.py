@@ -56,7 +56,8 @@ def _tick(value: float, metric: str) -> str:
 def plot_comparison(comparison: Comparison, metric: str) -> Figure:
     """Paired differences ``strategy − baseline`` of one metric, per tier, with CI error bars.
 
-    One group of points per tier (and ``total`` for cost, revenue and profit), one colour per
+    One group of points per tier (and ``total`` for cost, booked revenue, revenue and profit;
+    revenue is the tiers' revenue response at the simulated service), one colour per
     strategy; filled markers are significant differences (the interval excludes 0), hollow
     ones are not. The zero line is the baseline.
 

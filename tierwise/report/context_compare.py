@@ -272,7 +272,8 @@ def _profit(document: Mapping[str, Any]) -> list[Block]:
         "can be best",
     ]
     caption = (
-        "Profit per day (USD/day = revenue − cost, mean over replications) and the "
+        "Profit per day (USD/day = revenue − cost, revenue being each tier's revenue response "
+        "at its simulated service; mean over replications) and the "
         f"{conf} family-wise MCB interval for total profit − the best of the others"
     )
     return [table(columns, rows, row_classes=classes, caption=caption)]

@@ -4,13 +4,14 @@ inventory and service recovery as report blocks."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from tierwise.common.formatting import compact, number, pct, usd
+from tierwise.optimization.economics.tiers import expected_orders_per_day, tier_responses
 from tierwise.report.blocks import Block, Cell, Column, DefinitionList, Heading, Paragraph, rich
 from tierwise.report.blocks import table as make_table
 from tierwise.report.context_common import metric_label
 from tierwise.simulation.scenario.distributions import Distribution
+from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.schema import Scenario, Targets
 
 __all__ = ["assumptions", "distribution_text"]
@@ -101,22 +102,22 @@ def _tiers(s: Scenario) -> list[Block]:
             return f"{chosen}, priority {tier.priority}"
         return f"{chosen}, fifo"
 
-    def per_day(tier: Any) -> float:
-        hourly = tier.hourly_profile or (1.0,) * 24
-        weekly = tier.weekday_profile or (1.0,) * 7
-        return float(tier.orders_per_hour * sum(hourly) * sum(weekly) / 7.0)
+    try:
+        responses = tier_responses(s)
+    except ScenarioError:
+        responses = {}
 
     def revenue_model(name: str) -> str:
-        tier = s.tiers[name]
-        if tier.revenue_response is not None:
-            return f"{tier.revenue_response.get('model', 'custom')} (given)"
-        profile = tier.revenue_profile or (name if name in ("A", "B", "C") else None)
-        return f"default, profile {profile}" if profile else "—"
+        response = responses.get(name)
+        return response.describe() if response is not None else "— (invalid or missing)"
 
     rows: list[list[Cell]] = [
         ["customers", *[number(t.customers) for t in tiers]],
         ["orders per hour (base rate)", *[compact(t.orders_per_hour) for t in tiers]],
-        ["orders per calendar day (expected)", *[number(per_day(t)) for t in tiers]],
+        [
+            "orders per calendar day (expected)",
+            *[number(expected_orders_per_day(s, n)) for n in names],
+        ],
         ["lines per order", *[_dist(t.lines_per_order, "") for t in tiers]],
         ["units per line", *[_dist(t.units_per_line, "") for t in tiers]],
         [

@@ -6,6 +6,7 @@ The statistics themselves are tested in tests/simulation/analysis/test_statistic
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from tierwise.figures.comparison import metric_label, plot_comparison, save_comparison_figure
 from tierwise.simulation.experiments.compare import compare_strategies
 from tierwise.simulation.experiments.comparison import BEST_METRIC, TOTAL, Comparison
-from tierwise.simulation.metrics import PROFIT
+from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.overrides import apply_overrides
 from tierwise.simulation.scenario.schema import Scenario
@@ -46,6 +47,13 @@ CALL_CENTRE: dict[str, Any] = {
     "costs": {"agent_wage_usd_per_h": 30.0},
 }
 METRICS = ["answered_within_target_rate", "abandonment_rate", "cost_per_day_usd"]
+#: 200 orders/h × 24 h × 20 USD: what the desk earns per day when every order is perfect.
+FULL_REVENUE_USD_PER_DAY = 96_000.0
+
+
+def _revenue(tier: str, metrics: Mapping[str, float]) -> float:
+    """Injected revenue response: proportional to the tier's perfect-order rate (USD/day)."""
+    return FULL_REVENUE_USD_PER_DAY * metrics["perfect_order_rate"]
 
 
 def _variant(*overrides: tuple[str, Any]) -> Scenario:
@@ -59,7 +67,7 @@ def comparison() -> Comparison:
         "renamed": _variant(("description", "the same desk, described differently")),
         "more_agents": _variant(("order_entry.pools.desk.agents", 13)),
     }
-    return compare_strategies(scenarios, "today", replications=6, metrics=METRICS)
+    return compare_strategies(scenarios, "today", replications=6, metrics=METRICS, revenue=_revenue)
 
 
 def test_a_cosmetic_change_differs_by_exactly_zero_under_crn(comparison: Comparison) -> None:
@@ -100,6 +108,61 @@ def test_the_best_strategy_is_chosen_by_total_profit(comparison: Comparison) -> 
     assert best.confidence == 0.95
     profit = comparison.row("more_agents", TOTAL, PROFIT)
     assert profit.difference.significant and profit.verdict == "better"
+
+
+def test_profit_is_the_injected_revenue_minus_cost(comparison: Comparison) -> None:
+    samples = comparison.samples["more_agents"]
+    expected = FULL_REVENUE_USD_PER_DAY * samples["all.perfect_order_rate"]
+    pd.testing.assert_series_equal(samples[f"all.{REVENUE}"], expected, check_names=False)
+    pd.testing.assert_series_equal(
+        samples[f"all.{PROFIT}"],
+        samples[f"all.{REVENUE}"] - samples["all.cost_per_day_usd"],
+        check_names=False,
+    )
+    pd.testing.assert_series_equal(
+        samples[f"{TOTAL}.{PROFIT}"],
+        samples[f"{TOTAL}.{REVENUE}"] - samples[f"{TOTAL}.cost_per_day_usd"],
+        check_names=False,
+    )
+    # booked revenue (orders × revenue per order) is kept under its own name
+    assert (samples[f"all.{BOOKED_REVENUE}"] != samples[f"all.{REVENUE}"]).all()
+
+
+def test_better_service_at_equal_booked_revenue_and_cost_wins() -> None:
+    """Fewer billing errors: the same orders are completed at the same cost (CRN), but more of
+    them are perfect; ranked on booked revenue the two would tie, on the response it wins."""
+    scenarios = {
+        "sloppy": _variant(("processing", {"enabled": True, "billing_error_probability": 0.3})),
+        "careful": _variant(("processing", {"enabled": True, "billing_error_probability": 0.05})),
+    }
+    result = compare_strategies(
+        scenarios,
+        "sloppy",
+        replications=4,
+        metrics=["perfect_order_rate", BOOKED_REVENUE, "cost_per_day_usd"],
+        revenue=_revenue,
+    )
+    for metric in (BOOKED_REVENUE, "cost_per_day_usd"):
+        assert result.row("careful", TOTAL, metric).difference.mean == 0.0
+    assert result.row("careful", "all", "perfect_order_rate").difference.low > 0.1
+    profit = result.row("careful", TOTAL, PROFIT)
+    assert profit.difference.significant and profit.verdict == "better"
+    assert result.best.best == "careful" and result.best.candidates == ("careful",)
+
+
+def test_a_revenue_function_per_strategy_is_used_for_that_strategy() -> None:
+    scenarios = {"a": _variant(), "b": _variant(("description", "same, priced double"))}
+    result = compare_strategies(
+        scenarios,
+        "a",
+        replications=2,
+        metrics=[],
+        revenue={"a": _revenue, "b": lambda t, m: 2 * _revenue(t, m)},
+    )
+    revenue_a = result.values("a", f"{TOTAL}.{REVENUE}")
+    assert result.values("b", f"{TOTAL}.{REVENUE}") == pytest.approx(2 * revenue_a)
+    with pytest.raises(ValueError, match="no revenue function for strategy"):
+        compare_strategies(scenarios, "a", replications=2, revenue={"a": _revenue})
 
 
 def test_table_and_document(comparison: Comparison, tmp_path: Path) -> None:
@@ -147,7 +210,9 @@ def test_precision_adds_paired_replications_until_the_target_is_met() -> None:
         "today": _variant(),
         "more_agents": _variant(("order_entry.pools.desk.agents", 12)),
     }
-    result = compare_strategies(scenarios, "today", precision=0.01, metrics=[], max_replications=12)
+    result = compare_strategies(
+        scenarios, "today", precision=0.01, metrics=[], max_replications=12, revenue=_revenue
+    )
     assert result.precision == 0.01 and result.precision_reached
     assert 5 <= result.replications <= 12
     for row in result.rows:
@@ -155,7 +220,13 @@ def test_precision_adds_paired_replications_until_the_target_is_met() -> None:
             assert row.difference.half_width <= 0.01 * abs(row.baseline_mean)
     # the sequential rule does not look at the number of workers
     pooled = compare_strategies(
-        scenarios, "today", precision=0.01, metrics=[], max_replications=12, workers=2
+        scenarios,
+        "today",
+        precision=0.01,
+        metrics=[],
+        max_replications=12,
+        workers=2,
+        revenue=_revenue,
     )
     assert pooled.replications == result.replications
     pd.testing.assert_frame_equal(pooled.to_frame(), result.to_frame())
@@ -164,17 +235,23 @@ def test_precision_adds_paired_replications_until_the_target_is_met() -> None:
 def test_inputs_that_would_break_the_comparison_are_rejected() -> None:
     today = _variant()
     with pytest.raises(ValueError, match="share one seed"):
-        compare_strategies({"a": today, "b": _variant(("seed", 4))}, "a", replications=2)
+        compare_strategies(
+            {"a": today, "b": _variant(("seed", 4))}, "a", replications=2, revenue=_revenue
+        )
     with pytest.raises(ValueError, match="same tiers"):
         other = _variant(("tiers", {"x": {"customers": 1, "orders_per_hour": 1.0}}))
-        compare_strategies({"a": today, "b": other}, "a", replications=2)
+        compare_strategies({"a": today, "b": other}, "a", replications=2, revenue=_revenue)
     with pytest.raises(ValueError, match="baseline 'c'"):
-        compare_strategies({"a": today, "b": today}, "c", replications=2)
+        compare_strategies({"a": today, "b": today}, "c", replications=2, revenue=_revenue)
     with pytest.raises(ValueError, match="did you mean 'on_time_rate'"):
-        compare_strategies({"a": today, "b": today}, "a", replications=2, metrics=["on_time"])
+        compare_strategies(
+            {"a": today, "b": today}, "a", replications=2, metrics=["on_time"], revenue=_revenue
+        )
     with pytest.raises(ValueError, match="at least two"):
-        compare_strategies({"a": today}, "a", replications=2)
+        compare_strategies({"a": today}, "a", replications=2, revenue=_revenue)
     with pytest.raises(ValueError, match="not both"):
-        compare_strategies({"a": today, "b": today}, "a", replications=2, precision=0.1)
+        compare_strategies(
+            {"a": today, "b": today}, "a", replications=2, precision=0.1, revenue=_revenue
+        )
     with pytest.raises(ValueError, match=">= 2"):
-        compare_strategies({"a": today, "b": today}, "a", replications=1)
+        compare_strategies({"a": today, "b": today}, "a", replications=1, revenue=_revenue)
