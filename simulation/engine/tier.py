@@ -105,6 +105,7 @@ class TierRun:
         self.late_penalty_usd = tier.late_penalty_usd_per_order
         self.acc = TierAccumulator()
         self.open_orders = 0  # measured orders not yet completed or lost
+        self.orders_created = 0  # orders created so far (warm-up included): the next index
         self.rate_per_h = tier.orders_per_hour
         self.interarrival = sampler(Distribution(dist="exponential", mean=1.0), "arrivals")
         self.rate_profile = _weekly_profile(tier)
