@@ -138,28 +138,29 @@ class OrderCycleModel:
 
     # ----------------------------------------------------------------- arrivals
     def _arrivals(self, tier: TierRun) -> Process:
+        """Create the tier's orders until the end of the window, one order-cycle process each."""
         env = self.env
-        end = self.window_end_h
+        start, end = self.window_start_h, self.window_end_h
+        next_arrival_h, timeout, process = tier.next_arrival_h, env.timeout, env.process
+        order_cycle, acc = self._order_cycle, tier.acc
         if tier.rate_per_h > 0:
             while True:
-                t = tier.next_arrival_h(env.now)
+                t = next_arrival_h(env.now)
                 if t >= end:
                     break
-                yield env.timeout(t - env.now)
-                self._new_order(tier)
+                yield timeout(t - env.now)
+                # a new order
+                now = env.now
+                measured = start <= now < end
+                order = Order(tier, tier.orders_created, now, measured)
+                tier.orders_created += 1
+                if measured:
+                    acc.arrived += 1
+                    tier.open_orders += 1
+                self.open_orders += 1
+                process(order_cycle(order))
         self.arrivals_running -= 1
         self._maybe_finish()
-
-    def _new_order(self, tier: TierRun) -> None:
-        now = self.env.now
-        measured = self.window_start_h <= now < self.window_end_h
-        order = Order(tier, tier.orders_created, now, measured)
-        tier.orders_created += 1
-        if measured:
-            tier.acc.arrived += 1
-            tier.open_orders += 1
-        self.open_orders += 1
-        self.env.process(self._order_cycle(order))
 
     # ----------------------------------------------------------------- the order cycle
     def _order_cycle(self, order: Order) -> Process:
@@ -186,15 +187,22 @@ class OrderCycleModel:
         per_order_pick_h = 0.0
         lines = order.lines
         if tier.lines_on:
-            n_lines = max(1, round(tier.lines()))
+            n_lines = round(tier.lines())
+            if n_lines < 1:  # at least one line (a comparison: cheaper than max per order)
+                n_lines = 1
             stock_on = tier.stock_on
             if picking is not None:
                 per_order_pick_h = picking.per_order_h()
             # the family of each line: a draw on the tier's family mix
             family_cdf, family_ids, family_u = tier.family_cdf, tier.family_ids, tier.family_u
             last_family = len(family_ids) - 1
+            units_sampler = tier.units
             for _ in range(n_lines):
-                units = max(1, round(tier.units())) if stock_on else 1
+                units = 1
+                if stock_on:
+                    units = round(units_sampler())
+                    if units < 1:
+                        units = 1
                 family = (
                     family_ids[min(bisect_right(family_cdf, family_u()), last_family)]
                     if stock_on
@@ -288,7 +296,9 @@ class OrderCycleModel:
 
     def _part_done(self, order: Order) -> None:
         order.pending_parts -= 1
-        order.done_h = max(order.done_h, self.env.now)
+        now = self.env.now
+        if now > order.done_h:
+            order.done_h = now
         if order.pending_parts == 0:
             self._complete(order)
 
