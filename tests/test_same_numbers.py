@@ -1,9 +1,11 @@
 """Same seed, same numbers: the restructured code reproduces results recorded before it.
 
-``tests/data/golden`` holds ``tierwise simulate --format json`` (2 replications, a 12-day
-horizon) of every bundled scenario and the table of ``scenarios/sweeps/tiny.yaml``, recorded
-with the code as it stood before the package was reorganised. Common random numbers and the
-engine's bookkeeping are unchanged only if every number is equal (to float round-off).
+``tests/data/golden`` holds ``tierwise simulate NAME --replications 2 --set horizon_days=12
+--format json`` of every bundled scenario and the table of ``scenarios/sweeps/tiny.yaml`` (CSV
+via pandas, ``float_format="%.17g"``). Common random numbers and the engine's bookkeeping are
+unchanged only if every number is equal (to float round-off). A change meant to change the
+numbers re-records them with ``python -m tests.data.golden.record`` (``README.md`` there), in a
+commit of its own saying why.
 """
 
 from __future__ import annotations

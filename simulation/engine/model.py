@@ -29,7 +29,7 @@ from tierwise.simulation.engine.order import (
     Shortage,
 )
 from tierwise.simulation.engine.picking import PickingStation, PickLane
-from tierwise.simulation.engine.recovery import RecoveryDesk
+from tierwise.simulation.engine.recovery import RecoveryDesk, RecoveryLane
 from tierwise.simulation.engine.results import RunResult, tier_metrics
 from tierwise.simulation.engine.shipping import ShipLane, ShippingStation
 from tierwise.simulation.engine.staffing import StaffedPool
@@ -37,7 +37,7 @@ from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
 from tierwise.simulation.scenario.schema import Scenario
 
-__all__ = ["Lanes", "OrderCycleModel", "OrderRecord", "RunFunction"]
+__all__ = ["DrawLog", "Lanes", "OrderCycleModel", "OrderRecord", "RunFunction"]
 
 Process = Generator[simpy.Event, Any, None]
 
@@ -48,6 +48,9 @@ _STOCK_WAIT = Stage.STOCK_WAIT.value
 #: The one line of an order when neither picking nor inventory is simulated.
 _SINGLE_LINE = OrderLine(NO_FAMILY, 1, 0.0)
 
+#: The random draws each order used, by (tier, creation index) → attribute → value.
+DrawLog = dict[tuple[str, int], dict[str, float]]
+
 
 class Lanes(NamedTuple):
     """One tier's lanes through the stations (``None`` where the stage is off)."""
@@ -55,6 +58,7 @@ class Lanes(NamedTuple):
     entry: DeskLane | None
     picking: PickLane | None
     shipping: ShipLane | None
+    recovery: RecoveryLane | None
 
 
 class OrderCycleModel:
@@ -68,9 +72,19 @@ class OrderCycleModel:
         Replication index; selects the random streams.
     record_orders : bool
         Keep one :class:`OrderRecord` per measured order (memory grows with the horizon).
+    log_draws : bool
+        Keep, in :attr:`draw_log`, the shipping and recovery draws each order used, at the
+        moment it used them (a test hook for common random numbers; memory grows with the
+        horizon).
     """
 
-    def __init__(self, scenario: Scenario, replication: int, record_orders: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        replication: int,
+        record_orders: bool = False,
+        log_draws: bool = False,
+    ) -> None:
         sc = scenario
         self.scenario = scenario
         self.replication = replication
@@ -80,6 +94,7 @@ class OrderCycleModel:
         self.drain_end_h = self.window_end_h + sc.drain_days * 24.0
         window = (self.window_start_h, self.window_end_h)
         self.records: list[OrderRecord] | None = [] if record_orders else None
+        self.draw_log: DrawLog | None = {} if log_draws else None
         self.open_orders = 0
         self.arrivals_running = len(sc.tiers)
         self.finished = env.event()
@@ -101,6 +116,7 @@ class OrderCycleModel:
                 self.desk.lane(name) if self.desk is not None else None,
                 self.picking.lane(name) if self.picking is not None else None,
                 self.shipping.lane(name) if self.shipping is not None else None,
+                self.recovery.lane(name) if self.recovery is not None else None,
             )
             for name in self.tiers
         }
@@ -108,6 +124,8 @@ class OrderCycleModel:
             if self.inventory is not None:
                 index = self.inventory.family_index
                 tier.family_ids = [index[f] for f in tier.spec.family_mix or {}]
+        #: a partial shipment can leave a remainder (its draws are made for every order)
+        self.remainders = self.inventory is not None and self.inventory.shortage == "partial"
 
     def _staffed_pools(self) -> Iterator[StaffedPool]:
         """The pools on the shift calendar: desk pools, pickers, recovery team."""
@@ -120,27 +138,29 @@ class OrderCycleModel:
 
     # ----------------------------------------------------------------- arrivals
     def _arrivals(self, tier: TierRun) -> Process:
+        """Create the tier's orders until the end of the window, one order-cycle process each."""
         env = self.env
-        end = self.window_end_h
+        start, end = self.window_start_h, self.window_end_h
+        next_arrival_h, timeout, process = tier.next_arrival_h, env.timeout, env.process
+        order_cycle, acc = self._order_cycle, tier.acc
         if tier.rate_per_h > 0:
             while True:
-                t = tier.next_arrival_h(env.now)
+                t = next_arrival_h(env.now)
                 if t >= end:
                     break
-                yield env.timeout(t - env.now)
-                self._new_order(tier)
+                yield timeout(t - env.now)
+                # a new order
+                now = env.now
+                measured = start <= now < end
+                order = Order(tier, tier.orders_created, now, measured)
+                tier.orders_created += 1
+                if measured:
+                    acc.arrived += 1
+                    tier.open_orders += 1
+                self.open_orders += 1
+                process(order_cycle(order))
         self.arrivals_running -= 1
         self._maybe_finish()
-
-    def _new_order(self, tier: TierRun) -> None:
-        now = self.env.now
-        measured = self.window_start_h <= now < self.window_end_h
-        order = Order(tier, now, measured)
-        if measured:
-            tier.acc.arrived += 1
-            tier.open_orders += 1
-        self.open_orders += 1
-        self.env.process(self._order_cycle(order))
 
     # ----------------------------------------------------------------- the order cycle
     def _order_cycle(self, order: Order) -> Process:
@@ -151,7 +171,7 @@ class OrderCycleModel:
         # ---- attributes drawn at creation (common random numbers); only for enabled stages
         route = tier.single_route or tier.route()
         transmission_h = route.transmission_h() if route.transmission_h is not None else 0.0
-        entry, picking, ship = self.lanes[tier.name]
+        entry, picking, ship, recovery = self.lanes[tier.name]
         handling_h = patience_h = None
         if entry is not None:
             handling_h = entry.handling_h()
@@ -167,15 +187,22 @@ class OrderCycleModel:
         per_order_pick_h = 0.0
         lines = order.lines
         if tier.lines_on:
-            n_lines = max(1, round(tier.lines()))
+            n_lines = round(tier.lines())
+            if n_lines < 1:  # at least one line (a comparison: cheaper than max per order)
+                n_lines = 1
             stock_on = tier.stock_on
             if picking is not None:
                 per_order_pick_h = picking.per_order_h()
             # the family of each line: a draw on the tier's family mix
             family_cdf, family_ids, family_u = tier.family_cdf, tier.family_ids, tier.family_u
             last_family = len(family_ids) - 1
+            units_sampler = tier.units
             for _ in range(n_lines):
-                units = max(1, round(tier.units())) if stock_on else 1
+                units = 1
+                if stock_on:
+                    units = round(units_sampler())
+                    if units < 1:
+                        units = 1
                 family = (
                     family_ids[min(bisect_right(family_cdf, family_u()), last_family)]
                     if stock_on
@@ -186,8 +213,15 @@ class OrderCycleModel:
         else:
             lines.append(_SINGLE_LINE)
         pick_error = picking is not None and picking.picked_wrongly(n_lines)
-        damaged = ship is not None and ship.damaged()
-        transit_h = ship.transit_h() if ship is not None else 0.0
+        damaged = False
+        transit_h = 0.0
+        if ship is not None:
+            damaged = ship.damaged()
+            transit_h = ship.transit_h()
+            if self.remainders:
+                ship.draw_remainder(order)
+        if recovery is not None:
+            recovery.draw(order)
 
         # ---- order transmission
         if transmission_h > 0:
@@ -237,6 +271,8 @@ class OrderCycleModel:
                 order.accurate = False
             if ship is not None:
                 assert self.shipping is not None
+                if self.draw_log is not None:
+                    self._log_draws(order, damaged=damaged, transit_h=transit_h)
                 yield from self.shipping.ship(order, ship, transit_h, damaged, first=True)
         self._part_done(order)
 
@@ -246,20 +282,23 @@ class OrderCycleModel:
         t_wait = env.now
         yield env.all_of([s.covered for s in short])
         order.stage_h[_STOCK_WAIT] = env.now - t_wait
-        _, picking, ship = self.lanes[tier.name]
+        _, picking, ship, _ = self.lanes[tier.name]
         if picking is not None:
             assert self.picking is not None
             yield from self.picking.pick(order, picking, sum(s.line.pick_h for s in short))
         if ship is not None:
             assert self.shipping is not None
-            transit_h = ship.extra_transit_h()
-            damaged = ship.damaged()
+            transit_h, damaged = order.remainder_transit_h, order.remainder_damaged
+            if self.draw_log is not None:
+                self._log_draws(order, remainder_damaged=damaged, remainder_transit_h=transit_h)
             yield from self.shipping.ship(order, ship, transit_h, damaged, first=False)
         self._part_done(order)
 
     def _part_done(self, order: Order) -> None:
         order.pending_parts -= 1
-        order.done_h = max(order.done_h, self.env.now)
+        now = self.env.now
+        if now > order.done_h:
+            order.done_h = now
         if order.pending_parts == 0:
             self._complete(order)
 
@@ -307,8 +346,13 @@ class OrderCycleModel:
                         perfect,
                     )
                 )
-        if self.recovery is not None and not perfect and self.recovery.raises_complaint(order):
-            self.env.process(self._complaint(order))
+        if self.recovery is not None and not perfect:
+            if self.draw_log is not None:
+                self._log_draws(order, complaint_u=order.complaint_u)
+            if self.recovery.raises_complaint(order):
+                self.env.process(self._complaint(order))
+            else:
+                self._close()
         else:
             self._close()
 
@@ -339,8 +383,17 @@ class OrderCycleModel:
         """Service recovery of an imperfect order; the order leaves when it is handled."""
         assert self.recovery is not None
         entry = self.lanes[order.tier.name].entry
+        if self.draw_log is not None:
+            self._log_draws(
+                order, recovery_success=order.recovery_success, recovery_h=order.recovery_h
+            )
         yield from self.recovery.handle(order, entry.pool if entry is not None else None)
         self._close()
+
+    def _log_draws(self, order: Order, **draws: float) -> None:
+        """Note the draws ``order`` uses now (only when the run logs draws)."""
+        assert self.draw_log is not None
+        self.draw_log.setdefault((order.tier.name, order.index), {}).update(draws)
 
     def _close(self) -> None:
         """An order leaves the system (delivered and any complaint handled, or lost)."""

@@ -81,6 +81,9 @@ class Order:
     ----------
     tier : TierRun
         The tier the order belongs to.
+    index : int
+        Creation index within the tier (0 for the tier's first order); with the tier's name it
+        identifies the order across runs that share the seed (common random numbers).
     created_h : float
         Creation time, hours on the engine clock.
     measured : bool
@@ -95,24 +98,43 @@ class Order:
         Hours spent per :class:`Stage` (indexed by the stage).
     lines : list of OrderLine
         The lines still to ship with the first shipment.
+    remainder_transit_h : float
+        Transit time of a remainder shipment, hours (drawn at creation, used only if the order
+        is shipped partially).
+    remainder_damaged : bool
+        A remainder shipment arrives damaged (drawn at creation, used only if there is one).
+    complaint_u : float
+        U(0, 1) draw of the complaint (drawn at creation, used only if the order turns out
+        imperfect).
+    recovery_success : bool
+        A complaint about the order is recovered (drawn at creation).
+    recovery_h : float
+        Handling time of a complaint about the order, hours (drawn at creation).
     """
 
     __slots__ = (
         "accurate",
         "billed_right",
+        "complaint_u",
         "complete",
         "created_h",
         "damaged",
         "done_h",
+        "index",
         "lines",
         "measured",
         "pending_parts",
+        "recovery_h",
+        "recovery_success",
+        "remainder_damaged",
+        "remainder_transit_h",
         "stage_h",
         "tier",
     )
 
-    def __init__(self, tier: TierRun, created_h: float, measured: bool) -> None:
+    def __init__(self, tier: TierRun, index: int, created_h: float, measured: bool) -> None:
         self.tier = tier
+        self.index = index
         self.created_h = created_h
         self.measured = measured
         self.accurate = True
@@ -123,3 +145,8 @@ class Order:
         self.pending_parts = 1
         self.stage_h = [0.0] * N_STAGES
         self.lines: list[OrderLine] = []
+        self.remainder_transit_h = 0.0
+        self.remainder_damaged = False
+        self.complaint_u = 1.0
+        self.recovery_success = False
+        self.recovery_h = 0.0

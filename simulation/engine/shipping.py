@@ -137,12 +137,14 @@ class ShipLane:
     fleet : FleetDispatcher or None
         The dispatcher, for a fleet mode.
     transit_h, extra_transit_h : Sampler
-        Transit time of the first and of a second (remainder) shipment, hours.
-    damage_u : Sampler
-        U(0, 1) draws of damage in transit (one stream for both shipments).
+        Transit time of the first and of a second (remainder) shipment, hours (streams
+        ``transit/<tier>``, ``transit_extra/<tier>``).
+    damage_u, extra_damage_u : Sampler
+        U(0, 1) draws of damage in transit of the first and of a remainder shipment (streams
+        ``damage/<tier>``, ``damage_extra/<tier>``).
     """
 
-    __slots__ = ("damage_u", "extra_transit_h", "fleet", "mode", "transit_h")
+    __slots__ = ("damage_u", "extra_damage_u", "extra_transit_h", "fleet", "mode", "transit_h")
 
     def __init__(
         self,
@@ -151,16 +153,27 @@ class ShipLane:
         transit_h: Sampler,
         extra_transit_h: Sampler,
         damage_u: Sampler,
+        extra_damage_u: Sampler,
     ) -> None:
         self.mode = mode
         self.fleet = fleet
         self.transit_h = transit_h
         self.extra_transit_h = extra_transit_h
         self.damage_u = damage_u
+        self.extra_damage_u = extra_damage_u
 
     def damaged(self) -> bool:
-        """Draw whether a shipment arrives damaged."""
+        """Draw whether the first shipment of an order arrives damaged."""
         return self.damage_u() < self.mode.damage_probability
+
+    def draw_remainder(self, order: Order) -> None:
+        """Draw the transit time and damage of a possible remainder shipment of a new ``order``.
+
+        Drawn for every order at its creation (from streams of their own), whether or not a
+        remainder ships, so a change of stock shifts no order's draws.
+        """
+        order.remainder_transit_h = self.extra_transit_h()
+        order.remainder_damaged = self.extra_damage_u() < self.mode.damage_probability
 
 
 class ShippingStation:
@@ -201,6 +214,7 @@ class ShippingStation:
             make_sampler(mode.transit_time_h, stream(seed, rep, f"transit/{tier_name}")),
             make_sampler(mode.transit_time_h, stream(seed, rep, f"transit_extra/{tier_name}")),
             uniform_stream(seed, rep, f"damage/{tier_name}"),
+            uniform_stream(seed, rep, f"damage_extra/{tier_name}"),
         )
 
     def ship(

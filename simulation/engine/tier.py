@@ -18,7 +18,14 @@ from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario, Tier
 
-__all__ = ["EPS", "HOURS_PER_WEEK", "ChannelRoute", "TierRun", "next_arrival_h", "uniform_stream"]
+__all__ = [
+    "EPS",
+    "HOURS_PER_WEEK",
+    "ChannelRoute",
+    "TierRun",
+    "WeeklyRate",
+    "uniform_stream",
+]
 
 EPS = 1e-9
 HOURS_PER_WEEK = 168
@@ -49,31 +56,67 @@ class ChannelRoute(NamedTuple):
     transmission_h: Sampler | None
 
 
-def next_arrival_h(now_h: float, hazard: float, rate: float, profile: list[float]) -> float:
-    """Next arrival of a piecewise-constant-rate Poisson process by hazard inversion.
+class WeeklyRate:
+    """A piecewise-constant arrival rate over the hours of the week, prepared for inversion.
+
+    The rate of each hour (base rate × multiplier) and, for each hour of zero rate, the
+    number of hours to the next hour with a positive rate are computed once, so that an
+    arrival needs neither a pass over the profile nor a step per empty hour.
 
     Parameters
     ----------
-    now_h : float
-        Current time, hours.
-    hazard : float
-        A unit-exponential draw (the cumulative hazard to spend).
     rate : float
         Base rate, orders per hour.
     profile : list of float
-        Rate multiplier for each hour of the week (168 values).
+        Rate multiplier for each hour of the week (168 values, >= 0).
     """
-    t = now_h
-    if max(profile) <= 0:
-        return math.inf
-    while True:
-        hour = math.floor(t + EPS)
-        step_end = hour + 1.0
-        r = rate * profile[hour % HOURS_PER_WEEK]
-        if r > 0 and r * (step_end - t) >= hazard:
-            return t + hazard / r
-        hazard -= r * (step_end - t)
-        t = step_end
+
+    __slots__ = ("any_positive", "hour_rates", "hours_to_open")
+
+    def __init__(self, rate: float, profile: list[float]) -> None:
+        self.hour_rates = [rate * multiplier for multiplier in profile]
+        self.any_positive = max(profile) > 0
+        # hours from h to the next hour of positive rate (cyclic; 0 for a positive hour)
+        self.hours_to_open = [0] * HOURS_PER_WEEK
+        if self.any_positive:
+            for h in range(HOURS_PER_WEEK):
+                k = 0
+                while self.hour_rates[(h + k) % HOURS_PER_WEEK] == 0:
+                    k += 1
+                self.hours_to_open[h] = k
+
+    def next_arrival_h(self, now_h: float, hazard: float) -> float:
+        """Next arrival by hazard inversion: spend ``hazard`` hour by hour from ``now_h``.
+
+        Parameters
+        ----------
+        now_h : float
+            Current time, hours.
+        hazard : float
+            A unit-exponential draw (the cumulative hazard to spend).
+
+        Returns
+        -------
+        float
+            The arrival time, hours (``inf`` if the rate is zero all week). The float
+            operations are those of walking every hour, so the times are identical to it.
+        """
+        if not self.any_positive:
+            return math.inf
+        rates, hours_to_open = self.hour_rates, self.hours_to_open
+        t = now_h
+        while True:
+            hour = math.floor(t + EPS)
+            h = hour % HOURS_PER_WEEK
+            r = rates[h]
+            if r == 0:
+                t = float(hour + hours_to_open[h])  # nothing to spend in empty hours
+                continue
+            step_end = hour + 1.0
+            if r > 0 and r * (step_end - t) >= hazard:
+                return t + hazard / r
+            hazard -= r * (step_end - t)
+            t = step_end
 
 
 class TierRun:
@@ -105,9 +148,12 @@ class TierRun:
         self.late_penalty_usd = tier.late_penalty_usd_per_order
         self.acc = TierAccumulator()
         self.open_orders = 0  # measured orders not yet completed or lost
+        self.orders_created = 0  # orders created so far (warm-up included): the next index
         self.rate_per_h = tier.orders_per_hour
         self.interarrival = sampler(Distribution(dist="exponential", mean=1.0), "arrivals")
         self.rate_profile = _weekly_profile(tier)
+        profile = self.rate_profile
+        self.weekly_rate = WeeklyRate(self.rate_per_h, profile) if profile is not None else None
         # channel of an order
         channels = list(tier.channel_mix)
         self.channel_cdf = list(accumulate(tier.channel_mix.values()))
@@ -149,9 +195,9 @@ class TierRun:
     def next_arrival_h(self, now_h: float) -> float:
         """Time of the next order of the tier (draws one unit-exponential hazard)."""
         hazard = self.interarrival()
-        if self.rate_profile is None:
+        if self.weekly_rate is None:
             return now_h + hazard / self.rate_per_h
-        return next_arrival_h(now_h, hazard, self.rate_per_h, self.rate_profile)
+        return self.weekly_rate.next_arrival_h(now_h, hazard)
 
 
 def _weekly_profile(tier: Tier) -> list[float] | None:

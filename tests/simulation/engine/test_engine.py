@@ -14,6 +14,7 @@ from tests.conftest import DEFAULT_SCENARIO, call_centre
 from tierwise.simulation.analysis.statistics import estimate
 from tierwise.simulation.engine import run, run_with_orders
 from tierwise.simulation.engine.clock import next_open_h
+from tierwise.simulation.engine.model import DrawLog, OrderCycleModel
 from tierwise.simulation.experiments.replicate import run_replications
 from tierwise.simulation.experiments.validation import PERFECT_ORDER_RATES, perfect_order_scenario
 from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
@@ -63,6 +64,63 @@ def test_changing_pickers_leaves_the_arrival_sequence_identical() -> None:
     ra, rb = run(base, 0), run(more, 0)
     assert ra.tiers["A"]["orders_arrived"] == rb.tiers["A"]["orders_arrived"]
     assert rb.tiers["A"]["stage_picking_h"] < ra.tiers["A"]["stage_picking_h"]
+
+
+_DRAWS = (
+    "damaged",
+    "transit_h",
+    "remainder_damaged",
+    "remainder_transit_h",
+    "complaint_u",
+    "recovery_success",
+    "recovery_h",
+)
+
+
+def _draw_log(pickers: int = 12, fast_reorder_point_units: int = 10_000) -> DrawLog:
+    """Draws per order of the default scenario with damage likely (so a shifted damage stream
+    shows in the outcomes) and the fast family's stock low enough for partial shipments."""
+    overrides: list[tuple[str, object]] = [
+        ("horizon_days", 10),
+        ("warmup_days", 1),
+        ("picking.pickers", pickers),
+        ("inventory.families.fast.policy.reorder_point_units", fast_reorder_point_units),
+    ]
+    overrides += [(f"shipping.modes.{m}.damage_probability", 0.3) for m in MODES]
+    model = OrderCycleModel(load_scenario(DEFAULT_SCENARIO, overrides), 0, log_draws=True)
+    model.run()
+    assert model.draw_log is not None
+    return model.draw_log
+
+
+MODES = ("express", "regional", "ground")
+
+
+def _assert_same_draws_per_order(a: DrawLog, b: DrawLog) -> None:
+    """Every draw both runs used for the same order (tier, creation index) is the same."""
+    compared = dict.fromkeys(_DRAWS, 0)
+    for key in a.keys() & b.keys():
+        for name in a[key].keys() & b[key].keys():
+            assert a[key][name] == b[key][name], (key, name, a[key][name], b[key][name])
+            compared[name] += 1
+    assert min(compared.values()) > 30, compared
+
+
+def test_changing_pickers_leaves_every_orders_damage_complaint_and_recovery_draws_unchanged() -> (
+    None
+):
+    few, many = _draw_log(pickers=9), _draw_log(pickers=16)
+    assert list(few) != list(many)  # the orders ship in another sequence
+    _assert_same_draws_per_order(few, many)
+
+
+def test_a_stock_change_leaves_each_orders_damage_complaint_and_recovery_draws_unchanged() -> None:
+    low = _draw_log(fast_reorder_point_units=6_000)
+    high = _draw_log(fast_reorder_point_units=12_000)
+    remainders_low = sum("remainder_damaged" in d for d in low.values())
+    remainders_high = sum("remainder_damaged" in d for d in high.values())
+    assert remainders_low > remainders_high > 30  # the stock changes which orders split
+    _assert_same_draws_per_order(low, high)
 
 
 def test_more_agents_never_lower_the_answer_rate_on_a_fixed_seed_set() -> None:
