@@ -114,6 +114,9 @@ class ResultCache:
         except OSError as exc:
             logger.warning("cache entry %s unreadable (%s); recomputing", file, exc.strerror)
             return None
+        except UnicodeDecodeError as exc:  # a flipped high bit: not UTF-8 any more
+            logger.warning("cache entry %s is corrupt (%s); recomputing", file, exc.reason)
+            return None
         problem, result = self._verify(text, key, scenario, replication)
         if problem:
             logger.warning("cache entry %s is corrupt (%s); recomputing", file, problem)

@@ -127,8 +127,22 @@ def _corrupt_reseal(path: Path) -> None:
     path.write_text(json.dumps(entry))
 
 
+def _corrupt_flip_high_bit(path: Path) -> None:
+    """One byte with its high bit set: the file is no longer valid UTF-8."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] |= 0x80
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize(
-    "corrupt", [_corrupt_truncate, _corrupt_flip_digit, _corrupt_empty, _corrupt_reseal]
+    "corrupt",
+    [
+        _corrupt_truncate,
+        _corrupt_flip_digit,
+        _corrupt_empty,
+        _corrupt_reseal,
+        _corrupt_flip_high_bit,
+    ],
 )
 def test_a_corrupt_entry_is_treated_as_missing_with_a_warning(
     tmp_path: Path,
