@@ -95,7 +95,10 @@ def read_sweep_table(path: str | Path) -> pd.DataFrame:
     if not file.exists():
         raise FileNotFoundError(f"sweep results not found: {file}")
     if file.suffix == ".csv":
-        return pd.read_csv(file, keep_default_na=True).fillna({"error": ""})
+        # an all-empty error column reads as float NaN: read it as text
+        return pd.read_csv(file, keep_default_na=True, dtype={"error": "string"}).fillna(
+            {"error": ""}
+        )
     return pd.read_parquet(file)
 
 

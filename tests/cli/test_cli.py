@@ -252,3 +252,19 @@ def test_error_messages_keep_their_brackets(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(typer.Exit):
         fail("needs the dask extra: pip install 'tierwise[dask]' (cut-offs [15, 17])")
     assert "tierwise[dask]" in capsys.readouterr().err
+
+
+def test_check_shows_peak_hour_loads_and_warns_when_the_peak_exceeds_capacity() -> None:
+    result = runner.invoke(app, ["check", "default"])
+    assert result.exit_code == 0, result.output
+    assert "peak util." in result.output and "131%" in result.output  # pickers 15.74 / 12
+    assert "warning: pickers: peak-hour offered load 15.74" in result.output
+    assert "every queue is stable (1 warning(s) above)" in result.output
+
+
+def test_a_desk_with_abandonment_is_stable_at_any_load() -> None:
+    result = CliRunner().invoke(
+        app, ["check", "default", "--set", "order_entry.pools.desk.agents=2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "abandon" in result.output and "warning: agents.desk" in result.output

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.console import console, fail, load_or_fail
+from tierwise.cli.console import console, fail, load_or_fail, warn
 from tierwise.cli.options import Overrides
 from tierwise.common.formatting import pct
-from tierwise.simulation.theory.loads import UnstableScenarioError, offered_loads
+from tierwise.simulation.theory.loads import UnstableScenarioError, load_warnings, offered_loads
 
 __all__ = ["check_command"]
 
@@ -40,16 +40,21 @@ def check_command(
     console.print(table)
     loads = offered_loads(scenario)
     load_table = Table(title="offered load while staffed (Erlang; vehicles: needed per dispatch)")
-    for col in ("resource", "offered", "peak hour", "servers", "utilisation", "min stable"):
+    columns = ("resource", "offered", "peak hour", "servers", "utilisation", "peak util.")
+    for col in (*columns, "abandon", "min stable"):
         load_table.add_column(col, justify="right")
     for q in loads:
         style = "" if q.stable else "bold red"
+        if q.stable and q.peak_overloaded:
+            style = "yellow"
         load_table.add_row(
             q.resource,
             f"{q.offered_load:.2f}",
             f"{q.peak_load:.2f}",
             str(q.servers),
             pct(q.utilisation, 0),
+            pct(q.peak_utilisation, 0),
+            pct(q.abandon_probability, 1) if q.abandonment else "—",
             str(q.min_stable_servers),
             style=style,
         )
@@ -57,4 +62,13 @@ def check_command(
     unstable = [q for q in loads if not q.stable]
     if unstable:
         fail(str(UnstableScenarioError(unstable)))
-    console.print("[green]scenario is valid and every queue is stable[/]")
+    warnings = load_warnings(loads)
+    for warning in warnings:
+        warn(warning)
+    if warnings:
+        console.print(
+            f"[yellow]scenario is valid and every queue is stable "
+            f"({len(warnings)} warning(s) above)[/]"
+        )
+    else:
+        console.print("[green]scenario is valid and every queue is stable[/]")

@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from tierwise.artifacts import Kind
-from tierwise.cli.console import console, fail, open_folder_or_fail, progress_bar
+from tierwise.cli.console import console, fail, open_folder_or_fail, progress_bar, warn
 from tierwise.cli.options import (
     Overwrite,
     Workers,
@@ -31,7 +31,11 @@ from tierwise.common.formatting import decimals_for, level, number, p_value, sig
 from tierwise.simulation.experiments.strategies import StrategySet, load_sources
 from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
 from tierwise.simulation.scenario.errors import ScenarioError
-from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
+from tierwise.simulation.theory.loads import (
+    UnstableScenarioError,
+    check_stability,
+    load_warnings,
+)
 
 if TYPE_CHECKING:  # scipy and matplotlib load once the arguments are checked
     from tierwise.optimization.economics.tiers import ScenarioRevenue
@@ -146,10 +150,13 @@ def _check_stable(strategies: StrategySet) -> list[str]:
     problems = []
     for name, scenario in strategies.scenarios.items():
         try:
-            check_stability(scenario)
+            loads = check_stability(scenario)
         except UnstableScenarioError as exc:
             lines = str(exc).splitlines()[1:]
             problems.append(f"strategy '{name}' is unstable:\n" + "\n".join(lines))
+            continue
+        for warning in load_warnings(loads):
+            warn(f"strategy '{name}': {warning}")
     return problems
 
 

@@ -52,6 +52,23 @@ def warn(message: str) -> None:
     err.print(f"[bold yellow]warning:[/] {escape(message)}", highlight=False)
 
 
+def stable_or_fail(scenario: Scenario, who: str = "") -> None:
+    """Refuse a scenario with an overloaded queue (exit 2); print its load warnings (a queue
+    whose peak hour exceeds its servers, expected abandonment) and go on."""
+    from tierwise.simulation.theory.loads import (
+        UnstableScenarioError,
+        check_stability,
+        load_warnings,
+    )
+
+    try:
+        loads = check_stability(scenario)
+    except UnstableScenarioError as exc:
+        fail(f"{who}{exc}")
+    for warning in load_warnings(loads):
+        warn(f"{who}{warning}")
+
+
 def load_or_fail(path: Path, overrides: list[str] | None = None) -> Scenario:
     """Load a scenario, turning every input problem into a clean error exit."""
     try:

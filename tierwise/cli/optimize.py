@@ -15,6 +15,7 @@ from tierwise.cli.console import (
     open_folder_or_fail,
     progress_bar,
     read_sweep_or_fail,
+    stable_or_fail,
     table_tiers,
     warn,
 )
@@ -41,7 +42,6 @@ from tierwise.cli.tables import print_plan, print_verification
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.schema import Scenario
-from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,10 +92,7 @@ def optimize_command(
         if scenario_path is not None:
             bad_option("--scenario", "only with a sweep table; the argument is a scenario")
         base = load_or_fail(source)
-        try:
-            check_stability(base)
-        except UnstableScenarioError as exc:
-            fail(str(exc))
+        stable_or_fail(base)
         tiers = list(base.tiers)
     else:
         if scenario_path is None and verify:

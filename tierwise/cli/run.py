@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tierwise.artifacts import MANIFEST_NAME
-from tierwise.cli.console import console, fail, load_or_fail, progress_bar, warn
+from tierwise.cli.console import console, fail, load_or_fail, progress_bar, stable_or_fail, warn
 from tierwise.cli.options import (
     Budget,
     MaxCostPerOrder,
@@ -31,7 +31,6 @@ from tierwise.cli.options import (
 from tierwise.cli.tables import print_plan, print_verification
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.overrides import parse_override
-from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
 if TYPE_CHECKING:
     from tierwise.simulation.experiments.sweep import SweepProgress
@@ -65,10 +64,7 @@ def run_command(
     of its earlier run's files.
     """
     scenario = load_or_fail(scenario_path, set_)
-    try:
-        check_stability(scenario)
-    except UnstableScenarioError as exc:
-        fail(str(exc))
+    stable_or_fail(scenario)
     tiers = list(scenario.tiers)
     floors = parse_min_service(min_service, tiers)
     order = parse_tier_order(tier_order, tiers)

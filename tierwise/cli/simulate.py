@@ -19,10 +19,10 @@ from tierwise.artifacts import Kind, OutputFolder, json_text, write_table
 from tierwise.cli.console import (
     console,
     err,
-    fail,
     load_or_fail,
     open_folder_or_fail,
     progress_bar,
+    stable_or_fail,
     warn,
 )
 from tierwise.cli.options import (
@@ -41,7 +41,6 @@ from tierwise.cli.options import (
 from tierwise.cli.tables import HEADLINE_METRICS, estimates_frame
 from tierwise.common.formatting import MISSING, estimate
 from tierwise.simulation.scenario.schema import Scenario
-from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,10 +105,7 @@ def simulate_command(
         overrides.append(f"seed={seed}")
     scenario = load_or_fail(scenario_path, overrides)
     watched = precision_metric_keys(precision_metric or [], list(scenario.tiers))
-    try:
-        check_stability(scenario)
-    except UnstableScenarioError as exc:
-        fail(str(exc))
+    stable_or_fail(scenario)
     if orders_out is not None:
         check_output_file(orders_out, "--orders-out", (".csv",))
     if out is not None:
