@@ -19,6 +19,11 @@ import numpy.typing as npt
 __all__ = ["rate_interval"]
 
 
+def _logistic(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``1 / (1 + exp(−z))`` without overflow."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
 def rate_interval(
     mean: npt.ArrayLike, half_width: npt.ArrayLike
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -49,6 +54,6 @@ def rate_interval(
         q = p[inner]
         centre = np.log(q / (1.0 - q))
         spread = h[inner] / (q * (1.0 - q))
-        low[inner] = 1.0 / (1.0 + np.exp(-(centre - spread)))
-        high[inner] = 1.0 / (1.0 + np.exp(-(centre + spread)))
+        low[inner] = _logistic(centre - spread)
+        high[inner] = _logistic(centre + spread)
     return low, high
