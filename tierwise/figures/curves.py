@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.container import Container
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -106,7 +107,7 @@ def plot_cost_service(
     metric: str | None = None
     confidence: float | None = None
     n_failed = 0
-    handles: list[Artist] = []
+    handles: list[Artist | Container] = []
     for i, (tier, frame) in enumerate(frontier_by_tier.items()):
         metric = metric or frame.attrs.get("metric")
         confidence = confidence or frame.attrs.get("confidence")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.container import Container
 from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -174,7 +175,7 @@ def apply_style(
 
 
 def legend_outside(
-    ax: Axes, handles: Sequence[Artist] | None = None, fontsize: float = 8.5
+    ax: Axes, handles: Sequence[Artist | Container] | None = None, fontsize: float = 8.5
 ) -> Legend | None:
     """A legend to the right of ``ax``, outside the data (constrained layout makes room).
 
@@ -182,7 +183,7 @@ def legend_outside(
     ----------
     ax : matplotlib.axes.Axes
         The axes.
-    handles : sequence of Artist, optional
+    handles : sequence of Artist or Container, optional
         Legend entries; by default the labelled artists drawn in ``ax`` (so nothing is listed
         that is not drawn).
     fontsize : float, default 8.5
