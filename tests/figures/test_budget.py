@@ -113,3 +113,10 @@ def test_budget_annotation_covers_no_curve_legends_outside_nothing_clipped(n_bud
         assert legend is not None
         assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
     assert texts_inside_figure(fig, renderer) == []
+
+
+def test_consecutive_infeasible_budgets_are_one_shaded_span() -> None:
+    fig = plot_profit_vs_budget(_table(np.linspace(6_000, 30_000, 9), infeasible=3), "runs")
+    grey = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_x() < 6_000]
+    assert len(grey) == 1
+    assert grey[0].get_x() + grey[0].get_width() == pytest.approx(6_000 + 2.5 * 3_000)

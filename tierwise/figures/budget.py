@@ -50,6 +50,21 @@ def saturation_budget(budget: np.ndarray, profit: np.ndarray) -> tuple[float, fl
     return float(budget[np.argmax(reached)]), top
 
 
+def _runs(budget: np.ndarray, mask: np.ndarray, step: float) -> list[tuple[float, float]]:
+    """``(start, end)`` of each run of consecutive budgets where ``mask`` holds, each budget
+    widened by half a ``step`` on either side (one shaded span per run, no seams)."""
+    runs: list[tuple[float, float]] = []
+    start: float | None = None
+    for i, flag in enumerate(mask):
+        if flag and start is None:
+            start = float(budget[i]) - step / 2
+        if start is not None and (not flag or i == len(mask) - 1):
+            end = float(budget[i if flag else i - 1]) + step / 2
+            runs.append((start, end))
+            start = None
+    return runs
+
+
 def plot_profit_vs_budget(df: pd.DataFrame, title: str = "Profit vs daily budget") -> Figure:
     """Plot a :func:`profit_vs_budget` table.
 
@@ -87,9 +102,9 @@ def plot_profit_vs_budget(df: pd.DataFrame, title: str = "Profit vs daily budget
     )
     handles.append(profit_line)
     if (~ok).any():
-        for x in b[~ok]:
+        for lo, hi in _runs(b, ~ok, step):
             for panel in panels:
-                panel.axvspan(x - step / 2, x + step / 2, color=_INFEASIBLE_SHADE, lw=0, zorder=0)
+                panel.axvspan(lo, hi, color=_INFEASIBLE_SHADE, lw=0, zorder=0)
         handles.append(Patch(color=_INFEASIBLE_SHADE, label="no feasible plan"))
     first, top = saturation_budget(b, profit)
     if np.isfinite(first):
