@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
-from tierwise.figures.budget import plot_profit_vs_budget
+from tests.figures.geometry import render
 from tierwise.figures.style import (
     COST_COLOUR,
     PROFIT_COLOUR,
@@ -14,6 +12,7 @@ from tierwise.figures.style import (
     TIER_COLOURS,
     apply_style,
     axis_label,
+    legend_outside,
     metric_label,
     money_tick,
     percent_tick,
@@ -49,6 +48,26 @@ def test_tiers_keep_their_colour_and_others_take_free_ones() -> None:
     assert len(extra) == 3 and not extra & set(TIER_COLOURS.values())
 
 
+def test_no_tier_wears_a_money_colour() -> None:
+    """Profit, cost and revenue keep their colours; a tier line is never mistaken for one."""
+    money = {c.lower() for c in (PROFIT_COLOUR, COST_COLOUR, REVENUE_COLOUR)}
+    tiers = {tier_colour(t, i).lower() for i, t in enumerate(["A", "B", "C", "D", "E"])}
+    assert len(money) == 3 and not money & tiers
+
+
+def test_legend_outside_lists_only_labelled_drawn_artists_right_of_the_axes() -> None:
+    fig = Figure(figsize=(5, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="drawn")
+    ax.plot([0, 1], [1, 0])  # no label: not listed
+    legend = legend_outside(ax)
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["drawn"]
+    renderer = render(fig)
+    assert legend.get_window_extent(renderer).x0 >= ax.get_window_extent(renderer).x1
+    assert legend_outside(Figure().add_subplot()) is None
+
+
 def test_apply_style_sets_labels_grid_and_drops_top_and_right_spines() -> None:
     ax = Figure().add_subplot()
     apply_style(ax, "Title", "x (%)", "y (USD)")
@@ -56,30 +75,3 @@ def test_apply_style_sets_labels_grid_and_drops_top_and_right_spines() -> None:
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x (%)", "y (USD)")
     assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
     assert ax.xaxis.get_gridlines()[0].get_visible()
-
-
-def test_budget_figure_uses_the_money_colours_and_money_ticks() -> None:
-    budgets = np.linspace(6_000, 30_000, 5)
-    table = pd.DataFrame(
-        {
-            "budget_per_day_usd": budgets,
-            "status": ["infeasible", "optimal", "optimal", "optimal", "optimal"],
-            "profit_per_day_usd": [np.nan, 4_000, 9_000, 12_000, 12_000],
-            "revenue_per_day_usd": [np.nan, 16_000, 24_000, 30_000, 30_000],
-            "cost_per_day_usd": [np.nan, 12_000, 15_000, 18_000, 18_000],
-            "service_A": [np.nan, 0.8, 0.9, 0.95, 0.95],
-        }
-    )
-    fig = plot_profit_vs_budget(table, "budget")
-    top, bottom = fig.axes
-    colours = {line.get_label(): line.get_color() for line in top.get_lines()}
-    assert colours["profit (revenue − cost)"] == PROFIT_COLOUR
-    assert colours["revenue"] == REVENUE_COLOUR and colours["cost"] == COST_COLOUR
-    assert bottom.get_lines()[0].get_color() == TIER_COLOURS["A"]
-    fig.canvas.draw()
-    ticks = [t.get_text() for t in bottom.get_xticklabels() if t.get_text()]
-    assert ticks and all(t.startswith(("$", "−$")) and "k" not in t for t in ticks)
-    annotation = " ".join(t.get_text() for t in top.texts)
-    assert (
-        "$12,000/day" in annotation and "from budget $24,000/day" in annotation
-    )  # first budget at the top

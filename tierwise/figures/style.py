@@ -8,7 +8,12 @@ axes with :func:`apply_style`, so the figures of one run look like one set.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.container import Container
+from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from tierwise.common.formatting import MISSING, usd_short
@@ -25,6 +30,7 @@ __all__ = [
     "TIER_COLOURS",
     "apply_style",
     "axis_label",
+    "legend_outside",
     "metric_label",
     "money_axis",
     "money_tick",
@@ -35,22 +41,23 @@ __all__ = [
     "unit_label",
 ]
 
-#: Okabe–Ito colours (colour-blind safe): tiers first, then strategies and other series cycle.
+#: Okabe–Ito colours (colour-blind safe): tiers first (purple, orange, sky blue — none of them
+#: a money colour), then strategies and other series cycle.
 PALETTE: tuple[str, ...] = (
-    "#0072B2",
+    "#AA4499",
     "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#D55E00",
     "#56B4E9",
+    "#0072B2",
+    "#009E73",
+    "#D55E00",
     "#000000",
     "#F0E442",
 )
 #: Colour per tier name; a tier not named here takes the next free colour of :data:`PALETTE`.
 TIER_COLOURS: dict[str, str] = {"A": PALETTE[0], "B": PALETTE[1], "C": PALETTE[2]}
-#: Money series: cost (red), revenue (blue), profit (green), in every figure.
+#: Money series: cost (red), revenue (blue), profit (green), in every figure; no tier uses them.
 COST_COLOUR = "#C0392B"
-REVENUE_COLOUR = "#1F6FB2"
+REVENUE_COLOUR = "#1F5FA8"
 PROFIT_COLOUR = "#2E7D32"
 #: Zero lines, budget diagonals, MR = MC markers.
 REFERENCE_COLOUR = "#555555"
@@ -133,7 +140,7 @@ def money_axis(ax: Axes, axis: str = "y") -> None:
     """Format the ``axis`` ("x" or "y") of ``ax`` as money (USD)."""
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(money_tick))
-    target.set_major_locator(MaxNLocator(nbins=7))
+    target.set_major_locator(MaxNLocator(nbins=7, steps=[1, 2, 2.5, 5, 10]))
 
 
 def service_axis(ax: Axes, axis: str = "x") -> None:
@@ -165,3 +172,38 @@ def apply_style(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def legend_outside(
+    ax: Axes, handles: Sequence[Artist | Container] | None = None, fontsize: float = 8.5
+) -> Legend | None:
+    """A legend to the right of ``ax``, outside the data (constrained layout makes room).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes.
+    handles : sequence of Artist or Container, optional
+        Legend entries; by default the labelled artists drawn in ``ax`` (so nothing is listed
+        that is not drawn).
+    fontsize : float, default 8.5
+        Text size (points).
+
+    Returns
+    -------
+    matplotlib.legend.Legend or None
+        None when there is nothing to list.
+    """
+    if handles is None:
+        found, _labels = ax.get_legend_handles_labels()
+        handles = found
+    if not handles:
+        return None
+    return ax.legend(
+        handles=list(handles),
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+        fontsize=fontsize,
+    )

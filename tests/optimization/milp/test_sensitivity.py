@@ -87,14 +87,15 @@ def test_plot_has_title_unit_labels_and_legend(tmp_path: Path) -> None:
     df = profit_vs_budget(p, np.arange(5000, 8001, 100), solver="highs")
     fig = plot_profit_vs_budget(df, title="Tierwise: profit vs budget")
     assert isinstance(fig, Figure)
-    top, bottom = fig.axes
-    assert top.get_title() == "Tierwise: profit vs budget"
-    assert "USD/day" in top.get_ylabel()
-    assert "USD/day" in bottom.get_xlabel() and "fraction" in bottom.get_ylabel()
+    top, spend, bottom = fig.axes
+    assert top.get_title(loc="left") == "Tierwise: profit vs budget"
+    assert "USD/day" in top.get_ylabel() and "USD/day" in spend.get_ylabel()
+    assert "USD/day" in bottom.get_xlabel() and "(%)" in bottom.get_ylabel()
     top_legend, bottom_legend = top.get_legend(), bottom.get_legend()
     assert top_legend is not None and bottom_legend is not None
     labels = [t.get_text() for t in top_legend.get_texts()]
-    assert "no feasible plan" in labels and any(lab.startswith("profit") for lab in labels)
+    assert "no feasible plan" in labels and any(lab.startswith("best profit") for lab in labels)
+    assert "more budget adds no profit" in labels  # budgets up to 8,000 pass the maximum
     assert [t.get_text() for t in bottom_legend.get_texts()] == [
         "tier A",
         "tier B",

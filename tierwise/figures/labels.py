@@ -1,0 +1,95 @@
+"""Variants named by their decisions: ``"desk agents 8, pickers 13"`` instead of a hash id.
+
+A sweep table carries the value of every swept parameter of a variant in a ``param.<dotted
+path>`` column. The decisions are the parameters that differ between variants (an axis with
+one value, such as a fixed horizon, is the same for all and says nothing about a variant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from tierwise.common.formatting import compact
+
+__all__ = ["decision_columns", "decision_label", "parameter_name"]
+
+_PARAM_PREFIX = "param."
+
+
+def parameter_name(column: str) -> str:
+    """Short name of a parameter column: its last two path parts, ``_`` as a space.
+
+    ``"param.order_entry.pools.desk.agents"`` → ``"desk agents"``,
+    ``"param.shipping.modes.regional.vehicles"`` → ``"regional vehicles"``. A second-to-last
+    part that only repeats the stem of the last is dropped: ``"param.picking.pickers"`` →
+    ``"pickers"``.
+    """
+    parts = column.removeprefix(_PARAM_PREFIX).split(".")
+    tail = parts[-2:]
+    if len(tail) == 2 and tail[0][:4].lower() == tail[1][:4].lower():
+        tail = tail[1:]
+    return " ".join(tail).replace("_", " ")
+
+
+def decision_columns(frames: Iterable[pd.DataFrame]) -> list[str]:
+    """``param.*`` columns whose value differs between the variants of ``frames``.
+
+    Parameters
+    ----------
+    frames : iterable of pandas.DataFrame
+        Tables with one row per variant (frontiers, curves) of the same sweep.
+
+    Returns
+    -------
+    list of str
+        In column order of the first frame that has them. When no column varies (one
+        variant), every ``param.*`` column.
+    """
+    tables = [f for f in frames if not f.empty]
+    if not tables:
+        return []
+    every: list[str] = []
+    for frame in tables:
+        every += [c for c in frame.columns if str(c).startswith(_PARAM_PREFIX) and c not in every]
+    joined = pd.concat([f[[c for c in every if c in f.columns]] for f in tables])
+    varying = [c for c in every if joined[c].dropna().nunique() > 1]
+    return varying or every
+
+
+def decision_label(
+    row: Mapping[str, Any] | pd.Series, columns: Sequence[str], width: int | None = None
+) -> str:
+    """``"desk agents 8, pickers 13"``: the values of ``columns`` in ``row`` with short names.
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        One variant's row.
+    columns : sequence of str
+        ``param.*`` columns to name (see :func:`decision_columns`).
+    width : int, optional
+        Break the label into lines of at most about ``width`` characters, only after a comma
+        (a name stays with its value).
+
+    Returns
+    -------
+    str
+        Empty when ``row`` has none of ``columns``.
+    """
+    parts = [
+        f"{parameter_name(c)} {compact(row[c])}"
+        for c in columns
+        if c in row and row[c] is not None and not pd.isna(row[c])
+    ]
+    if width is None:
+        return ", ".join(parts)
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += ", " + part
+        else:
+            lines.append(part)
+    return ",\n".join(lines)
