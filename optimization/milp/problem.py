@@ -112,6 +112,8 @@ class TierOption:
         Half-width :math:`h \\ge 0` of the confidence interval of ``service_level``.
     cost_per_day_usd : float
         Operating cost :math:`c \\ge 0` of the option, USD/day (wages included).
+    cost_half_width_usd : float, default 0
+        Half-width of the confidence interval of ``cost_per_day_usd``, USD/day (0: unknown).
     revenue_per_day_usd : float, default 0
         Revenue :math:`R \\ge 0` the tier earns at this service level, USD/day.
     resources : Mapping[str, int], default {}
@@ -128,6 +130,7 @@ class TierOption:
     cost_per_day_usd: float
     revenue_per_day_usd: float = 0.0
     service_half_width: float = 0.0
+    cost_half_width_usd: float = 0.0
     resources: Mapping[str, int] = field(default_factory=dict)
     orders_per_day: float = 0.0
     params: Mapping[str, object] = field(default_factory=dict)
@@ -144,6 +147,11 @@ class TierOption:
             _real(who, "service_half_width", self.service_half_width, lo=0.0),
         )
         s(self, "cost_per_day_usd", _real(who, "cost_per_day_usd", self.cost_per_day_usd, lo=0.0))
+        s(
+            self,
+            "cost_half_width_usd",
+            _real(who, "cost_half_width_usd", self.cost_half_width_usd, lo=0.0),
+        )
         s(
             self,
             "revenue_per_day_usd",

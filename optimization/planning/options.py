@@ -138,6 +138,7 @@ def options_from_table(
                     service=service,
                     service_half_width=float(row["service_half_width"]),
                     cost_per_day_usd=float(row["cost_per_day_usd_mean"]),
+                    cost_half_width_usd=float(row["cost_per_day_usd_half_width"]),
                     response=responses[tier],
                     resources={r: int(params[r]) for r in resources},
                     orders_per_day=orders[(vid, tier)],
@@ -155,6 +156,7 @@ def simulated_option(
     service_half_width: float,
     cost_per_day_usd: float,
     response: Any,
+    cost_half_width_usd: float = 0.0,
     resources: Mapping[str, int],
     orders_per_day: float,
     params: Mapping[str, Any],
@@ -171,6 +173,8 @@ def simulated_option(
         Its confidence half-width (fraction); a non-finite one counts as 0.
     cost_per_day_usd : float
         Simulated mean cost of the tier, USD/day; a negative mean counts as 0.
+    cost_half_width_usd : float, default 0
+        Its confidence half-width, USD/day; a non-finite one counts as 0 (unknown).
     response : revenue response
         Anything with ``revenue(s)`` (USD/day); the option earns ``max(0, R(service))``.
     resources : Mapping[str, int]
@@ -186,6 +190,7 @@ def simulated_option(
         service_level=min(max(service, 0.0), 1.0),
         service_half_width=service_half_width if math.isfinite(service_half_width) else 0.0,
         cost_per_day_usd=max(cost_per_day_usd, 0.0),
+        cost_half_width_usd=cost_half_width_usd if math.isfinite(cost_half_width_usd) else 0.0,
         revenue_per_day_usd=max(float(response.revenue(service)), 0.0),
         resources=resources,
         orders_per_day=orders_per_day,

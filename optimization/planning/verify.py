@@ -46,6 +46,7 @@ class TierCheck:
     simulated_cost: Estimate
     minimum_service: float | None = None
     lower_bound_basis: bool = False
+    predicted_cost_half_width_usd: float = 0.0
 
     @property
     def difference(self) -> float:
@@ -69,16 +70,22 @@ class TierCheck:
         return self.simulated_cost.mean - self.predicted_cost_per_day_usd
 
     @property
-    def cost_agrees(self) -> bool:
-        """The predicted cost lies within sqrt(2) × the simulated cost's half-width.
+    def cost_tolerance_usd(self) -> float:
+        """Combined half-width of the predicted and the simulated cost, USD/day.
 
-        The option's own cost interval is not carried; with the same replications it is about
-        as wide as the simulated one, hence the combined width sqrt(h² + h²).
+        ``sqrt(h_pred² + h_sim²)`` with the option's own cost interval; an option that does not
+        know its interval (0) is taken as about as wide as the simulated one: ``sqrt(2)·h_sim``.
         """
         hw = self.simulated_cost.half_width
         if not math.isfinite(hw):
-            return True
-        return abs(self.cost_difference_usd) <= math.sqrt(2.0) * hw
+            return math.inf
+        own = self.predicted_cost_half_width_usd
+        return math.hypot(own, hw) if own > 0 else math.sqrt(2.0) * hw
+
+    @property
+    def cost_agrees(self) -> bool:
+        """The predicted cost lies within the combined confidence interval."""
+        return abs(self.cost_difference_usd) <= self.cost_tolerance_usd
 
     @property
     def agrees(self) -> bool:
@@ -156,6 +163,7 @@ class VerifiedPlan:
                         "minimum_service": c.minimum_service,
                         "meets_minimum": c.meets_minimum,
                         "predicted_cost_per_day_usd": c.predicted_cost_per_day_usd,
+                        "predicted_cost_half_width_usd": c.predicted_cost_half_width_usd,
                         "simulated_cost_per_day_usd": c.simulated_cost.mean,
                         "simulated_cost_half_width_usd": c.simulated_cost.half_width,
                     }
@@ -234,6 +242,7 @@ def verify_plan(
                 cost,
                 current.min_service.get(tier),
                 current.min_service_basis == "lower_bound",
+                option.cost_half_width_usd,
             )
             checks.append(check)
             if not check.holds:
@@ -244,6 +253,7 @@ def verify_plan(
                         service=sim.mean,
                         service_half_width=sim.half_width,
                         cost_per_day_usd=cost.mean,
+                        cost_half_width_usd=cost.half_width,
                         response=responses[tier],
                         resources=dict(plan.resource_units),
                         orders_per_day=ests[f"{tier}.orders_per_day"].mean,

@@ -91,3 +91,19 @@ def test_the_loop_replaces_a_plan_that_misses_its_minimum(monkeypatch: pytest.Mo
     frame = result.checks_frame()
     assert list(frame["meets_minimum"]) == [False, True]
     assert math.isclose(frame["minimum_service"].iloc[0], 0.79)
+
+
+def test_the_cost_check_combines_the_options_own_interval_with_the_simulated_one() -> None:
+    # a 1-week, 3-replication sweep point ($7,453 ± 658) re-simulated on the full horizon
+    # ($7,140 ± 171): the difference (313) lies inside sqrt(658² + 171²) = 680
+    def check(own_half_width: float) -> TierCheck:
+        return TierCheck(
+            "A", "v1", 0.80, 0.035, _est(0.79, 0.011), 7453.0, _est(7140.0, 171.0),
+            predicted_cost_half_width_usd=own_half_width,
+        )  # fmt: skip
+
+    assert check(658.0).cost_tolerance_usd == pytest.approx(math.hypot(658.0, 171.0))
+    assert check(658.0).cost_agrees
+    # an option that does not know its interval is taken as wide as the simulated one
+    assert check(0.0).cost_tolerance_usd == pytest.approx(math.sqrt(2.0) * 171.0)
+    assert not check(0.0).cost_agrees
