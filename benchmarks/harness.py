@@ -37,6 +37,7 @@ __all__ = [
     "load_average",
     "load_text",
     "ratio_figures",
+    "timed_outcome",
 ]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -141,3 +142,14 @@ def emit(benchmark: str, **figures: Any) -> dict[str, Any]:
         with open(target, "a", encoding="utf-8") as out:
             out.write(line[len(JSON_PREFIX) :] + "\n")
     return record
+
+
+def timed_outcome(scenario: Any, replication: int) -> tuple[Any, float, float, int]:
+    """A pool task: ``simulate_outcome`` with its start and end (epoch seconds) and worker pid."""
+    import time
+
+    from tierwise.simulation.experiments.tasks import simulate_outcome
+
+    began = time.time()
+    outcome = simulate_outcome(scenario, replication)
+    return outcome, began, time.time(), os.getpid()
