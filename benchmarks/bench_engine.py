@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 import simpy
+from harness import emit
 
 from tierwise.simulation.engine import run
 from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
@@ -167,6 +168,19 @@ def ratio_line(label: str, engine: list[float], minimal: list[float], unit: str)
     )
 
 
+def emit_ratio(benchmark: str, engine: list[float], minimal: list[float]) -> None:
+    """The BENCH line of an engine / minimal-SimPy ratio (higher is better)."""
+    ratios = [e / m for e, m in zip(engine, minimal, strict=True)]
+    emit(
+        benchmark,
+        best=max(ratios),
+        median=statistics.median(ratios),
+        rounds=len(ratios),
+        engine_per_s=max(engine),
+        minimal_per_s=max(minimal),
+    )
+
+
 def peak_memory_child(orders: int) -> None:
     per_day = 1000 * 5 / 7  # ~1,000 orders per working day
     days = orders / per_day
@@ -204,6 +218,7 @@ def main() -> None:
         rounds,
     )
     print(ratio_line(f"(a) M/M/c, c=12, λ=200/h, {days:g} days", engine, minimal, "calls"))
+    emit_ratio("engine.mmc", engine, minimal)
 
     prio_days = 3 * days
     engine, minimal = interleaved(
@@ -215,6 +230,7 @@ def main() -> None:
     )
     label = f"(p) 3-class priority, c={PRIORITY_SERVERS}, ρ=0.8, {prio_days:g} days"
     print(ratio_line(label, engine, minimal, "calls"))
+    emit_ratio("engine.priority", engine, minimal)
 
     horizon = 12 if args.quick else 33
     rates = [cpu_rate(lambda: default_orders(horizon)) for _ in range(max(1, rounds // 2))]
@@ -222,6 +238,13 @@ def main() -> None:
         f"(b) default scenario, {horizon} days: best {max(rates):,.0f}, median "
         f"{statistics.median(rates):,.0f} orders per CPU second over {len(rates)} runs "
         "(target >= 25,000/s)"
+    )
+    emit(
+        "engine.default",
+        horizon_days=horizon,
+        best=max(rates),
+        median=statistics.median(rates),
+        rounds=len(rates),
     )
 
     if not args.skip_memory:
@@ -236,6 +259,7 @@ def main() -> None:
             f"(c) default scenario with {float(out[0]):,.0f} measured orders: peak RSS "
             f"{float(out[1]):.0f} MB in {float(out[2]):.0f} s (target < 300 MB)"
         )
+        emit("engine.memory", orders=float(out[0]), peak_rss_mb=float(out[1]))
     print(f"end: {load_average()}")
 
 

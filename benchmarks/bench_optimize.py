@@ -22,6 +22,7 @@ import statistics
 import time
 
 import numpy as np
+from harness import emit
 
 from tierwise.optimization.milp.model import build_model
 from tierwise.optimization.milp.problem import PlanProblem, ResourceSpec, TierOption
@@ -141,6 +142,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=30.0, help="solver limit, s")
     ap.add_argument("--mip-gap", type=float, default=1e-4, help="relative MIP gap")
     ap.add_argument("--hard", action="store_true", help="add the random hard instance")
+    ap.add_argument("--quick", action="store_true", help="accepted for run_all (same run)")
     args = ap.parse_args()
 
     instances = [("default-3tier", default_like()), ("stress-100x20x5", stress())]
@@ -177,6 +179,14 @@ def main() -> None:
             print(
                 f"{name:<17} {solver:<6} {n_vars:>5} {n_rows:>5} {b:>8.3f} {s:>8.3f} "
                 f"{b + s:>8.3f} {res.status.value:<20} {gap:>9} {value:>15}"
+            )
+            emit(
+                f"optimize.{name}.{solver}",
+                variables=n_vars,
+                build_s=b,
+                solve_s=s,
+                total_s=b + s,
+                status=res.status.value,
             )
     print(
         "\nsolve_s = wall time of solve() minus model build: solver call, status mapping, "

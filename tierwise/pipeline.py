@@ -26,9 +26,10 @@ from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.curves import CurvesReport, build_curves
 from tierwise.optimization.planning.options import options_from_table, resource_axes
 from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
+from tierwise.simulation.experiments.executor import Executor, make_executor
 from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
 from tierwise.simulation.experiments.sweep_result import SweepResult
-from tierwise.simulation.experiments.sweep_spec import plan_sweep
+from tierwise.simulation.experiments.sweep_spec import SweepPlan, plan_sweep
 from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
@@ -366,7 +367,6 @@ def _run_into(
     progress: Callable[[str, SweepProgress | None], None] | None,
 ) -> PipelineReport:
     """The steps of :func:`run_pipeline` once its output folder is open."""
-    out = folder.path
 
     def say(message: str, state: SweepProgress | None = None) -> None:
         logger.info(message)
@@ -379,9 +379,26 @@ def _run_into(
         logger.info("%s", warning)
     plan = plan_sweep(spec, base_dir=path.parent, source=f"run sweep of {path}")
     say(f"sweep: {len(plan.variants)} variants × {plan.replications} replications")
+    # one pool for the sweep and the verification: its workers start once per job
+    with make_executor("processes", config.workers) as pool:
+        return _simulate_and_plan(folder, scenario, responses, config, plan, warnings, pool, say)
+
+
+def _simulate_and_plan(
+    folder: OutputFolder,
+    scenario: Scenario,
+    responses: Mapping[str, TierResponse],
+    config: PipelineConfig,
+    plan: SweepPlan,
+    warnings: list[str],
+    pool: Executor,
+    say: Callable[..., None],
+) -> PipelineReport:
+    """Sweep → curves → optimisation → verification → files, on one running ``pool``."""
+    out = folder.path
     sweep = run_sweep(
         plan,
-        workers=config.workers,
+        executor=pool,
         cache_dir=config.cache_dir or out / "cache",
         progress=lambda state: say("sweep", state),
     )
@@ -418,7 +435,7 @@ def _run_into(
             responses,
             config.metric,
             replications=max(plan.replications * 2, 4),
-            workers=config.workers,
+            executor=pool,
             solver=config.solver,
             time_limit_s=config.time_limit_s,
             progress=lambda m: say(m),

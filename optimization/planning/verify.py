@@ -23,6 +23,7 @@ from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.options import plan_overrides, simulated_option
 from tierwise.simulation.analysis.statistics import Estimate
+from tierwise.simulation.experiments.executor import Executor
 from tierwise.simulation.experiments.replicate import ReplicationSummary, replicate
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.overrides import apply_overrides
@@ -189,6 +190,7 @@ def verify_plan(
     solver: str = "cbc",
     time_limit_s: float = 30.0,
     progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> VerifiedPlan:
     """Solve, re-simulate the plan, and refine until predictions hold (or ``max_rounds``).
 
@@ -207,7 +209,10 @@ def verify_plan(
     max_rounds : int
         Most solve → simulate rounds.
     workers : int
-        Worker processes for the replications.
+        Worker processes for the replications (of a pool made per round, when no
+        ``executor`` is given).
+    executor : Executor, optional
+        A running executor to use and leave running (e.g. the pool of the sweep before).
     """
     rounds: list[VerificationRound] = []
     current = problem
@@ -224,7 +229,9 @@ def verify_plan(
         if key not in simulated:
             if progress:
                 progress(f"verification round {index}: simulating the plan")
-            simulated[key] = replicate(scenario, replications=replications, workers=workers)
+            simulated[key] = replicate(
+                scenario, replications=replications, workers=workers, executor=executor
+            )
         summary = simulated[key]
         ests = summary.estimates()
         checks = []

@@ -35,7 +35,12 @@ from tierwise.simulation.experiments.precision import (
 )
 from tierwise.simulation.experiments.sweep_result import JobKey, SweepResult, sweep_table
 from tierwise.simulation.experiments.sweep_spec import SweepPlan, Variant, load_sweep
-from tierwise.simulation.experiments.tasks import Outcome, one_line, simulate_outcome
+from tierwise.simulation.experiments.tasks import (
+    Outcome,
+    longest_first,
+    one_line,
+    simulate_outcome,
+)
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import UnstableScenarioError, check_stability
 
@@ -221,7 +226,8 @@ def _execute(
     unstable: Mapping[int, str],
     tally: _Tally,
 ) -> None:
-    """Run one batch: unstable variants and cache hits first, then the executor."""
+    """Run one batch: unstable variants and cache hits first, then the executor (longest
+    runs first, so the workers finish together)."""
     todo: list[tuple[JobKey, tuple[Scenario, int]]] = []
     scenarios: dict[JobKey, Scenario] = {}
     for v, rep in jobs:
@@ -235,7 +241,7 @@ def _execute(
             continue
         todo.append((key, (v.scenario, rep)))
         scenarios[key] = v.scenario
-    for done in executor.submit_all(simulate_outcome, todo):
+    for done in executor.submit_all(simulate_outcome, longest_first(todo)):
         key = done.key
         if done.error is not None:  # the backend failed (e.g. a worker process died)
             outcome: Outcome = (None, f"{type(done.error).__name__}: {one_line(str(done.error))}")

@@ -6,29 +6,54 @@ its exact value from :mod:`tierwise.simulation.theory` (Erlang, priority, stock)
 the confidence interval contains the exact value and is tight enough to mean something
 (half-width at most ``max_relative_half_width`` of the value). With many checks, a family-wise
 (Bonferroni) level keeps the chance of any false alarm at ``1 − confidence`` for any seed.
+
+Cases that share a scenario share its runs, and each scenario is replicated only until every
+check on it is tight enough (the sequential rule of
+:mod:`~tierwise.simulation.experiments.precision`, from :data:`INITIAL_REPLICATIONS` up to the
+cases' ``replications``), with the batches of all scenarios on one pool. The scenarios of a
+family (Erlang C with c = 11 … 14, priority with c = 1, 2) share the seed, hence common random
+numbers: the same arrivals and handling times. That leaves each estimate's variance as it is
+(each is checked against its own exact value, not against its neighbour), so it saves no
+runs; what saves runs is stopping each scenario at the precision its checks need.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tierwise.simulation.analysis.statistics import Estimate, estimate
 from tierwise.simulation.experiments.executor import Executor, executor_scope
-from tierwise.simulation.experiments.replicate import run_replications
+from tierwise.simulation.experiments.precision import PrecisionRule
+from tierwise.simulation.experiments.tasks import longest_first, run_replication
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory import erlang, perfect_order, priority
 from tierwise.simulation.theory.stock import poisson_base_stock
 
-__all__ = ["CheckResult", "ReferenceCase", "reference_cases", "run_case", "validate"]
+__all__ = [
+    "INITIAL_REPLICATIONS",
+    "PRECISION_CONFIDENCE",
+    "CheckResult",
+    "ReferenceCase",
+    "check_case",
+    "reference_cases",
+    "run_case",
+    "simulate_cases",
+    "validate",
+]
 
 _OFF = {"enabled": False}
 
 #: Confidence level at which tightness (the relative half-width) is judged.
 PRECISION_CONFIDENCE = 0.99
+#: First batch of a reference scenario under sequential stopping (then batches of the rule).
+INITIAL_REPLICATIONS = 8
+# The precision rule watches the worst check of a scenario in units of the check's own
+# tolerance, scaled to this target (any value in (0, 1): only the ratio matters).
+_RULE_TARGET = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,7 +71,8 @@ class ReferenceCase:
     exact : float
         The exact value, in the unit of ``transform(metric)``.
     replications : int
-        Replications to run.
+        Replications to run: the cap under sequential stopping (:func:`simulate_cases`), the
+        count without it.
     transform : callable
         Maps the metric to the unit of ``exact`` (e.g. seconds → hours).
     max_relative_half_width : float
@@ -334,26 +360,111 @@ def reference_cases(seed: int = 2024, effort: float = 1.0) -> list[ReferenceCase
     return cases
 
 
+def check_case(
+    case: ReferenceCase, rows: Sequence[Mapping[str, float]], confidence: float
+) -> CheckResult:
+    """Check one case against the flat metrics of its replications.
+
+    Parameters
+    ----------
+    case : ReferenceCase
+        What is checked.
+    rows : sequence of mapping
+        ``RunResult.flat()`` of each replication of ``case.scenario``.
+    confidence : float
+        Level of the containment interval (the tightness is judged at 99 %).
+    """
+    values = [case.transform(row[case.metric]) for row in rows]
+    return CheckResult(case, estimate(values, confidence), estimate(values, PRECISION_CONFIDENCE))
+
+
+def _tightness(case: ReferenceCase, rows: Sequence[Mapping[str, float]]) -> float:
+    """99 % half-width over the precision the case needs (``<= 1``: tight enough)."""
+    values = [case.transform(row[case.metric]) for row in rows]
+    half_width = estimate(values, PRECISION_CONFIDENCE).half_width
+    return half_width / (case.max_relative_half_width * abs(case.exact))
+
+
+def simulate_cases(
+    cases: Sequence[ReferenceCase],
+    executor: Executor,
+    sequential: bool = True,
+) -> dict[str, list[dict[str, float]]]:
+    """Simulate the scenarios of ``cases`` (each once, however many cases share it).
+
+    Parameters
+    ----------
+    cases : sequence of ReferenceCase
+        The cases; those with the same scenario (same content hash) share its runs.
+    executor : Executor
+        Runs the replications; the batches of every scenario go to it together, longest
+        runs first, so one pool stays busy across the cases.
+    sequential : bool
+        Stop each scenario by the rule of :mod:`~tierwise.simulation.experiments.precision`
+        as soon as every check on it is tight enough (its 99 % half-width at most
+        ``max_relative_half_width`` of the exact value), starting from
+        :data:`INITIAL_REPLICATIONS` and capped at the cases' ``replications``. Without it,
+        every scenario runs its cases' ``replications``.
+
+    Returns
+    -------
+    dict
+        ``scenario content hash → flat metrics per replication`` (replication order).
+    """
+    groups: dict[str, list[ReferenceCase]] = {}
+    for case in cases:
+        groups.setdefault(case.scenario.content_hash, []).append(case)
+    cap = {key: max(c.replications for c in group) for key, group in groups.items()}
+    rules = {
+        key: PrecisionRule(
+            _RULE_TARGET, min(INITIAL_REPLICATIONS, cap[key]), cap[key], PRECISION_CONFIDENCE
+        )
+        for key in groups
+        if cap[key] >= 2
+    }
+    rows: dict[str, list[dict[str, float]]] = {key: [] for key in groups}
+    batch = {key: rules[key].initial if sequential and key in rules else cap[key] for key in groups}
+    while batch:
+        jobs = [
+            ((key, rep), (groups[key][0].scenario, rep))
+            for key, more in batch.items()
+            for rep in range(len(rows[key]), len(rows[key]) + more)
+        ]
+        done: dict[tuple[str, int], dict[str, float]] = {}
+        for item in executor.submit_all(run_replication, longest_first(jobs)):
+            if item.error is not None:
+                raise item.error
+            assert item.value is not None
+            done[item.key] = item.value.flat()
+        for key, rep in sorted(done, key=lambda k: k[1]):
+            rows[key].append(done[(key, rep)])
+        if not sequential:
+            break
+        batch = {}
+        for key in groups:
+            if key not in rules:
+                continue
+            worst = _RULE_TARGET * max(_tightness(c, rows[key]) for c in groups[key])
+            more = rules[key].next_batch(len(rows[key]), worst)
+            if more:
+                batch[key] = more
+    return rows
+
+
 def run_case(
     case: ReferenceCase,
     confidence: float,
     workers: int = 1,
-    cache: dict[tuple[str, int], list[dict[str, float]]] | None = None,
     executor: Executor | None = None,
+    sequential: bool = True,
 ) -> CheckResult:
-    """Simulate one case (reusing ``cache`` for cases sharing a scenario) and check it.
+    """Simulate one case (sequentially stopped at its own precision) and check it.
 
     ``workers`` sizes the executor made for this call when no running ``executor`` is given.
     """
-    key = (case.scenario.content_hash, case.replications)
-    rows = cache.get(key) if cache is not None else None
-    if rows is None:
-        runs = run_replications(case.scenario, range(case.replications), workers, executor=executor)
-        rows = [r.flat() for r in runs]
-        if cache is not None:
-            cache[key] = rows
-    values = [case.transform(row[case.metric]) for row in rows]
-    return CheckResult(case, estimate(values, confidence), estimate(values, PRECISION_CONFIDENCE))
+    with executor_scope(executor, workers) as pool:
+        rows = simulate_cases([case], pool, sequential)[case.scenario.content_hash]
+    return check_case(case, rows, confidence)
 
 
 def validate(
@@ -363,6 +474,7 @@ def validate(
     workers: int = 1,
     progress: Callable[[CheckResult], None] | None = None,
     executor: Executor | None = None,
+    sequential: bool = True,
 ) -> list[CheckResult]:
     """Run every reference case.
 
@@ -380,15 +492,23 @@ def validate(
         Called with each :class:`CheckResult` as it is known.
     executor : Executor, optional
         A running executor to use and leave running.
+    sequential : bool
+        Replicate each scenario only until its checks are tight enough (see
+        :func:`simulate_cases`); ``False`` runs every case's fixed ``replications``.
+
+    Returns
+    -------
+    list of CheckResult
+        In the order of ``cases``.
     """
     cases = list(cases) if cases is not None else reference_cases()
     per_check = 1.0 - (1.0 - confidence) / len(cases) if family_wise else confidence
-    cache: dict[tuple[str, int], list[dict[str, float]]] = {}
-    results = []
     with executor_scope(executor, workers) as pool:
-        for case in cases:
-            result = run_case(case, per_check, cache=cache, executor=pool)
-            results.append(result)
-            if progress:
-                progress(result)
+        rows = simulate_cases(cases, pool, sequential)
+    results = []
+    for case in cases:
+        result = check_case(case, rows[case.scenario.content_hash], per_check)
+        results.append(result)
+        if progress:
+            progress(result)
     return results

@@ -9,6 +9,7 @@ pure inventory system.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -464,15 +465,34 @@ class Scenario(_Model):
     # ------------------------------------------------------------------ identity
     def canonical_json(self) -> str:
         """Canonical JSON (sorted keys, no whitespace) of every field."""
+        return self._canonical_json
+
+    # Identity is computed once per object (the model is frozen) and kept in its __dict__,
+    # which pydantic leaves out of equality, dumps and validation; model_copy drops it.
+    @functools.cached_property
+    def _canonical_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
-        """sha256 hex digest of :meth:`canonical_json`."""
+        """sha256 hex digest of :meth:`canonical_json` (computed once per object)."""
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
     def __hash__(self) -> int:
         return hash(self.content_hash)
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> Scenario:
+        """A copy (see pydantic); an ``update`` changes the content, so the hash is recomputed."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in ("_canonical_json", "content_hash"):
+            copied.__dict__.pop(name, None)
+        return copied
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # ship the 64-digit hash to worker processes, not the canonical JSON (kilobytes)
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != "_canonical_json"}
+        return state
 
     def pool_of(self, tier_name: str) -> str:
         """Name of the order-entry pool that takes ``tier_name``'s calls."""

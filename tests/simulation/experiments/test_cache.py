@@ -258,3 +258,26 @@ def test_two_concurrent_sweeps_share_a_cache_without_corrupting_it(tmp_path: Pat
     rerun = run_sweep(spec, cache_dir=shared)
     assert (rerun.executed, rerun.cached) == (0, 8)
     pd.testing.assert_frame_equal(rerun.table, reference)
+
+
+def test_a_copy_with_changed_fields_gets_its_own_entry_although_hashes_are_cached(
+    tmp_path: Path, scenario: Scenario
+) -> None:
+    """The scenario's hash is computed once per object; a model_copy with an update must not
+    inherit it, or the copy would read the original's cached results."""
+    import pickle
+
+    cache = ResultCache(tmp_path)
+    cache.put(scenario, 0, RESULT)
+    original = scenario.content_hash  # now cached on the object
+    reseeded = scenario.model_copy(update={"seed": scenario.seed + 1})
+    assert reseeded.content_hash != original
+    assert (
+        reseeded.content_hash
+        == scenario_from_dict({**CALL_CENTRE, "seed": scenario.seed + 1}).content_hash
+    )
+    assert cache.get(reseeded, 0) is None
+    assert cache.key(reseeded, 0) != cache.key(scenario, 0)
+    shipped = pickle.loads(pickle.dumps(scenario))  # as sent to a worker
+    assert shipped == scenario and shipped.content_hash == original
+    assert cache.get(shipped, 0) is not None
