@@ -20,7 +20,7 @@ import pytest
 
 from tierwise.simulation.engine import run
 from tierwise.simulation.engine.results import RunResult
-from tierwise.simulation.metrics import METRIC_UNITS, PROFIT
+from tierwise.simulation.metrics import METRIC_UNITS, PROFIT, REVENUE
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import check_stability
@@ -40,7 +40,9 @@ CALL_RATES = {
 }
 RATES = sorted(name for name, unit in METRIC_UNITS.items() if unit == "rate")
 #: Counts, times (h, s) and money: finite and >= 0.
-NON_NEGATIVE = sorted(n for n, unit in METRIC_UNITS.items() if unit != "rate" and n != PROFIT)
+NON_NEGATIVE = sorted(
+    n for n, unit in METRIC_UNITS.items() if unit != "rate" and n not in (PROFIT, REVENUE)
+)
 
 
 @cache
