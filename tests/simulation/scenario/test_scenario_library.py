@@ -40,9 +40,9 @@ CALL_RATES = {
 }
 RATES = sorted(name for name, unit in METRIC_UNITS.items() if unit == "rate")
 #: Counts, times (h, s) and money: finite and >= 0.
-NON_NEGATIVE = sorted(
-    n for n, unit in METRIC_UNITS.items() if unit != "rate" and n not in (PROFIT, REVENUE)
-)
+#: (revenue and profit are not engine metrics: they come from the tier's revenue response)
+ENGINE_METRICS = {n: u for n, u in METRIC_UNITS.items() if n not in (PROFIT, REVENUE)}
+NON_NEGATIVE = sorted(n for n, unit in ENGINE_METRICS.items() if unit != "rate")
 
 
 @cache
