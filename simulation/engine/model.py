@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import simpy
 
-from tierwise.simulation.engine.clock import staffed_hours, working_days_between
+from tierwise.simulation.engine.clock import staffed_hours
 from tierwise.simulation.engine.costing import CostShare, sum_costs
 from tierwise.simulation.engine.desk import DeskLane, OrderDesk
 from tierwise.simulation.engine.inventory import Inventory
@@ -35,7 +35,7 @@ from tierwise.simulation.engine.shipping import ShipLane, ShippingStation
 from tierwise.simulation.engine.staffing import StaffedPool
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
-from tierwise.simulation.scenario.schema import Calendar, Scenario
+from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["DrawLog", "Lanes", "OrderCycleModel", "OrderRecord", "RunFunction"]
 
@@ -106,8 +106,8 @@ class OrderCycleModel:
         self.picking = PickingStation(env, sc, replication, window) if sc.picking.enabled else None
         self.recovery = RecoveryDesk(env, sc, replication, window) if sc.recovery.enabled else None
         if sc.calendar is not None:
-            for pool, shift in self._staffed_pools():
-                pool.start_shifts(shift)
+            for pool in self._staffed_pools():
+                pool.start_shifts(sc.calendar)
         self.inventory = Inventory(env, sc, replication, window) if sc.inventory.enabled else None
         self.shipping = ShippingStation(env, sc, replication) if sc.shipping.enabled else None
         #: each tier's lanes through the stations (None where a stage is off)
@@ -127,18 +127,14 @@ class OrderCycleModel:
         #: a partial shipment can leave a remainder (its draws are made for every order)
         self.remainders = self.inventory is not None and self.inventory.shortage == "partial"
 
-    def _staffed_pools(self) -> Iterator[tuple[StaffedPool, Calendar]]:
-        """The pools on a shift calendar and their shifts: desk pools, pickers (until the last
-        cut-off when it is after closing), recovery team."""
-        calendar = self.scenario.calendar
-        assert calendar is not None
+    def _staffed_pools(self) -> Iterator[StaffedPool]:
+        """The pools on the shift calendar: desk pools, pickers, recovery team."""
         if self.desk is not None:
-            for pool in self.desk.pools.values():
-                yield pool, calendar
+            yield from self.desk.pools.values()
         if self.picking is not None:
-            yield self.picking.pool, self.picking.calendar or calendar
+            yield self.picking.pool
         if self.recovery is not None and self.recovery.team is not None:
-            yield self.recovery.team, calendar
+            yield self.recovery.team
 
     # ----------------------------------------------------------------- arrivals
     def _arrivals(self, tier: TierRun) -> Process:
@@ -427,12 +423,8 @@ class OrderCycleModel:
         costs, tiers = self.scenario.costs, self.tiers
         loading = costs.wage_loading_factor
         shares: list[CostShare] = []
-        window = (self.window_start_h, self.window_end_h)
         if self.desk is not None:
-            work_days = working_days_between(self.scenario.calendar, *window)
-            shares += self.desk.cost_shares(
-                tiers, staffed_h, costs.agent_wage_usd_per_h, loading, work_days
-            )
+            shares += self.desk.cost_shares(tiers, staffed_h, costs.agent_wage_usd_per_h, loading)
         if self.recovery is not None:
             shares += self.recovery.cost_shares(
                 tiers, staffed_h, costs.agent_wage_usd_per_h, loading
@@ -442,7 +434,8 @@ class OrderCycleModel:
                 tiers, staffed_h, costs.picker_wage_usd_per_h, loading
             )
         if self.shipping is not None:
-            shares += self.shipping.cost_shares(tiers, window, costs)
+            window = (self.window_start_h, self.window_end_h)
+            shares += self.shipping.cost_shares(tiers, window, costs.vehicle_usd_per_day)
         if self.inventory is not None:
             shares += self.inventory.cost_shares(tiers, costs.holding_rate_per_year)
         return shares
