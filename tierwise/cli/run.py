@@ -74,7 +74,7 @@ def run_command(
     from tierwise.pipeline import PipelineConfig, run_pipeline, sweep_warnings, tier_responses
 
     try:
-        tier_responses(scenario)  # the revenue settings
+        tier_responses(scenario, metric)  # the revenue settings, priced on --metric
     except ScenarioError as exc:
         fail(str(exc))
     overrides = [parse_override(o) for o in set_ or []]
