@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python benchmarks/bench_scale.py --variants 100     # a 100-variant slice (~5 min, 2 cores)
-    python benchmarks/bench_scale.py --variants 1000    # the whole sweep (~20 min per backend)
+    python benchmarks/bench_scale.py --variants 1000    # the whole sweep (~30 min per backend)
     python benchmarks/bench_scale.py --quick            # 10 variants
 
 The first ``--variants`` variants of the spec are cut into ``--rounds`` chunks; each chunk

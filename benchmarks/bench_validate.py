@@ -3,8 +3,9 @@
 Run from the repository root::
 
     python benchmarks/bench_validate.py             # both modes once each, seed 2024 (~5 min)
-    python benchmarks/bench_validate.py --quick     # effort 0.25 (~1.5 min)
+    python benchmarks/bench_validate.py --quick     # sequential stopping only (~1 min)
     python benchmarks/bench_validate.py --rounds 2 --workers 2
+    python benchmarks/bench_validate.py --effort 0.5
 
 Each round runs :func:`~tierwise.simulation.experiments.validation.validate` once with every
 case at its fixed replication count (``sequential=False``, the behaviour before sequential
@@ -48,12 +49,14 @@ def _runs(results: list[CheckResult]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="effort 0.25")
+    parser.add_argument("--quick", action="store_true", help="only the sequential mode")
+    parser.add_argument("--effort", type=float, default=1.0, help="simulated-time multiplier")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only-sequential", action="store_true", help="skip the fixed mode")
     args = parser.parse_args()
-    effort = 0.25 if args.quick else 1.0
+    effort = args.effort
+    args.only_sequential = args.only_sequential or args.quick
     print(f"validate, effort {effort:g}, {args.workers} workers; start: {load_text()}")
     record: dict[str, list[float]] = {}
     sides = {"sequential": lambda: timed_validate(effort, args.workers, True, record)}
