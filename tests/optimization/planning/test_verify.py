@@ -74,7 +74,7 @@ def _option(option_id: str, service: float, cost: float, agents: int) -> TierOpt
 def test_the_loop_replaces_a_plan_that_misses_its_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
     delivered = {3: (0.788, 100.0), 4: (0.83, 150.0)}  # what each staffing really delivers
 
-    def fake_replicate(scenario: Any, replications: int, workers: int) -> _Summary:
+    def fake_replicate(scenario: Any, replications: int, workers: int, **_: Any) -> _Summary:
         return _Summary(*delivered[scenario.order_entry.pools["desk"].agents])
 
     monkeypatch.setattr(verify, "replicate", fake_replicate)
