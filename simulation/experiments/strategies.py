@@ -41,9 +41,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tierwise.simulation.scenario.errors import ScenarioError, validation_problems
-from tierwise.simulation.scenario.loading import load_scenario, read_yaml, scenario_from_dict
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
 from tierwise.simulation.scenario.overrides import apply_overrides, check_overrides
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.yaml_input import read_yaml
 
 __all__ = [
     "StrategyFile",

@@ -57,7 +57,7 @@ from tierwise.simulation.experiments.designs import (
 )
 from tierwise.simulation.metrics import METRIC_UNITS
 from tierwise.simulation.scenario.errors import ScenarioError, describe_error, validation_problems
-from tierwise.simulation.scenario.loading import load_scenario, read_yaml, scenario_from_dict
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
 from tierwise.simulation.scenario.overrides import (
     apply_overrides,
     check_override_path,
@@ -65,6 +65,7 @@ from tierwise.simulation.scenario.overrides import (
 )
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.scenario.values import MAX_REPLICATIONS, Count, Number, Seed
+from tierwise.simulation.scenario.yaml_input import read_yaml
 
 __all__ = [
     "Precision",

@@ -6,7 +6,7 @@ suggestion for unknown keys and names, and the line number for YAML syntax error
 wording is :mod:`~tierwise.simulation.scenario.errors`'s, the override paths are checked by
 :mod:`~tierwise.simulation.scenario.overrides`, and the file is read within the size,
 encoding, duplicate-key, nesting and alias limits of
-:mod:`~tierwise.simulation.scenario.yaml_input` (:func:`read_yaml` is re-exported here).
+:mod:`~tierwise.simulation.scenario.yaml_input`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from tierwise.simulation.scenario.yaml_input import read_yaml
 
 __all__ = [
     "load_scenario",
-    "read_yaml",
     "scenario_from_dict",
 ]
 

@@ -30,6 +30,7 @@ __all__ = [
     "open_folder_or_fail",
     "progress_bar",
     "read_sweep_or_fail",
+    "stable_or_fail",
     "table_tiers",
     "warn",
 ]

@@ -71,7 +71,8 @@ def run_command(
     check_output_folder_option(out, overwrite)
     if cache is not None and cache.exists() and not cache.is_dir():
         bad_option("--cache", f"{cache} exists and is not a folder")
-    from tierwise.pipeline import PipelineConfig, run_pipeline, sweep_warnings, tier_responses
+    from tierwise.optimization.economics.tiers import tier_responses
+    from tierwise.pipeline import PipelineConfig, run_pipeline, sweep_warnings
 
     try:
         tier_responses(scenario, metric)  # the revenue settings, priced on --metric
