@@ -132,9 +132,10 @@ _TIER: tuple[tuple[str, str, str, int, str], ...] = (
     ("recovery_rate", "Recovery rate", "rate", 1,
      "complaints recovered / complaints raised"),
     ("cost_per_day_usd", "Cost per day", "USD/day", -1,
-     "the tier's share of cost per calendar day: wages by its busy time on each resource, "
-     "vehicles by shipments, holding by units demanded; carrier, expediting, recovery and "
-     "penalties directly"),
+     "the tier's share of cost per calendar day: wages and a pool's fixed cost by its busy "
+     "time on each resource, pickers' overtime by its picking time, vehicles, tours and carrier "
+     "pickups by its shipments on the mode, holding and replenishment by units demanded; "
+     "per-shipment carrier charges, expediting, recovery and penalties directly"),
     ("cost_per_order_usd", "Cost per order", "USD/order", -1,
      "the tier's cost / orders arrived"),
     (BOOKED_REVENUE, "Booked revenue per day", "USD/day", 1,
@@ -162,7 +163,9 @@ SYSTEM_METRICS: dict[str, Metric] = {
     ),
     "cost": Metric(
         "cost", "Cost line item", "USD/day", -1,
-        "one line item of cost per calendar day of the measurement window", "system",
+        "one line item of cost per calendar day of the measurement window (wages_agents, "
+        "wages_pickers, overtime, desk_fixed, vehicles, tours, pickups, late_pickup_surcharge, "
+        "holding, replenishment, shipping_and_recovery; docs/model.md)", "system",
     ),
     "total.cost_per_day_usd": Metric(
         "total.cost_per_day_usd", "Total cost per day", "USD/day", -1,

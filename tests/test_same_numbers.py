@@ -18,21 +18,23 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
+from tierwise.optimization.economics.tiers import ScenarioRevenue, scenario_revenue
 from tierwise.simulation.experiments.replicate import replicate
 from tierwise.simulation.experiments.sweep import run_sweep
+from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.loading import load_scenario
+from tierwise.simulation.scenario.schema import Scenario
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 SCENARIOS = ["default", "ecommerce_express", "phone_order_desk", "three_segments"]
-#: Recorded metric name → its name now (same number): the engine's revenue per order ×
-#: completed orders was called revenue and is booked revenue since revenue means the response.
-RENAMED = {"revenue_per_day_usd": "booked_revenue_per_day_usd"}
 
 
-def _now(key: str) -> str:
-    """The current name of a recorded key (``tiers.A.revenue_per_day_usd.mean`` →
-    ``tiers.A.booked_revenue_per_day_usd.mean``, sweep column ``A.revenue_per_day_usd`` → …)."""
-    return ".".join(RENAMED.get(part, part) for part in key.split("."))
+def _revenue(scenario: Scenario) -> ScenarioRevenue | None:
+    """The scenario's revenue response, as ``tierwise simulate`` uses it (None without one)."""
+    try:
+        return scenario_revenue(scenario)
+    except ScenarioError:
+        return None
 
 
 def _close(a: float | None, b: float) -> bool:
@@ -57,15 +59,12 @@ def _flatten(block: dict, prefix: str = "") -> dict[str, float]:
 def test_simulate_reproduces_recorded_numbers(name: str) -> None:
     recorded = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", [("horizon_days", 12)])
-    now = replicate(scenario, replications=2, workers=1).to_dict()
+    # as `tierwise simulate` records it: with the revenue response where the scenario has one
+    now = replicate(scenario, replications=2, workers=1, revenue=_revenue(scenario)).to_dict()
     expected = _flatten({"tiers": recorded["tiers"], "system": recorded["system"]})
     actual = _flatten({"tiers": now["tiers"], "system": now["system"]})
     assert len(expected) > 100
-    different = {
-        k: (v, actual.get(_now(k)))
-        for k, v in expected.items()
-        if not _close(actual.get(_now(k)), v)
-    }
+    different = {k: (v, actual.get(k)) for k, v in expected.items() if not _close(actual.get(k), v)}
     assert not different, f"{len(different)} numbers differ, e.g. {list(different.items())[:5]}"
 
 
@@ -87,9 +86,9 @@ def test_sweep_table_reproduces_recorded_numbers(tmp_path: Path) -> None:
     ]
     assert len(numeric) > 100
     for column in numeric:
-        assert _now(column) in table.columns, column
+        assert column in table.columns, column
         pd.testing.assert_series_equal(
-            table[_now(column)].astype(float),
+            table[column].astype(float),
             recorded[column].astype(float),
             rtol=1e-9,
             check_names=False,

@@ -2,7 +2,18 @@
 
 A :class:`CostShare` is one amount of cost over the measurement window, split into line items
 (``wages_agents``, ``holding`` …) and allocated to the tiers in proportion to weights (busy
-hours, units demanded, shipments). :func:`sum_costs` adds the shares in the order given — the
+hours, units demanded, shipments). The allocation rules, activity-based:
+
+* agents' wages and a pool's fixed cost (``desk_fixed``): by the tiers' agent time in the pool;
+* pickers' wages and their ``overtime`` past closing: by the tiers' picking time;
+* a fleet's ``vehicles`` (day rate) and ``tours`` (running cost and driver hours): by the tiers'
+  shipments on the fleet;
+* a carrier's scheduled ``pickups`` and their ``late_pickup_surcharge``: by the tiers'
+  shipments on the carrier mode;
+* ``holding`` and ``replenishment``: by units demanded of the family;
+* ``shipping_and_recovery`` (per shipment, expediting, recovery, late penalties): to the tier of
+  the order directly.
+ :func:`sum_costs` adds the shares in the order given — the
 order of float addition is part of the same-seed numbers.
 """
 
@@ -21,6 +32,11 @@ COST_LINE_ITEMS = (
     "holding",
     "replenishment",
     "shipping_and_recovery",
+    "pickups",
+    "late_pickup_surcharge",
+    "tours",
+    "overtime",
+    "desk_fixed",
 )
 
 

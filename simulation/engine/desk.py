@@ -2,8 +2,9 @@
 
 A tier's calls go to one pool (:meth:`Scenario.pool_of`); a pool serves its tiers by priority
 (0 first) or first come first served, non-preemptively. A caller who has waited longer than
-their patience hangs up: the order is lost. The desk reports per pool the utilisation and the
-loaded wages, allocated to the tiers by their agent time.
+their patience hangs up: the order is lost. The desk reports per pool the utilisation, the
+loaded wages and the pool's fixed cost per working day (``desk_fixed``: a supervisor, lines),
+allocated to the tiers by their agent time.
 """
 
 from __future__ import annotations
@@ -147,12 +148,21 @@ class OrderDesk:
         return True
 
     def cost_shares(
-        self, tiers: dict[str, TierRun], staffed_h: float, wage_usd_per_h: float, loading: float
+        self,
+        tiers: dict[str, TierRun],
+        staffed_h: float,
+        wage_usd_per_h: float,
+        loading: float,
+        work_days: float = 0.0,
     ) -> list[CostShare]:
-        """Loaded wages of each pool, allocated to its tiers by their agent time."""
+        """Loaded wages of each pool, and its fixed cost over ``work_days`` working days,
+        allocated to its tiers by their agent time."""
         shares = []
         for name, pool in self.pools.items():
-            cost = pool.wages_usd(staffed_h, wage_usd_per_h, loading)
+            items = {"wages_agents": pool.wages_usd(staffed_h, wage_usd_per_h, loading)}
+            fixed_usd = self.scenario.order_entry.pools[name].fixed_usd_per_day * work_days
+            if fixed_usd > 0:
+                items["desk_fixed"] = fixed_usd
             users = {
                 t: run.acc.agent_busy_h
                 for t, run in tiers.items()
@@ -160,7 +170,7 @@ class OrderDesk:
             }
             if sum(users.values()) == 0:
                 users = {t: 1.0 for t in users}
-            shares.append(CostShare({"wages_agents": cost}, users))
+            shares.append(CostShare(items, users))
         return shares
 
     def utilisations(self, staffed_h: float) -> dict[str, float]:

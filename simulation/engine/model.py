@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import simpy
 
-from tierwise.simulation.engine.clock import staffed_hours
+from tierwise.simulation.engine.clock import staffed_hours, working_days_between
 from tierwise.simulation.engine.costing import CostShare, sum_costs
 from tierwise.simulation.engine.desk import DeskLane, OrderDesk
 from tierwise.simulation.engine.inventory import Inventory
@@ -35,7 +35,7 @@ from tierwise.simulation.engine.shipping import ShipLane, ShippingStation
 from tierwise.simulation.engine.staffing import StaffedPool
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
-from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.schema import Calendar, Scenario
 
 __all__ = ["DrawLog", "Lanes", "OrderCycleModel", "OrderRecord", "RunFunction"]
 
@@ -106,8 +106,8 @@ class OrderCycleModel:
         self.picking = PickingStation(env, sc, replication, window) if sc.picking.enabled else None
         self.recovery = RecoveryDesk(env, sc, replication, window) if sc.recovery.enabled else None
         if sc.calendar is not None:
-            for pool in self._staffed_pools():
-                pool.start_shifts(sc.calendar)
+            for pool, shift in self._staffed_pools():
+                pool.start_shifts(shift)
         self.inventory = Inventory(env, sc, replication, window) if sc.inventory.enabled else None
         self.shipping = ShippingStation(env, sc, replication) if sc.shipping.enabled else None
         #: each tier's lanes through the stations (None where a stage is off)
@@ -127,14 +127,18 @@ class OrderCycleModel:
         #: a partial shipment can leave a remainder (its draws are made for every order)
         self.remainders = self.inventory is not None and self.inventory.shortage == "partial"
 
-    def _staffed_pools(self) -> Iterator[StaffedPool]:
-        """The pools on the shift calendar: desk pools, pickers, recovery team."""
+    def _staffed_pools(self) -> Iterator[tuple[StaffedPool, Calendar]]:
+        """The pools on a shift calendar and their shifts: desk pools, pickers (until the last
+        cut-off when it is after closing), recovery team."""
+        calendar = self.scenario.calendar
+        assert calendar is not None
         if self.desk is not None:
-            yield from self.desk.pools.values()
+            for pool in self.desk.pools.values():
+                yield pool, calendar
         if self.picking is not None:
-            yield self.picking.pool
+            yield self.picking.pool, self.picking.calendar or calendar
         if self.recovery is not None and self.recovery.team is not None:
-            yield self.recovery.team
+            yield self.recovery.team, calendar
 
     # ----------------------------------------------------------------- arrivals
     def _arrivals(self, tier: TierRun) -> Process:
@@ -423,8 +427,12 @@ class OrderCycleModel:
         costs, tiers = self.scenario.costs, self.tiers
         loading = costs.wage_loading_factor
         shares: list[CostShare] = []
+        window = (self.window_start_h, self.window_end_h)
         if self.desk is not None:
-            shares += self.desk.cost_shares(tiers, staffed_h, costs.agent_wage_usd_per_h, loading)
+            work_days = working_days_between(self.scenario.calendar, *window)
+            shares += self.desk.cost_shares(
+                tiers, staffed_h, costs.agent_wage_usd_per_h, loading, work_days
+            )
         if self.recovery is not None:
             shares += self.recovery.cost_shares(
                 tiers, staffed_h, costs.agent_wage_usd_per_h, loading
@@ -434,8 +442,7 @@ class OrderCycleModel:
                 tiers, staffed_h, costs.picker_wage_usd_per_h, loading
             )
         if self.shipping is not None:
-            window = (self.window_start_h, self.window_end_h)
-            shares += self.shipping.cost_shares(tiers, window, costs.vehicle_usd_per_day)
+            shares += self.shipping.cost_shares(tiers, window, costs)
         if self.inventory is not None:
             shares += self.inventory.cost_shares(tiers, costs.holding_rate_per_year)
         return shares

@@ -2,7 +2,11 @@
 
 An order (or the remainder of a partial order) holds one picker for a time per order plus a
 time per line; every line can be picked wrongly. The station reports the pickers' utilisation
-and loaded wages, allocated to the tiers by their picking hours.
+and loaded wages, allocated to the tiers by their picking hours. When a cut-off lies after
+closing, the pickers work on until the last cut-off of the day (their shift is
+:func:`~tierwise.simulation.engine.staffing.loading_calendar`); every picker's hours past closing
+are ``overtime``, paid at wage × loading × ``costs.overtime_wage_factor`` and allocated like the
+wages.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ from typing import Any
 import simpy
 from simpy.resources.resource import Request
 
+from tierwise.simulation.engine.clock import staffed_hours
 from tierwise.simulation.engine.costing import CostShare
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
-from tierwise.simulation.engine.staffing import StaffedPool
+from tierwise.simulation.engine.staffing import StaffedPool, loading_calendar
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
-from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.schema import Calendar, Scenario
 
 __all__ = ["PickLane", "PickingStation"]
 
@@ -82,6 +87,12 @@ class PickingStation:
         Replication index; selects the random streams.
     window : tuple of float
         Measurement window (start, end), hours.
+
+    Attributes
+    ----------
+    calendar : Calendar or None
+        The pickers' shift: the scenario's calendar, closing at the last cut-off when that is
+        later (``None``: 24/7).
     """
 
     def __init__(
@@ -94,6 +105,8 @@ class PickingStation:
         self.env = env
         self.scenario = scenario
         self.replication = replication
+        self.window = window
+        self.calendar: Calendar | None = loading_calendar(scenario)
         priorities = {t.priority for t in scenario.tiers.values()}
         self.pool = StaffedPool(
             env,
@@ -139,11 +152,26 @@ class PickingStation:
     def cost_shares(
         self, tiers: dict[str, TierRun], staffed_h: float, wage_usd_per_h: float, loading: float
     ) -> list[CostShare]:
-        """Loaded wages of the pickers, allocated to the tiers by their picking hours."""
+        """Loaded wages of the pickers over the calendar's ``staffed_h`` hours, and their
+        overtime past closing, allocated to the tiers by their picking hours."""
         wages = self.pool.wages_usd(staffed_h, wage_usd_per_h, loading)
+        items = {"wages_pickers": wages}
+        overtime_h = self.shift_hours() - staffed_h
+        if overtime_h > 0:
+            factor = self.scenario.costs.overtime_wage_factor or 1.0
+            items["overtime"] = self.pool.wages_usd(overtime_h, wage_usd_per_h, loading * factor)
         weights = {t: run.acc.picker_busy_h for t, run in tiers.items()}
-        return [CostShare({"wages_pickers": wages}, weights)]
+        return [CostShare(items, weights)]
+
+    def shift_hours(self) -> float:
+        """Hours the pickers are at work in the measurement window (overtime included)."""
+        return staffed_hours(self.calendar, *self.window)
 
     def utilisations(self, staffed_h: float) -> dict[str, float]:
-        """``pickers`` → busy hours / staffed picker-hours."""
-        return {"pickers": self.pool.utilisation(staffed_h)}
+        """``pickers`` → busy hours / picker-hours at work (overtime included).
+
+        ``staffed_h`` is the calendar's staffed hours; the pickers' own shift replaces it when
+        they stay past closing.
+        """
+        shift_h = self.shift_hours() if self.calendar is not self.scenario.calendar else staffed_h
+        return {"pickers": self.pool.utilisation(shift_h)}

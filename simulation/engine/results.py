@@ -126,8 +126,10 @@ class RunResult:
     resources : dict
         ``resource → utilisation`` (busy hours / staffed hours, in [0, 1]).
     costs : dict
-        ``line item → USD per day`` (wages_agents, wages_pickers, vehicles, carrier, holding,
-        replenishment, expediting, recovery, penalties), over the measurement window.
+        ``line item → USD per calendar day`` over the measurement window, every item of
+        :data:`tierwise.simulation.engine.costing.COST_LINE_ITEMS` (wages_agents,
+        wages_pickers, vehicles, holding, replenishment, shipping_and_recovery, pickups,
+        late_pickup_surcharge, tours, overtime, desk_fixed).
     inventory : dict
         ``family → metric → value`` (line_fill_rate, mean_on_hand_units, …).
     """

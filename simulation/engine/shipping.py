@@ -1,11 +1,23 @@
 """Shipping and delivery: carrier modes with dispatch cut-offs, and the own fleet's dispatcher.
 
 A carrier takes a packed order at the next cut-off (at once when the mode has none) and
-charges per shipment. An own fleet leaves at each cut-off of a working day with ``vehicles``
-vehicles of ``vehicle_capacity_orders`` orders each; waiting orders board by tier priority,
-then first come first served, and whoever does not fit waits for the next cut-off. The fleet's
-vehicles are available at every cut-off (a tour is not simulated beyond the order's transit
-time). The fleet costs a day rate per vehicle and working day, allocated by shipments.
+charges per shipment. Each cut-off is a scheduled pickup, paid ``cost_usd_per_pickup`` per
+working day, plus ``late_pickup_surcharge_usd_per_h`` for every hour it lies past
+``late_pickup_after_hour``; a mode without cut-offs pays both for each shipment (collected on
+its own). These costs are allocated to the tiers by their shipments on the mode.
+
+An own fleet of ``vehicles`` vehicles of ``vehicle_capacity_orders`` orders each leaves at each
+cut-off of a working day; waiting orders board by tier priority, then first come first served,
+and whoever does not fit waits for the next cut-off. A vehicle on tour is back only
+``tour_duration_h`` hours after it left: at a cut-off with no vehicle back, the departure waits
+for the first vehicle to return (and takes as many as are back then). The fleet costs a day
+rate per vehicle and working day (``vehicles``) and, per vehicle tour, its running cost and
+the driver's hours, those outside the calendar's open hours at the overtime factor (``tours``);
+both allocated by shipments.
+
+A delivery reaches the customer only inside the tier's receiving hours: a shipment that
+arrives outside them waits for the next opening (its time counts in shipping and in the
+order's cycle time).
 """
 
 from __future__ import annotations
@@ -17,16 +29,22 @@ from typing import Any, NamedTuple
 
 import simpy
 
-from tierwise.simulation.engine.clock import next_cutoff_h, working_days_between
+from tierwise.simulation.engine.clock import (
+    HOURS_PER_DAY,
+    next_cutoff_h,
+    next_open_h,
+    staffed_hours,
+    working_days_between,
+)
 from tierwise.simulation.engine.costing import CostShare
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
-from tierwise.simulation.scenario.schema import Calendar, Scenario, ShippingMode
+from tierwise.simulation.scenario.schema import Calendar, Costs, Scenario, ShippingMode
 
-__all__ = ["FleetDispatcher", "ShipLane", "ShippingStation", "Tour"]
+__all__ = ["FleetDispatcher", "ShipLane", "ShippingStation", "Tour", "receiving_calendar"]
 
 _SHIPPING = Stage.SHIPPING.value  # a plain int indexes faster than the enum
 
@@ -81,6 +99,8 @@ class FleetDispatcher:
         self.mode = mode
         self.calendar = calendar
         self.capacity_orders = mode.vehicles * mode.vehicle_capacity_orders
+        self.tour_h = mode.tour_h
+        self._back_h = [0.0] * mode.vehicles  # when each vehicle is back from its tour
         self._queue: list[_Boarding] = []  # a heap on (priority, ticket)
         self._tickets = 0
         self.tours: list[Tour] = []
@@ -99,32 +119,79 @@ class FleetDispatcher:
         heapq.heappush(self._queue, _Boarding(priority, self._tickets, departed))
         return departed
 
-    def _dispatch(self) -> Generator[simpy.Event, Any, None]:
-        """At each cut-off, send the first ``capacity_orders`` waiting orders.
+    def vehicles_back(self) -> int:
+        """Vehicles back from their tours now."""
+        now = self.env.now + EPS
+        return sum(1 for back_h in self._back_h if back_h <= now)
 
-        The departing orders are released in one step (not through a SimPy store, whose
-        ``get`` events would interleave the departures with other events of the same instant).
+    def _dispatch(self) -> Generator[simpy.Event, Any, None]:
+        """At each cut-off, send the first waiting orders on the vehicles that are back.
+
+        With no vehicle back, the departure waits for the first one to return. The departing
+        orders are released in one step (not through a SimPy store, whose ``get`` events would
+        interleave the departures with other events of the same instant).
         """
-        env, queue, mode = self.env, self._queue, self.mode
+        env, queue, mode, back_h = self.env, self._queue, self.mode, self._back_h
+        capacity = mode.vehicle_capacity_orders
         while True:
             cutoff = next_cutoff_h(self.calendar, mode.cutoff_hours, env.now + EPS)
             yield env.timeout(cutoff - env.now)
             if not queue:
                 continue
-            leaving = min(len(queue), self.capacity_orders)
+            free = self.vehicles_back()
+            if free == 0:  # every vehicle is on tour: wait for the first one back
+                yield env.timeout(min(back_h) - env.now)
+                free = self.vehicles_back()
+            leaving = min(len(queue), free * capacity)
             self.tours.append(Tour(env.now, leaving))
+            back_h.sort()  # the vehicles back first leave first
+            for vehicle in range(math.ceil(leaving / capacity)):
+                back_h[vehicle] = env.now + self.tour_h
             for _ in range(leaving):
                 heapq.heappop(queue).departed.succeed()
 
     def cost_share(
-        self, tiers: dict[str, TierRun], work_days: float, vehicle_usd_per_day: float
+        self,
+        tiers: dict[str, TierRun],
+        window: tuple[float, float],
+        costs: Costs,
     ) -> CostShare:
-        """Day rate of the vehicles over ``work_days``, allocated by measured shipments."""
-        cost = self.mode.vehicles * work_days * vehicle_usd_per_day
+        """The fleet's cost over ``window`` (hours), allocated by measured shipments.
+
+        ``vehicles``: the day rate of every vehicle over the working days of the window.
+        ``tours``: per vehicle tour leaving in the window, ``cost_usd_per_tour`` plus the
+        driver's ``tour_duration_h`` hours at the loaded wage, those outside the calendar's open
+        hours × ``overtime_wage_factor``.
+        """
+        work_days = working_days_between(self.calendar, *window)
+        items = {"vehicles": self.mode.vehicles * work_days * costs.vehicle_usd_per_day}
+        tours_usd = self.tours_usd(window, costs)
+        if tours_usd > 0:
+            items["tours"] = tours_usd
         shipped = {t: float(n) for t, n in self.shipments_by_tier.items()}
         if not shipped:
             shipped = {t: 1.0 for t, run in tiers.items() if run.spec.shipping_mode == self.name}
-        return CostShare({"vehicles": cost}, shipped)
+        return CostShare(items, shipped)
+
+    def tours_usd(self, window: tuple[float, float], costs: Costs) -> float:
+        """Running cost and driver wages of the vehicle tours leaving in ``window``, USD."""
+        start_h, end_h = window
+        wage = costs.driver_wage_usd_per_h * costs.wage_loading_factor
+        factor = costs.overtime_wage_factor or 1.0
+        capacity, per_tour = self.mode.vehicle_capacity_orders, self.mode.cost_usd_per_tour
+        total = 0.0
+        for tour in self.tours:
+            if not start_h <= tour.departure_h < end_h:
+                continue
+            end = tour.departure_h + self.tour_h
+            regular_h = (
+                staffed_hours(self.calendar, tour.departure_h, end)
+                if self.calendar is not None
+                else self.tour_h
+            )
+            driver_usd = (regular_h + factor * (self.tour_h - regular_h)) * wage
+            total += tour.vehicles_used(capacity) * (per_tour + driver_usd)
+        return total
 
 
 class ShipLane:
@@ -142,9 +209,22 @@ class ShipLane:
     damage_u, extra_damage_u : Sampler
         U(0, 1) draws of damage in transit of the first and of a remainder shipment (streams
         ``damage/<tier>``, ``damage_extra/<tier>``).
+    mode_name : str
+        Name of the mode (its ledger of shipments and pickups).
+    receiving : Calendar or None
+        When the tier's customers accept deliveries; ``None``: always.
     """
 
-    __slots__ = ("damage_u", "extra_damage_u", "extra_transit_h", "fleet", "mode", "transit_h")
+    __slots__ = (
+        "damage_u",
+        "extra_damage_u",
+        "extra_transit_h",
+        "fleet",
+        "mode",
+        "mode_name",
+        "receiving",
+        "transit_h",
+    )
 
     def __init__(
         self,
@@ -154,7 +234,11 @@ class ShipLane:
         extra_transit_h: Sampler,
         damage_u: Sampler,
         extra_damage_u: Sampler,
+        mode_name: str = "",
+        receiving: Calendar | None = None,
     ) -> None:
+        self.mode_name = mode_name
+        self.receiving = receiving
         self.mode = mode
         self.fleet = fleet
         self.transit_h = transit_h
@@ -174,6 +258,25 @@ class ShipLane:
         """
         order.remainder_transit_h = self.extra_transit_h()
         order.remainder_damaged = self.extra_damage_u() < self.mode.damage_probability
+
+
+def receiving_calendar(scenario: Scenario, tier_name: str) -> Calendar | None:
+    """When ``tier_name``'s customers accept deliveries: its ``receiving_hours``, else the
+    scenario's calendar; ``None`` (always) when neither is set."""
+    hours = scenario.tiers[tier_name].receiving_hours
+    return hours.as_calendar() if hours is not None else scenario.calendar
+
+
+class _CarrierLedger:
+    """Measured shipments of one carrier mode per tier, and the cost of its on-demand pickups
+    (a mode without cut-offs: one pickup per shipment)."""
+
+    __slots__ = ("on_demand_pickups_usd", "on_demand_surcharge_usd", "shipments_by_tier")
+
+    def __init__(self) -> None:
+        self.shipments_by_tier: dict[str, int] = {}
+        self.on_demand_pickups_usd: dict[str, float] = {}
+        self.on_demand_surcharge_usd: dict[str, float] = {}
 
 
 class ShippingStation:
@@ -200,6 +303,11 @@ class ShippingStation:
             for name, mode in scenario.shipping.modes.items()
             if mode.kind == "fleet"
         }
+        self.carriers: dict[str, _CarrierLedger] = {
+            name: _CarrierLedger()
+            for name, mode in scenario.shipping.modes.items()
+            if mode.kind == "carrier"
+        }
 
     def lane(self, tier_name: str) -> ShipLane | None:
         """The shipping lane of ``tier_name`` (None if the tier names no mode)."""
@@ -215,12 +323,15 @@ class ShippingStation:
             make_sampler(mode.transit_time_h, stream(seed, rep, f"transit_extra/{tier_name}")),
             uniform_stream(seed, rep, f"damage/{tier_name}"),
             uniform_stream(seed, rep, f"damage_extra/{tier_name}"),
+            mode_name,
+            receiving_calendar(self.scenario, tier_name),
         )
 
     def ship(
         self, order: Order, lane: ShipLane, transit_h: float, damaged: bool, first: bool
     ) -> Generator[simpy.Event, Any, None]:
-        """Hand a packed shipment of ``order`` over and deliver it after ``transit_h`` hours.
+        """Hand a packed shipment of ``order`` over and deliver it after ``transit_h`` hours,
+        at the next receiving opening if it arrives outside the tier's receiving hours.
 
         ``first`` is False for the remainder of a partial order (an expedited extra shipment).
         """
@@ -234,25 +345,72 @@ class ShippingStation:
                 shipped[tier.name] = shipped.get(tier.name, 0) + 1
             delay = transit_h
         else:
-            delay = next_cutoff_h(self.calendar, mode.cutoff_hours, env.now) - env.now + transit_h
+            pickup_h = next_cutoff_h(self.calendar, mode.cutoff_hours, env.now)
+            delay = pickup_h - env.now + transit_h
             if order.measured:
                 tier.acc.direct_cost_usd += mode.cost_usd_per_shipment
+                self._count_carrier_shipment(lane, tier.name, pickup_h)
         if not first and order.measured:
             tier.acc.direct_cost_usd += self.expediting_usd
         if delay > 0:
             yield env.timeout(delay)
+        if lane.receiving is not None:
+            opening = next_open_h(lane.receiving, env.now)
+            if opening > env.now:  # the customer is closed: delivered at the next opening
+                yield env.timeout(opening - env.now)
         if damaged:
             order.damaged = True
         order.stage_h[_SHIPPING] += env.now - t0
 
+    def _count_carrier_shipment(self, lane: ShipLane, tier_name: str, pickup_h: float) -> None:
+        """Count a measured carrier shipment; without cut-offs, price its own pickup."""
+        ledger, mode = self.carriers[lane.mode_name], lane.mode
+        shipped = ledger.shipments_by_tier
+        shipped[tier_name] = shipped.get(tier_name, 0) + 1
+        if mode.cutoff_hours:
+            return
+        if mode.cost_usd_per_pickup:
+            pickups = ledger.on_demand_pickups_usd
+            pickups[tier_name] = pickups.get(tier_name, 0.0) + mode.cost_usd_per_pickup
+        late_h = mode.late_pickup_h(pickup_h % HOURS_PER_DAY)
+        if late_h and mode.late_pickup_surcharge_usd_per_h:
+            surcharge = ledger.on_demand_surcharge_usd
+            surcharge[tier_name] = (
+                surcharge.get(tier_name, 0.0) + late_h * mode.late_pickup_surcharge_usd_per_h
+            )
+
     def cost_shares(
-        self, tiers: dict[str, TierRun], window: tuple[float, float], vehicle_usd_per_day: float
+        self, tiers: dict[str, TierRun], window: tuple[float, float], costs: Costs
     ) -> list[CostShare]:
-        """The fleets' vehicle costs over the working days of ``window`` (hours)."""
-        if not self.fleets:
-            return []
+        """The fleets' costs and the carriers' pickups over ``window`` (hours).
+
+        A carrier's scheduled pickups: ``cost_usd_per_pickup`` per cut-off and working day of
+        the window, plus the late surcharge of every cut-off past ``late_pickup_after_hour``;
+        allocated by the tiers' measured shipments on the mode (equally over the tiers naming
+        it when none shipped). A mode no tier names has no pickups.
+        """
+        shares = [fleet.cost_share(tiers, window, costs) for fleet in self.fleets.values()]
         work_days = working_days_between(self.calendar, *window)
-        return [
-            fleet.cost_share(tiers, work_days, vehicle_usd_per_day)
-            for fleet in self.fleets.values()
-        ]
+        for name, ledger in self.carriers.items():
+            mode = self.scenario.shipping.modes[name]
+            users = [t for t, run in tiers.items() if run.spec.shipping_mode == name]
+            if not users:
+                continue
+            if mode.cutoff_hours:
+                pickups = mode.cost_usd_per_pickup * len(mode.cutoff_hours) * work_days
+                late_h = sum(mode.late_pickup_h(h) for h in mode.cutoff_hours)
+                surcharge = mode.late_pickup_surcharge_usd_per_h * late_h * work_days
+                weights = {t: float(n) for t, n in ledger.shipments_by_tier.items()}
+                if not weights:
+                    weights = dict.fromkeys(users, 1.0)
+                items = {"pickups": pickups, "late_pickup_surcharge": surcharge}
+                if pickups > 0 or surcharge > 0:
+                    shares.append(CostShare(items, weights))
+                continue
+            for item, by_tier in (
+                ("pickups", ledger.on_demand_pickups_usd),
+                ("late_pickup_surcharge", ledger.on_demand_surcharge_usd),
+            ):
+                for tier_name, usd in by_tier.items():
+                    shares.append(CostShare({item: usd}, {tier_name: 1.0}))
+        return shares

@@ -4,6 +4,10 @@ One :class:`StaffedPool` is one SimPy resource plus what is measured on it: busy
 measurement window (utilisation) and the loaded wages of its staffed hours (cost). While the
 operation is closed, a shift process holds every server (non-preemptive: work under way
 finishes, nothing new starts until the next opening).
+
+A dispatch cut-off after ``calendar.close_hour`` keeps the pickers and packers at work until the
+last cut-off of the day (:func:`loading_calendar`); those hours are overtime, paid at
+``costs.overtime_wage_factor`` × wage.
 """
 
 from __future__ import annotations
@@ -16,12 +20,38 @@ import simpy
 from simpy.resources.resource import Request
 
 from tierwise.simulation.engine.clock import next_close_h, next_open_h
-from tierwise.simulation.scenario.schema import Calendar
+from tierwise.simulation.scenario.schema import Calendar, Scenario
 
-__all__ = ["SHIFT_BLOCK_PRIORITY", "StaffedPool"]
+__all__ = ["SHIFT_BLOCK_PRIORITY", "StaffedPool", "last_cutoff_hour", "loading_calendar"]
 
 #: Request priority of the shift blocker: ahead of every order (priorities are >= 0).
 SHIFT_BLOCK_PRIORITY = -1
+
+
+def last_cutoff_hour(scenario: Scenario) -> float | None:
+    """The latest dispatch cut-off of the day over the shipping modes the tiers use (hours), or
+    ``None`` when shipping is off or no mode in use has a cut-off."""
+    if not scenario.shipping.enabled:
+        return None
+    used = {t.shipping_mode for t in scenario.tiers.values()}
+    hours = [
+        mode.cutoff_hours[-1]
+        for name, mode in scenario.shipping.modes.items()
+        if name in used and mode.cutoff_hours
+    ]
+    return max(hours) if hours else None
+
+
+def loading_calendar(scenario: Scenario) -> Calendar | None:
+    """The shift of the pickers and packers: the calendar, its closing moved to the last
+    cut-off of the day when that is later (they stay to load it); ``None`` without calendar."""
+    calendar = scenario.calendar
+    if calendar is None:
+        return None
+    last = last_cutoff_hour(scenario)
+    if last is None or last <= calendar.close_hour:
+        return calendar
+    return calendar.model_copy(update={"close_hour": last})
 
 
 class StaffedPool:

@@ -31,6 +31,8 @@ _UNITS = {
     "_usd_per_h": "USD/h",
     "_usd_per_day": "USD/day",
     "_usd_per_shipment": "USD/shipment",
+    "_usd_per_pickup": "USD/pickup",
+    "_usd_per_tour": "USD/tour",
     "_usd_per_order": "USD/order",
     "_usd_per_recovery": "USD/recovery",
     "_per_year": "1/year",

@@ -44,6 +44,7 @@ __all__ = [
     "Picking",
     "Pool",
     "Processing",
+    "ReceivingHours",
     "Recovery",
     "Scenario",
     "Shipping",
@@ -54,12 +55,28 @@ __all__ = [
 
 #: Largest stock level or order quantity of a family, units.
 MAX_UNITS = 10**12
+#: Driver hours of a fleet tour when ``tour_duration_h`` is not given: one shift, hours.
+DEFAULT_TOUR_DURATION_H = 8.0
+#: Longest fleet tour, hours (one week).
+MAX_TOUR_DURATION_H = 168.0
 
 Days = Annotated[Number, Field(ge=0.0, le=MAX_DAYS)]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _check_hours(
+    open_hour: float, close_hour: float, days: tuple[int, ...], days_name: str
+) -> None:
+    """ValueError unless ``open_hour < close_hour`` and ``days`` is a non-empty set of 0..6."""
+    if close_hour <= open_hour:
+        raise ValueError(f"close_hour ({close_hour}) must be after open_hour ({open_hour})")
+    if not days or any(d < 0 or d > 6 for d in days):
+        raise ValueError(f"{days_name} must be a non-empty list of 0..6, got {list(days)}")
+    if len(set(days)) != len(days):
+        raise ValueError(f"{days_name} has duplicates: {list(days)}")
 
 
 class Calendar(_Model):
@@ -76,22 +93,38 @@ class Calendar(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Calendar:
-        if self.close_hour <= self.open_hour:
-            raise ValueError(
-                f"close_hour ({self.close_hour}) must be after open_hour ({self.open_hour})"
-            )
-        if not self.working_days or any(d < 0 or d > 6 for d in self.working_days):
-            raise ValueError(
-                f"working_days must be a non-empty list of 0..6, got {list(self.working_days)}"
-            )
-        if len(set(self.working_days)) != len(self.working_days):
-            raise ValueError(f"working_days has duplicates: {list(self.working_days)}")
+        _check_hours(self.open_hour, self.close_hour, self.working_days, "working_days")
         return self
 
     @property
     def hours_per_day(self) -> float:
         """Staffed hours per working day."""
         return self.close_hour - self.open_hour
+
+
+class ReceivingHours(_Model):
+    """Hours in which a tier's customers accept deliveries.
+
+    A shipment that arrives outside them is delivered at the next opening (the order's cycle
+    time, and so its on-time status, ends at the delivery).
+    """
+
+    open_hour: Number = Field(ge=0, lt=24, description="receiving opens, hours after midnight")
+    close_hour: Number = Field(gt=0, le=24, description="receiving closes, hours after midnight")
+    days: tuple[Count, ...] = Field(
+        default=(0, 1, 2, 3, 4), description="days of week deliveries are accepted, 0 = Monday"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> ReceivingHours:
+        _check_hours(self.open_hour, self.close_hour, self.days, "days")
+        return self
+
+    def as_calendar(self) -> Calendar:
+        """The receiving hours as a :class:`Calendar` (for the calendar arithmetic)."""
+        return Calendar(
+            open_hour=self.open_hour, close_hour=self.close_hour, working_days=self.days
+        )
 
 
 class Targets(_Model):
@@ -130,6 +163,11 @@ class Tier(_Model):
     order_entry_pool: str | None = Field(default=None, description="pool taking its calls")
     shipping_mode: str | None = Field(default=None, description="shipping mode used")
     promised_cycle_time_h: Positive = Field(default=48.0)
+    receiving_hours: ReceivingHours | None = Field(
+        default=None,
+        description="when the tier's customers accept deliveries; default: the calendar's "
+        "hours and working days when a calendar is set, else always",
+    )
     targets: Targets = Field(default_factory=Targets)
     revenue_per_order_usd: NonNegative = 0.0
     late_penalty_usd_per_order: NonNegative = 0.0
@@ -184,6 +222,11 @@ class Pool(_Model):
 
     agents: Servers = Field(description="agents of the pool, 1..10,000 while order entry is on")
     discipline: Literal["priority", "fifo"] = "priority"
+    fixed_usd_per_day: NonNegative = Field(
+        default=0.0,
+        description="fixed cost of running the pool per working day (a supervisor, lines), "
+        "USD; allocated to its tiers by their agent time",
+    )
 
 
 class OrderEntry(_Model):
@@ -293,8 +336,31 @@ class ShippingMode(_Model):
         default=(), description="dispatch times of day (hours); empty = ship when packed"
     )
     cost_usd_per_shipment: NonNegative = 0.0
-    vehicles: Servers = Field(default=0, description="fleet only: vehicles per cut-off")
+    cost_usd_per_pickup: NonNegative = Field(
+        default=0.0,
+        description="carrier only: price of one scheduled pickup (each cut-off is one) per "
+        "working day, USD; without cut-offs every shipment is collected on its own (a pickup)",
+    )
+    late_pickup_after_hour: Annotated[Number, Field(ge=0, le=24)] | None = Field(
+        default=None,
+        description="carrier only: pickups after this hour of the day pay the late surcharge",
+    )
+    late_pickup_surcharge_usd_per_h: NonNegative = Field(
+        default=0.0,
+        description="carrier only: surcharge per pickup and hour of its time past "
+        "late_pickup_after_hour, USD",
+    )
+    vehicles: Servers = Field(default=0, description="fleet only: vehicles of the fleet")
     vehicle_capacity_orders: Count = Field(default=1, ge=1, le=MAX_UNITS, description="fleet only")
+    tour_duration_h: Annotated[Positive, Field(le=MAX_TOUR_DURATION_H)] | None = Field(
+        default=None,
+        description="fleet only: driver hours of one tour; a vehicle is free again only when "
+        f"its tour is over; default {DEFAULT_TOUR_DURATION_H:g} (one shift)",
+    )
+    cost_usd_per_tour: NonNegative = Field(
+        default=0.0,
+        description="fleet only: running cost of one vehicle tour (fuel, tolls, wear), USD",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> ShippingMode:
@@ -304,14 +370,47 @@ class ShippingMode(_Model):
             raise ValueError(
                 f"cutoff_hours must be strictly increasing, got {list(self.cutoff_hours)}"
             )
+        carrier_only = {
+            "cost_usd_per_pickup": self.cost_usd_per_pickup,
+            "late_pickup_after_hour": self.late_pickup_after_hour,
+            "late_pickup_surcharge_usd_per_h": self.late_pickup_surcharge_usd_per_h,
+        }
+        fleet_only = {
+            "vehicles": self.vehicles,
+            "tour_duration_h": self.tour_duration_h,
+            "cost_usd_per_tour": self.cost_usd_per_tour,
+        }
         if self.kind == "fleet":
             if not self.cutoff_hours:
                 raise ValueError("a fleet mode needs at least one dispatch cut-off in cutoff_hours")
             if self.vehicles < 1:
                 raise ValueError(f"a fleet mode needs vehicles >= 1, got {self.vehicles}")
-        elif self.vehicles:
-            raise ValueError("vehicles applies only to kind: fleet")
+            wrong = [name for name, value in carrier_only.items() if value]
+            if wrong:
+                raise ValueError(
+                    f"{', '.join(wrong)} applies only to kind: carrier (a fleet pays per tour: "
+                    "cost_usd_per_tour, driver hours tour_duration_h)"
+                )
+        else:
+            wrong = [name for name, value in fleet_only.items() if value]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} applies only to kind: fleet")
+            if self.late_pickup_surcharge_usd_per_h and self.late_pickup_after_hour is None:
+                raise ValueError(
+                    "late_pickup_surcharge_usd_per_h needs late_pickup_after_hour (the hour after "
+                    "which a pickup is late)"
+                )
         return self
+
+    @property
+    def tour_h(self) -> float:
+        """Driver hours of one tour (:data:`DEFAULT_TOUR_DURATION_H` when not given)."""
+        return self.tour_duration_h if self.tour_duration_h is not None else DEFAULT_TOUR_DURATION_H
+
+    def late_pickup_h(self, hour: float) -> float:
+        """Hours of a pickup at ``hour`` (of the day) past ``late_pickup_after_hour``."""
+        after = self.late_pickup_after_hour
+        return hour - after if after is not None and hour > after else 0.0
 
 
 class Shipping(_Model):
@@ -349,8 +448,19 @@ class Costs(_Model):
 
     agent_wage_usd_per_h: NonNegative = 0.0
     picker_wage_usd_per_h: NonNegative = 0.0
+    driver_wage_usd_per_h: NonNegative = Field(
+        default=0.0, description="fleet drivers, paid for the driver hours of every tour"
+    )
     wage_loading_factor: Annotated[Number, Field(ge=1.0)] = 1.0
-    vehicle_usd_per_day: NonNegative = 0.0
+    overtime_wage_factor: Annotated[Number, Field(ge=1.0, le=10.0)] | None = Field(
+        default=None,
+        description="wage × factor for hours worked past calendar.close_hour (pickers and "
+        "packers until the last cut-off, drivers on a tour); required when a cut-off or a tour "
+        "runs past closing",
+    )
+    vehicle_usd_per_day: NonNegative = Field(
+        default=0.0, description="per fleet vehicle and working day (lease, insurance)"
+    )
     holding_rate_per_year: Annotated[Number, Field(ge=0.0, le=2.0)] = 0.25
     expediting_usd_per_shipment: NonNegative = Field(
         default=0.0, description="extra shipment of a backordered remainder"
@@ -452,6 +562,7 @@ class Scenario(_Model):
                             f"in inventory.families (known: "
                             f"{', '.join(sorted(self.inventory.families)) or 'none'})"
                         )
+        self._check_work_past_closing()
         if self.inventory.enabled and not self.inventory.families:
             raise ValueError("inventory is enabled but inventory.families is empty")
         if (
@@ -461,6 +572,34 @@ class Scenario(_Model):
         ):
             raise ValueError("recovery.desk 'order_entry' needs order_entry.enabled: true")
         return self
+
+    def _check_work_past_closing(self) -> None:
+        """A cut-off after closing, or a tour that runs past it, needs the overtime factor."""
+        calendar = self.calendar
+        if calendar is None or not self.shipping.enabled:
+            return
+        if self.costs.overtime_wage_factor is not None:
+            return
+        close = calendar.close_hour
+        for name, mode in self.shipping.modes.items():
+            late = [h for h in mode.cutoff_hours if h > close]
+            if late:
+                raise ValueError(
+                    f"shipping.modes.{name}.cutoff_hours: the cut-off at {late[0]:g} h is after "
+                    f"calendar.close_hour ({close:g}); pickers and packers must stay to load it, "
+                    "paid as overtime: set costs.overtime_wage_factor (wage × factor for the "
+                    f"hours past closing, e.g. 1.5) or move the cut-off to {close:g} or earlier"
+                )
+            if mode.kind == "fleet":
+                last = mode.cutoff_hours[-1]
+                if last + mode.tour_h > close:
+                    raise ValueError(
+                        f"shipping.modes.{name}: the tour leaving at {last:g} h takes "
+                        f"tour_duration_h {mode.tour_h:g} and runs past calendar.close_hour "
+                        f"({close:g}); its driver hours past closing are overtime: set "
+                        "costs.overtime_wage_factor (e.g. 1.5), or a shorter tour or earlier "
+                        "cut-off"
+                    )
 
     # ------------------------------------------------------------------ identity
     def canonical_json(self) -> str:

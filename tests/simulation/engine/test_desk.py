@@ -1,4 +1,5 @@
-"""Order desk: tier priorities at a shared pool, FIFO pools, caller patience."""
+"""Order desk: tier priorities at a shared pool, FIFO pools, caller patience, a pool's fixed
+cost."""
 
 from __future__ import annotations
 
@@ -78,3 +79,38 @@ def test_pools_report_utilisation_per_pool() -> None:
     # offered load / agents: 10 × 0.05 / 2 = 0.25 and 60 × 0.05 / 4 = 0.75
     assert abs(r.resources["agents.key"] - 0.25) < 0.06
     assert abs(r.resources["agents.mass"] - 0.75) < 0.08
+
+
+def test_a_pools_fixed_cost_is_charged_per_working_day_and_allocated_by_agent_time() -> None:
+    fixed = 240.0
+    sc = scenario_from_dict(
+        {
+            "seed": 8,
+            "horizon_days": 8,
+            "warmup_days": 1,
+            "calendar": {"open_hour": 8, "close_hour": 18},
+            "tiers": {
+                "big": {"customers": 1, "orders_per_hour": 30.0, "order_entry_pool": "team"},
+                "small": {"customers": 1, "orders_per_hour": 10.0, "order_entry_pool": "team"},
+                "own": {"customers": 1, "orders_per_hour": 10.0, "order_entry_pool": "solo"},
+            },
+            "order_entry": {
+                "pools": {
+                    "team": {"agents": 4, "fixed_usd_per_day": fixed},
+                    "solo": {"agents": 2},
+                },
+                "handling_time_s": {"dist": "exponential", "mean": 180.0},
+            },
+            "processing": OFF,
+            "picking": OFF,
+            "shipping": OFF,
+        }
+    )
+    result = run(sc, 0)
+    working_days, calendar_days = 5.0, 7.0  # window Tue … Tue
+    assert math.isclose(result.costs["desk_fixed"], fixed * working_days / calendar_days)
+    # no wages are set: each tier's cost is its share of the fixed cost, by agent time
+    tier_cost = {t: m["cost_per_day_usd"] for t, m in result.tiers.items()}
+    assert tier_cost["own"] == 0.0  # its pool has no fixed cost
+    assert 2.5 * tier_cost["small"] < tier_cost["big"] < 3.5 * tier_cost["small"]  # ≈ 3 : 1
+    assert math.isclose(sum(tier_cost.values()), result.costs["desk_fixed"])
