@@ -88,7 +88,8 @@ _TIER: tuple[tuple[str, str, str, int, str], ...] = (
     ("p95_cycle_time_h", "95th percentile cycle time", "h", -1,
      "95th percentile of the order cycle time (streaming log histogram, 0.46% bins)"),
     ("on_time_rate", "On-time rate", "rate", 1,
-     "completed orders with cycle time ≤ the tier's promised_cycle_time_h"),
+     "completed orders delivered by the promise: cycle time ≤ promised_cycle_time_h, or by "
+     "the close of receiving on the promised_business_days-th business day"),
     ("line_fill_rate", "Line fill rate", "rate", 1,
      "order lines filled from stock at allocation / lines ordered"),
     ("order_completeness_rate", "Order completeness", "rate", 1,

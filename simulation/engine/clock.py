@@ -9,14 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from tierwise.simulation.scenario.schema import Calendar
+from tierwise.simulation.scenario.schema import Calendar, Scenario
 
 __all__ = [
     "HOURS_PER_DAY",
+    "business_deadline_h",
     "is_working_day",
     "next_close_h",
     "next_cutoff_h",
     "next_open_h",
+    "receiving_calendar",
     "staffed_hours",
     "working_days_between",
 ]
@@ -94,3 +96,43 @@ def next_cutoff_h(calendar: Calendar | None, cutoff_hours: Sequence[float], t_h:
             if cut >= t_h:
                 return cut
     raise AssertionError("no cut-off found within 9 days")  # prevented by validation
+
+
+def receiving_calendar(scenario: Scenario, tier_name: str) -> Calendar | None:
+    """When ``tier_name``'s customers accept deliveries: its ``receiving_hours``, else the
+    scenario's calendar; ``None`` (always) when neither is set."""
+    hours = scenario.tiers[tier_name].receiving_hours
+    return hours.as_calendar() if hours is not None else scenario.calendar
+
+
+def business_deadline_h(calendar: Calendar | None, t_h: float, business_days: int) -> float:
+    """Deadline of a promise of ``business_days`` business days for an order placed at ``t_h``.
+
+    The order's day is the receiving day it is placed on, or the next receiving day when it is
+    placed after closing or on a closed day. The deadline is the close of receiving on the
+    ``business_days``-th receiving day after that (1 = next business day). Without a
+    calendar every day is a business day and closes at midnight.
+
+    Parameters
+    ----------
+    calendar : Calendar or None
+        The receiving hours (``None``: always open).
+    t_h : float
+        Order time, hours since Monday 00:00 of week 0.
+    business_days : int
+        Promised business days, >= 1.
+
+    Returns
+    -------
+    float
+        Deadline, hours on the same clock.
+    """
+    if calendar is None:
+        return (math.floor(t_h / HOURS_PER_DAY) + 1 + business_days) * HOURS_PER_DAY
+    day = math.floor(next_open_h(calendar, t_h) / HOURS_PER_DAY)
+    counted = 0
+    while counted < business_days:
+        day += 1
+        if day % 7 in calendar.working_days:
+            counted += 1
+    return day * HOURS_PER_DAY + calendar.close_hour

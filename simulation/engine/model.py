@@ -310,7 +310,7 @@ class OrderCycleModel:
         tier = order.tier
         acc = tier.acc
         cycle_h = order.done_h - order.created_h
-        on_time = cycle_h <= tier.promise_h + EPS
+        on_time = order.done_h <= tier.deadline_h(order.created_h) + EPS
         perfect = (
             on_time
             and order.complete

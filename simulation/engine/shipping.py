@@ -33,6 +33,7 @@ from tierwise.simulation.engine.clock import (
     HOURS_PER_DAY,
     next_cutoff_h,
     next_open_h,
+    receiving_calendar,
     staffed_hours,
     working_days_between,
 )
@@ -44,7 +45,7 @@ from tierwise.simulation.engine.tier import EPS, TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Calendar, Costs, Scenario, ShippingMode
 
-__all__ = ["FleetDispatcher", "ShipLane", "ShippingStation", "Tour", "receiving_calendar"]
+__all__ = ["FleetDispatcher", "ShipLane", "ShippingStation", "Tour"]
 
 _SHIPPING = Stage.SHIPPING.value  # a plain int indexes faster than the enum
 
@@ -258,13 +259,6 @@ class ShipLane:
         """
         order.remainder_transit_h = self.extra_transit_h()
         order.remainder_damaged = self.extra_damage_u() < self.mode.damage_probability
-
-
-def receiving_calendar(scenario: Scenario, tier_name: str) -> Calendar | None:
-    """When ``tier_name``'s customers accept deliveries: its ``receiving_hours``, else the
-    scenario's calendar; ``None`` (always) when neither is set."""
-    hours = scenario.tiers[tier_name].receiving_hours
-    return hours.as_calendar() if hours is not None else scenario.calendar
 
 
 class _CarrierLedger:

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import NamedTuple
 
+from tierwise.simulation.engine.clock import business_deadline_h, receiving_calendar
 from tierwise.simulation.engine.results import TierAccumulator
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
@@ -143,7 +144,9 @@ class TierRun:
         self.name = name
         self.spec = tier
         self.priority = tier.priority
-        self.promise_h = tier.promised_cycle_time_h
+        self.promise_h = tier.promise_h
+        self.promise_business_days = tier.promised_business_days
+        self.receiving = receiving_calendar(scenario, name)
         self.revenue_per_order_usd = tier.revenue_per_order_usd
         self.late_penalty_usd = tier.late_penalty_usd_per_order
         self.acc = TierAccumulator()
@@ -184,6 +187,13 @@ class TierRun:
         self.family_cdf = list(accumulate((tier.family_mix or {}).values()))
         self.family_u = uniform_stream(seed, rep, f"family/{name}")
         self.family_ids: list[int] = []  # inventory index per family of family_mix
+
+    def deadline_h(self, created_h: float) -> float:
+        """Latest on-time delivery of an order created at ``created_h`` (hours): the promise in
+        clock hours, or the close of receiving on the promised business day."""
+        if self.promise_business_days is None:
+            return created_h + self.promise_h
+        return business_deadline_h(self.receiving, created_h, self.promise_business_days)
 
     def route(self) -> ChannelRoute:
         """Draw the channel of a new order (no draw for a single-channel tier)."""

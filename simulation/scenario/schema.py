@@ -34,6 +34,7 @@ from tierwise.simulation.scenario.values import (
 )
 
 __all__ = [
+    "DEFAULT_PROMISE_H",
     "Calendar",
     "Channel",
     "Costs",
@@ -102,6 +103,10 @@ class Calendar(_Model):
         return self.close_hour - self.open_hour
 
 
+DEFAULT_PROMISE_H = 48.0
+"""Promise of a tier that sets neither promised_cycle_time_h nor promised_business_days, h."""
+
+
 class ReceivingHours(_Model):
     """Hours in which a tier's customers accept deliveries.
 
@@ -162,7 +167,19 @@ class Tier(_Model):
     priority: Count = Field(default=0, ge=0, le=MAX_SERVERS, description="0 = served first")
     order_entry_pool: str | None = Field(default=None, description="pool taking its calls")
     shipping_mode: str | None = Field(default=None, description="shipping mode used")
-    promised_cycle_time_h: Positive = Field(default=48.0)
+    promised_cycle_time_h: Positive | None = Field(
+        default=None,
+        description="promise in clock hours: on time when the cycle time is at most this; "
+        f"default {DEFAULT_PROMISE_H:g} h unless promised_business_days is set",
+    )
+    promised_business_days: Count | None = Field(
+        default=None,
+        ge=1,
+        le=60,
+        description="promise in business days instead (1 = next business day): on time when "
+        "delivered by the close of receiving on the N-th receiving day after the order's day; "
+        "an order placed after closing or on a closed day counts from the next receiving day",
+    )
     receiving_hours: ReceivingHours | None = Field(
         default=None,
         description="when the tier's customers accept deliveries; default: the calendar's "
@@ -182,6 +199,13 @@ class Tier(_Model):
         "and its parameters); validated by the optimisation layer",
     )
 
+    @property
+    def promise_h(self) -> float:
+        """The clock-hour promise in force (the default when none is set), hours."""
+        return (
+            DEFAULT_PROMISE_H if self.promised_cycle_time_h is None else self.promised_cycle_time_h
+        )
+
     @model_validator(mode="after")
     def _check(self) -> Tier:
         if self.hourly_profile is not None:
@@ -198,6 +222,10 @@ class Tier(_Model):
                 )
             if sum(self.weekday_profile) <= 0:
                 raise ValueError("weekday_profile must have at least one positive value")
+        if self.promised_business_days is not None and self.promised_cycle_time_h is not None:
+            raise ValueError(
+                "set either promised_cycle_time_h (clock hours) or promised_business_days, not both"
+            )
         for name, mix in (("channel_mix", self.channel_mix), ("family_mix", self.family_mix)):
             if mix is None:
                 continue

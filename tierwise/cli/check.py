@@ -25,7 +25,7 @@ def check_command(
     """Validate a scenario and show its tiers and offered loads (no simulation)."""
     scenario = load_or_fail(scenario_path, set_)
     table = Table(title=f"{scenario.name} ({scenario.content_hash[:12]})")
-    for col in ("tier", "customers", "orders/h (base)", "channels", "pool", "mode", "promise h"):
+    for col in ("tier", "customers", "orders/h (base)", "channels", "pool", "mode", "promise"):
         table.add_column(col)
     for name, tier in scenario.tiers.items():
         table.add_row(
@@ -35,7 +35,9 @@ def check_command(
             ", ".join(f"{c} {pct(s, 0)}" for c, s in tier.channel_mix.items()),
             scenario.pool_of(name) if scenario.order_entry.enabled else "—",
             tier.shipping_mode or "—",
-            f"{tier.promised_cycle_time_h:g}",
+            f"{tier.promised_business_days} business day(s)"
+            if tier.promised_business_days is not None
+            else f"{tier.promise_h:g} h",
         )
     console.print(table)
     loads = offered_loads(scenario)

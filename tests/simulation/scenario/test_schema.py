@@ -129,3 +129,12 @@ def test_late_pickup_hours_count_only_past_the_stated_hour() -> None:
         late_pickup_surcharge_usd_per_h=10.0,
     )
     assert mode.late_pickup_h(15.0) == 0.0 and mode.late_pickup_h(17.75) == 1.75
+
+
+def test_a_promise_in_both_clock_hours_and_business_days_is_rejected() -> None:
+    message = _error(("tiers.A.promised_cycle_time_h", 30))
+    assert "promised_cycle_time_h" in message and "promised_business_days" in message
+
+
+def test_a_business_day_promise_must_be_at_least_one_day() -> None:
+    assert "promised_business_days" in _error(("tiers.A.promised_business_days", 0))

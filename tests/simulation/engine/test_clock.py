@@ -1,0 +1,37 @@
+"""Calendar arithmetic: business-day promise deadlines and the receiving calendar."""
+
+from __future__ import annotations
+
+import pytest
+
+from tierwise.simulation.engine.clock import business_deadline_h, receiving_calendar
+from tierwise.simulation.scenario.loading import load_scenario
+from tierwise.simulation.scenario.schema import Calendar
+
+OFFICE = Calendar(open_hour=8, close_hour=18, working_days=(0, 1, 2, 3, 4))
+MONDAY, FRIDAY, SATURDAY = 0.0, 4 * 24.0, 5 * 24.0
+
+
+@pytest.mark.parametrize(
+    ("placed_h", "days", "deadline_h"),
+    [
+        (MONDAY + 10, 1, 24 + 18),  # Monday morning: due Tuesday 18:00
+        (MONDAY + 7, 1, 24 + 18),  # before opening: Monday is still the order's day
+        (MONDAY + 20, 1, 2 * 24 + 18),  # after closing: counts from Tuesday, due Wednesday
+        (FRIDAY + 10, 1, 7 * 24 + 18),  # Friday: next business day is Monday
+        (SATURDAY + 12, 1, 8 * 24 + 18),  # weekend: the order's day is Monday, due Tuesday
+        (MONDAY + 10, 4, 4 * 24 + 18),  # four business days from Monday: Friday
+        (FRIDAY + 10, 2, 8 * 24 + 18),  # two business days from Friday: Tuesday
+    ],
+)
+def test_business_day_deadline_skips_closed_days(placed_h: float, days: int, deadline_h: float):
+    assert business_deadline_h(OFFICE, placed_h, days) == pytest.approx(deadline_h)
+
+
+def test_business_day_deadline_without_calendar_is_end_of_the_nth_next_day():
+    assert business_deadline_h(None, FRIDAY + 10, 1) == pytest.approx(SATURDAY + 24)
+
+
+def test_receiving_calendar_defaults_to_the_scenario_calendar():
+    scenario = load_scenario("default")
+    assert receiving_calendar(scenario, "A") == scenario.calendar
