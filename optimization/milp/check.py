@@ -191,6 +191,31 @@ def check_assignment(
     def xs(t: str) -> list[tuple[float, TierOption]]:
         return [(float(x.get((t, o.option_id), 0.0)), o) for o in problem.options_for(t)]
 
+    # one shared-lever configuration for all tiers
+    if problem.configurations:
+        share = {
+            t: {
+                c: math.fsum(v for v, o in xs(t) if o.configuration == c)
+                for c in problem.configurations
+            }
+            for t in problem.tiers
+        }
+        first = problem.tiers[0]
+        for t in problem.tiers[1:]:
+            for c in problem.configurations:
+                diff = share[t][c] - share[first][c]
+                if abs(diff) > tol:
+                    out.append(
+                        ConstraintViolation(
+                            constraint=safe_name(f"same_config_{c}_{t}"),
+                            amount=abs(diff),
+                            message=f"tier {t!r} takes configuration {c!r} "
+                            f"{compact(share[t][c])} times but tier {first!r} "
+                            f"{compact(share[first][c])} times; all tiers must share one "
+                            "configuration",
+                        )
+                    )
+
     # resources: units cover needs, within capacity
     for r in problem.resources:
         per_tier = [

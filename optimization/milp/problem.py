@@ -122,6 +122,11 @@ class TierOption:
         Orders the tier places per day under this option (for cost-per-order limits).
     params : Mapping[str, object], default {}
         Scenario settings that produced the option; opaque to the optimiser.
+    configuration : str, default ""
+        Identifier of the shared-lever configuration (staffing, fleet, cut-offs, stock levels…)
+        the option was simulated under. When options carry one, a plan takes every tier's
+        option from the same configuration (the shared levers are set once for all tiers);
+        ``""`` (no configuration) leaves the choice per tier free.
     """
 
     tier: str
@@ -134,9 +139,14 @@ class TierOption:
     resources: Mapping[str, int] = field(default_factory=dict)
     orders_per_day: float = 0.0
     params: Mapping[str, object] = field(default_factory=dict)
+    configuration: str = ""
 
     def __post_init__(self) -> None:
         who = f"TierOption[{self.tier!r}/{self.option_id!r}]"
+        if not isinstance(self.configuration, str):
+            raise PlanInputError(
+                f"{who}.configuration = {self.configuration!r} is invalid; allowed: a string"
+            )
         _name(who, "tier", self.tier)
         _name(who, "option_id", self.option_id)
         s = object.__setattr__
@@ -315,6 +325,14 @@ class PlanProblem:
                         f"{rname!r}, which is not declared; allowed: {sorted(names)}"
                     )
         s(self, "_options_by_tier", MappingProxyType({t: tuple(v) for t, v in tiers.items()}))
+        configured = {bool(o.configuration) for o in opts}
+        if len(configured) > 1:
+            missing = next(o for o in opts if not o.configuration)
+            raise PlanInputError(
+                f"{who}.options: option {missing.tier!r}/{missing.option_id!r} has no "
+                "configuration while others have one; allowed: every option with a "
+                "configuration, or none"
+            )
 
         if self.budget_per_day_usd is not None:
             s(
@@ -386,6 +404,12 @@ class PlanProblem:
     def tiers(self) -> tuple[str, ...]:
         """Tiers in order of first appearance in :attr:`options`."""
         return tuple(self._options_by_tier)
+
+    @property
+    def configurations(self) -> tuple[str, ...]:
+        """Shared-lever configurations of the options, in order of first appearance (empty when
+        the options carry none)."""
+        return tuple(dict.fromkeys(o.configuration for o in self.options if o.configuration))
 
     def options_for(self, tier: str) -> tuple[TierOption, ...]:
         """Options of ``tier`` in input order."""

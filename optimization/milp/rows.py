@@ -10,6 +10,9 @@ Formulation (tiers :math:`t`, options :math:`k`, resources :math:`r`):
 subject to
 
 * ``one_option_<t>``:      :math:`\\sum_k x_{tk} = 1`
+* ``same_config_<c>_<t>``: :math:`\\sum_{k \\in c} x_{tk} - \\sum_{k \\in c} x_{t_0 k} = 0`
+  (when options carry a shared-lever configuration: every tier takes its option from the
+  configuration of the first tier :math:`t_0`)
 * ``units_<r>``:           :math:`y_r - \\sum_{t,k} n_{tkr} x_{tk} \\ge 0`
 * ``capacity_<r>``:        :math:`y_r \\le \\mathrm{cap}_r`
 * ``budget``:              :math:`\\sum c x + \\sum u y \\le B`
@@ -42,6 +45,7 @@ __all__ = [
     "GROUP_BUDGET",
     "GROUP_CAPACITY",
     "GROUP_CHOOSE_ONE",
+    "GROUP_CONFIGURATION",
     "GROUP_COST_PER_ORDER",
     "GROUP_MIN_SERVICE",
     "GROUP_RESOURCE_LINK",
@@ -60,6 +64,7 @@ OptionKey = tuple[str, str]
 """``(tier, option_id)``."""
 
 GROUP_CHOOSE_ONE = "choose_one"
+GROUP_CONFIGURATION = "configuration"
 GROUP_RESOURCE_LINK = "resource_link"
 GROUP_CAPACITY = "capacity"
 GROUP_BUDGET = "budget"
@@ -73,7 +78,8 @@ RELAXABLE_GROUPS: tuple[str, ...] = (
     GROUP_BUDGET,
     GROUP_COST_PER_ORDER,
 )
-"""Constraint groups the elastic model may relax (choose-one and linking rows stay hard)."""
+"""Constraint groups the elastic model may relax (choose-one, configuration and linking rows
+stay hard)."""
 
 Sense = Literal["<=", ">=", "=="]
 
@@ -205,6 +211,35 @@ def constraint_rows(problem: PlanProblem) -> tuple[ConstraintRow, ...]:
                 unit="options",
             )
         )
+    configurations = problem.configurations
+    if configurations:
+        first, *others = problem.tiers
+        for c in configurations:
+            anchor = {
+                (first, o.option_id): -1.0
+                for o in problem.options_for(first)
+                if o.configuration == c
+            }
+            for t in others:
+                rows.append(
+                    ConstraintRow(
+                        name=name(f"same_config_{c}_{t}"),
+                        group=GROUP_CONFIGURATION,
+                        subject=(t, c),
+                        x_coeffs={
+                            **{
+                                (t, o.option_id): 1.0
+                                for o in problem.options_for(t)
+                                if o.configuration == c
+                            },
+                            **anchor,
+                        },
+                        y_coeffs={},
+                        sense="==",
+                        rhs=0.0,
+                        unit="options",
+                    )
+                )
     for r in problem.resources:
         groups = (
             [(f"units_{r.name}_{t}", problem.options_for(t)) for t in problem.tiers]

@@ -28,6 +28,7 @@ from tierwise.optimization.milp.problem import PlanProblem
 from tierwise.optimization.milp.result import ConstraintViolation, PlanResult, PlanStatus
 from tierwise.optimization.milp.rows import (
     GROUP_CHOOSE_ONE,
+    GROUP_CONFIGURATION,
     GROUP_RESOURCE_LINK,
     RELAXABLE_GROUPS,
     OptionKey,
@@ -65,7 +66,7 @@ def _binding(
 ) -> tuple[str, ...]:
     out = []
     for row in model.rows.values():
-        if row.group in (GROUP_CHOOSE_ONE, GROUP_RESOURCE_LINK):
+        if row.group in (GROUP_CHOOSE_ONE, GROUP_CONFIGURATION, GROUP_RESOURCE_LINK):
             continue
         if abs(row.slack(x, y)) <= tol * row.scale():
             out.append(row.name)

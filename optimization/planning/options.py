@@ -3,9 +3,13 @@
 Every numeric axis of the sweep whose path names a resource or a stock level (``agents``,
 ``pickers``, ``vehicles``, ``*_units``) becomes a **pooled** integer resource: variants set it for
 the whole system, so an option states the pool size it was simulated with and a plan needs the
-largest of its tiers' sizes. The option's cost is the tier's allocated cost in that variant, its
-revenue the tier's revenue response at the simulated service level. Other axes (e.g. a tier's
-shipping mode) travel with the option as parameters.
+largest of its tiers' sizes. Every setting of a variant that is not a tier's own
+(``tiers.<t>.…``) is a **shared lever**: the shared settings of a variant are its
+*configuration*, and a plan takes all its tiers' options from one configuration, so the plan's
+staffing, fleet, cut-offs and stock levels are a combination that was simulated as a whole
+(tiers' own levers, e.g. a tier's shipping mode, may still differ). The option's cost is the
+tier's allocated cost in that variant, its revenue the tier's revenue response at the simulated
+service level. Other axes (e.g. a tier's shipping mode) travel with the option as parameters.
 
 Which variants become options
 -----------------------------
@@ -22,6 +26,8 @@ minimum-service constraint may then look infeasible although a variant meets it)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -36,6 +42,7 @@ __all__ = [
     "RESOURCE_SUFFIXES",
     "RUN_LENGTH_FIELDS",
     "OptionSelection",
+    "configuration_id",
     "options_from_table",
     "plan_overrides",
     "resource_axes",
@@ -65,6 +72,24 @@ def resource_axes(table: pd.DataFrame) -> list[str]:
         if path.endswith(RESOURCE_SUFFIXES) and integral:
             axes.append(path)
     return axes
+
+
+def configuration_id(params: Mapping[str, Any]) -> str:
+    """Identifier of the shared-lever configuration of a variant's ``params``.
+
+    The shared levers are every setting except tiers' own (``tiers.<t>.…``) and the run length
+    (:data:`RUN_LENGTH_FIELDS`); the identifier is ``cfg-`` and 8 hex digits of their hash
+    (``cfg-base`` when the variant sets none).
+    """
+    shared = {
+        k: v
+        for k, v in sorted(params.items())
+        if not k.startswith("tiers.") and k not in RUN_LENGTH_FIELDS
+    }
+    if not shared:
+        return "cfg-base"
+    text = json.dumps(shared, sort_keys=True, default=str)
+    return "cfg-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def options_from_table(
@@ -143,6 +168,7 @@ def options_from_table(
                     resources={r: int(params[r]) for r in resources},
                     orders_per_day=orders[(vid, tier)],
                     params=params,
+                    configuration=configuration_id(params),
                 )
             )
     return options
@@ -160,6 +186,7 @@ def simulated_option(
     resources: Mapping[str, int],
     orders_per_day: float,
     params: Mapping[str, Any],
+    configuration: str = "",
 ) -> TierOption:
     """A tier option from simulated estimates.
 
@@ -183,6 +210,8 @@ def simulated_option(
         Simulated orders of the tier per day.
     params : Mapping[str, Any]
         Scenario settings that produced the option.
+    configuration : str, default ""
+        Its shared-lever configuration (:func:`configuration_id`).
     """
     return TierOption(
         tier=tier,
@@ -195,6 +224,7 @@ def simulated_option(
         resources=resources,
         orders_per_day=orders_per_day,
         params=params,
+        configuration=configuration,
     )
 
 

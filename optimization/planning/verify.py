@@ -6,6 +6,13 @@ turns the plan into a scenario, simulates it with common random numbers, and whe
 simulated service (or cost) misses the prediction beyond the combined confidence interval,
 replaces that option by the simulated point (what the plan really delivers) and re-solves, for
 a few rounds at most. A round whose predictions all hold ends the loop (converged).
+
+A miss is rarely the chosen option's alone: a sweep run shorter than the plan's horizon
+(``--quick``), or a pool the tiers share, biases the whole tier curve the same way. So the
+tier's other options are shifted by the same observed offset (simulated − predicted service
+and cost, revenue re-priced at the shifted service): *output space mapping*, the standard
+correction of a cheap model by the expensive one at the points where both were evaluated. Each
+round's offset is measured against the sweep's own prediction, so corrections never compound.
 """
 
 from __future__ import annotations
@@ -216,6 +223,9 @@ def verify_plan(
     """
     rounds: list[VerificationRound] = []
     current = problem
+    original = {(o.tier, o.option_id): o for o in problem.options}
+    exact: dict[tuple[str, str], TierOption] = {}  # simulated points replacing predictions
+    offsets: dict[str, tuple[float, float]] = {}  # tier → (service, cost) correction
     summary: ReplicationSummary | None = None
     simulated: dict[str, ReplicationSummary] = {}  # scenario hash → results (same seed: reuse)
     scenario = base
@@ -235,7 +245,6 @@ def verify_plan(
         summary = simulated[key]
         ests = summary.estimates()
         checks = []
-        added: list[TierOption] = []
         for tier, option in plan.chosen.items():
             sim = ests[f"{tier}.{metric}"]
             cost = ests[f"{tier}.cost_per_day_usd"]
@@ -253,34 +262,50 @@ def verify_plan(
             )
             checks.append(check)
             if not check.holds:
-                added.append(
-                    simulated_option(
-                        tier,
-                        f"verified{index}",
-                        service=sim.mean,
-                        service_half_width=sim.half_width,
-                        cost_per_day_usd=cost.mean,
-                        cost_half_width_usd=cost.half_width,
-                        response=responses[tier],
-                        resources=dict(plan.resource_units),
-                        orders_per_day=ests[f"{tier}.orders_per_day"].mean,
-                        params=dict(overrides),
-                    )
+                swept = original[(tier, option.option_id)]
+                offsets[tier] = (sim.mean - swept.service_level, cost.mean - swept.cost_per_day_usd)
+                exact[(tier, option.option_id)] = simulated_option(
+                    tier,
+                    option.option_id,
+                    service=sim.mean,
+                    service_half_width=sim.half_width,
+                    cost_per_day_usd=cost.mean,
+                    cost_half_width_usd=cost.half_width,
+                    response=responses[tier],
+                    resources=dict(plan.resource_units),
+                    orders_per_day=ests[f"{tier}.orders_per_day"].mean,
+                    params=dict(overrides),
+                    configuration=option.configuration,
                 )
         rounds.append(VerificationRound(index, plan, overrides, checks))
         logger.info(
             "round %d: %d of %d tiers hold", index, sum(c.holds for c in checks), len(checks)
         )
-        if not added or index == max_rounds:
+        if all(c.holds for c in checks) or index == max_rounds:
             break
         # the mispredicted options (or those whose plan missed a minimum) did not deliver their
-        # promise in this plan: replace them by what the plan really delivered, so the solver
-        # cannot pick the same promise again (in place, so the tiers keep their order in tables)
-        wrong = {(c.tier, c.option_id) for c in checks if not c.holds}
-        substitute = {o.tier: o for o in added}
+        # promise in this plan: replace them by what the plan really delivered and shift the
+        # rest of their tier's curve by the same offset (in place, so tables keep their order)
         options = [
-            substitute[o.tier] if (o.tier, o.option_id) in wrong else o for o in current.options
+            exact.get((o.tier, o.option_id)) or _shifted(o, offsets.get(o.tier), responses)
+            for o in problem.options
         ]
         current = replace(current, options=tuple(options))
         plan = solve(current, solver=solver, time_limit_s=time_limit_s)
     return VerifiedPlan(plan, rounds, scenario, summary)
+
+
+def _shifted(
+    option: TierOption, offset: tuple[float, float] | None, responses: Mapping[str, Any]
+) -> TierOption:
+    """``option`` corrected by a tier's observed ``(service, cost)`` offset (unchanged when
+    there is none): service clipped to [0, 1], cost at least 0, revenue re-priced."""
+    if offset is None:
+        return option
+    service = min(max(option.service_level + offset[0], 0.0), 1.0)
+    return replace(
+        option,
+        service_level=service,
+        cost_per_day_usd=max(option.cost_per_day_usd + offset[1], 0.0),
+        revenue_per_day_usd=max(float(responses[option.tier].revenue(service)), 0.0),
+    )

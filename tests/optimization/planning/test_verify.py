@@ -107,3 +107,28 @@ def test_the_cost_check_combines_the_options_own_interval_with_the_simulated_one
     # an option that does not know its interval is taken as wide as the simulated one
     assert check(0.0).cost_tolerance_usd == pytest.approx(math.sqrt(2.0) * 171.0)
     assert not check(0.0).cost_agrees
+
+
+def test_a_biased_curve_is_shifted_by_the_observed_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output space mapping: the sweep over-predicts every option by 5 points (a short
+    horizon); after one re-simulation the whole curve is corrected and the next plan holds."""
+    true_service = {3: 0.75, 4: 0.78, 5: 0.80}
+
+    def fake_replicate(scenario: Any, replications: int, workers: int, **_: Any) -> _Summary:
+        agents = scenario.order_entry.pools["desk"].agents
+        return _Summary(true_service[agents], 50.0 * agents)
+
+    monkeypatch.setattr(verify, "replicate", fake_replicate)
+    options = [_option(f"n{n}", s + 0.05, 50.0 * n, n) for n, s in true_service.items()]
+    problem = PlanProblem(
+        options=options, min_service={"A": 0.77}, service_metric="perfect_order_rate"
+    )
+    result = verify_plan(problem, call_centre(), {"A": RESPONSE}, "perfect_order_rate")
+    first, last = result.rounds[0], result.rounds[-1]
+    assert first.plan.chosen["A"].option_id == "n3"  # predicted 80 %, really 75 %
+    assert not first.checks[0].holds
+    # n3 is replaced by its simulated point and n4, n5 are shifted down by 5 points, so the
+    # next plan is n4 (78 % ≥ 77 %), predicted right: converged in round 2
+    assert last.index == 2 and result.converged
+    assert last.plan.chosen["A"].option_id == "n4"
+    assert last.plan.chosen["A"].service_level == pytest.approx(0.78)

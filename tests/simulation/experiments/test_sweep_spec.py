@@ -188,7 +188,10 @@ def test_repository_specs_load(spec: str, variants: int) -> None:
 def test_misspelt_field_is_reported_with_a_suggestion(tmp_path: Path) -> None:
     (problem,) = problems_of(tmp_path, axes={"order_entry.pools.desk.agnets": [4]})
     assert problem.startswith("axes.order_entry.pools.desk.agnets: unknown key")
-    assert "did you mean 'agents'" in problem and "(allowed here: agents, discipline, fixed_usd_per_day)" in problem
+    assert (
+        "did you mean 'agents'" in problem
+        and "(allowed here: agents, discipline, fixed_usd_per_day)" in problem
+    )
 
 
 def test_unknown_pool_name_is_not_silently_added(tmp_path: Path) -> None:
