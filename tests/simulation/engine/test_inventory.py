@@ -16,8 +16,9 @@ from tierwise.simulation.engine.inventory import (
     ReorderPointPolicy,
     policy_from_spec,
 )
+from tierwise.simulation.scenario.inventory_schema import InventoryPolicy
 from tierwise.simulation.scenario.loading import scenario_from_dict
-from tierwise.simulation.scenario.schema import InventoryPolicy, Scenario
+from tierwise.simulation.scenario.schema import Scenario
 
 TRANSIT_H = 1.0
 REPLENISHED_H = 48.0  # the 'late' family's only replenishment arrives after 2 days
