@@ -10,10 +10,11 @@ A scenario may declare the levers a search may move, each by its dotted field pa
       shipping.modes.express.cutoff_hours: [[17.0], [17.5]]   # a candidate may be a list
 
 This module holds what the schema checks on its own, at construction: the value types, the
-ranges, no empty or repeated lists, at most :data:`MAX_CANDIDATES_PER_LEVER` candidates per
-lever and :data:`MAX_COMBINATIONS` combinations in all. Whether each path names a field of the
-scenario and each candidate gives a valid scenario needs the override walker, so it is checked
-by :mod:`~tierwise.simulation.scenario.decisions` (which also expands the ranges).
+ranges, no empty list and no candidate twice, at most :data:`MAX_CANDIDATES_PER_LEVER`
+candidates per lever and :data:`MAX_COMBINATIONS` combinations in all. Whether each path
+names a field of the scenario and each candidate gives a valid scenario needs the override
+walker, so it is checked by :mod:`~tierwise.simulation.scenario.decisions` (which also
+expands the ranges).
 """
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
+    Tag,
     model_validator,
 )
 
@@ -41,9 +42,10 @@ __all__ = [
     "MAX_COMBINATIONS",
     "Candidate",
     "CandidateList",
+    "Decision",
     "DecisionRange",
     "candidate_values",
-    "section_problems",
+    "check_section",
 ]
 
 #: Most candidate values of one lever.
@@ -51,12 +53,55 @@ MAX_CANDIDATES_PER_LEVER = 1_000
 #: Most combinations of all levers' candidates (the product of their counts).
 MAX_COMBINATIONS = 100_000
 
-#: A scalar candidate, kept as given: a boolean, an integer, a number or text.
-Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
-#: One candidate value: a scalar, or a list of scalars (a set of cut-off hours).
-Candidate = Scalar | tuple[Scalar, ...]
+
+def _is_scalar(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, bool | int | str)
+
+
+def _candidate(value: Any) -> Any:
+    """A candidate kept as given: a scalar, or a list of scalars (as a tuple)."""
+    if _is_scalar(value):
+        return value
+    if isinstance(value, list | tuple) and all(_is_scalar(v) for v in value):
+        return tuple(value)
+    raise ValueError(
+        "a candidate is a finite number, text, true/false, or a list of those (a set of "
+        "cut-off hours)"
+    )
+
+
+#: One candidate value: a scalar (number, text, true/false), or a list of scalars.
+Candidate = Annotated[
+    bool | int | float | str | tuple[bool | int | float | str, ...], BeforeValidator(_candidate)
+]
+
+
+def _check_list(candidates: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A lever's list: not empty, not too long, no candidate twice."""
+    if not candidates:
+        raise ValueError("empty list; give at least one candidate value")
+    if len(candidates) > MAX_CANDIDATES_PER_LEVER:
+        raise ValueError(
+            f"{len(candidates):,} candidates; at most {MAX_CANDIDATES_PER_LEVER:,} are allowed "
+            "per lever"
+        )
+    seen: set[str] = set()
+    for value in candidates:
+        key = json.dumps(value)
+        if key in seen:
+            raise ValueError(f"candidate {value!r} appears more than once")
+        seen.add(key)
+    return candidates
+
+
 #: A lever's explicit candidates, in the order given.
-CandidateList = tuple[Candidate, ...]
+CandidateList = Annotated[tuple[Candidate, ...], AfterValidator(_check_list)]
+
+
+#: The keys of a range, as written.
+_RANGE_KEYS = ("from", "to", "step")
 
 
 class DecisionRange(BaseModel):
@@ -78,6 +123,17 @@ class DecisionRange(BaseModel):
     start: Count | Number = Field(alias="from", description="first candidate")
     stop: Count | Number = Field(alias="to", description="last candidate (inclusive)")
     step: Count | Number = Field(default=1, description="spacing, > 0")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            unknown = sorted(str(k) for k in value if k not in _RANGE_KEYS)
+            missing = [k for k in ("from", "to") if k not in value]
+            if unknown or missing:
+                problem = f"unknown {', '.join(unknown)}" if unknown else f"no {missing[0]}"
+                raise ValueError(f"a range takes from, to and (optional) step; {problem}")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> DecisionRange:
@@ -106,6 +162,23 @@ class DecisionRange(BaseModel):
         return tuple(round(float(self.start) + i * float(self.step), 12) for i in range(self.count))
 
 
+def _decision_kind(value: Any) -> str | None:
+    if isinstance(value, Mapping | DecisionRange):
+        return "DecisionRange"
+    return "list" if isinstance(value, list | tuple) else None
+
+
+#: One lever's candidates: a list, or a range ``{from, to, step}``.
+Decision = Annotated[
+    Annotated[CandidateList, Tag("list")] | Annotated[DecisionRange, Tag("DecisionRange")],
+    Discriminator(
+        _decision_kind,
+        custom_error_type="decision_candidates",
+        custom_error_message="expected a list of candidate values or a range {from, to, step}",
+    ),
+]
+
+
 def candidate_values(candidates: CandidateList | DecisionRange) -> tuple[Any, ...]:
     """A lever's candidates as a tuple of plain values (a range expanded, lists as lists)."""
     if isinstance(candidates, DecisionRange):
@@ -117,43 +190,32 @@ def _count(candidates: CandidateList | DecisionRange) -> int:
     return candidates.count if isinstance(candidates, DecisionRange) else len(candidates)
 
 
-def section_problems(decisions: Mapping[str, CandidateList | DecisionRange]) -> list[str]:
-    """What is wrong with a ``decisions`` section on its own (one line each; empty when fine).
+def check_section(
+    decisions: Mapping[str, CandidateList | DecisionRange] | None,
+) -> Mapping[str, CandidateList | DecisionRange] | None:
+    """The ``decisions`` section, unchanged, when its levers and their count are fine.
 
-    Checks the lever paths' spelling (no empty component, not a path into ``decisions``),
-    lists (not empty, at most :data:`MAX_CANDIDATES_PER_LEVER`, no value twice) and the
-    number of combinations (at most :data:`MAX_COMBINATIONS`).
+    Checks that no lever path has an empty component or points into ``decisions`` itself,
+    and that the levers' candidates give at most :data:`MAX_COMBINATIONS` combinations.
+
+    Raises
+    ------
+    ValueError
+        Naming the lever, or the count of combinations.
     """
-    problems: list[str] = []
-    for path, candidates in decisions.items():
-        where = f"decisions.{path}"
+    if not decisions:
+        return decisions
+    for path in decisions:
         if not path or any(not part for part in path.split(".")):
-            problems.append(f"{where}: a lever is a dotted field path without empty components")
-        elif path.split(".")[0] == "decisions":
-            problems.append(f"{where}: a lever must be a scenario field, not a decision")
-        if isinstance(candidates, DecisionRange):
-            continue
-        if not candidates:
-            problems.append(f"{where}: empty list; give at least one candidate value")
-        elif len(candidates) > MAX_CANDIDATES_PER_LEVER:
-            problems.append(
-                f"{where}: {len(candidates):,} candidates; at most "
-                f"{MAX_CANDIDATES_PER_LEVER:,} are allowed per lever"
-            )
-        seen: set[str] = set()
-        for value in candidates:
-            key = json.dumps(value, sort_keys=True)
-            if key in seen:
-                problems.append(f"{where}: candidate {value!r} appears more than once")
-                break
-            seen.add(key)
-    if not problems and decisions:
-        counts = [_count(c) for c in decisions.values()]
-        combinations = math.prod(counts)
-        if combinations > MAX_COMBINATIONS:
-            product = " × ".join(f"{n:,}" for n in counts)
-            problems.append(
-                f"decisions: {product} = {combinations:,} combinations of the levers' "
-                f"candidates; at most {MAX_COMBINATIONS:,} are allowed"
-            )
-    return problems
+            raise ValueError(f"lever {path!r}: a lever is a dotted field path (picking.pickers)")
+        if path.split(".")[0] == "decisions":
+            raise ValueError(f"lever {path!r}: a lever must be a scenario field, not a decision")
+    counts = [_count(c) for c in decisions.values()]
+    combinations = math.prod(counts)
+    if combinations > MAX_COMBINATIONS:
+        product = " × ".join(f"{n:,}" for n in counts)
+        raise ValueError(
+            f"{product} = {combinations:,} combinations of the levers' candidates; at most "
+            f"{MAX_COMBINATIONS:,} are allowed"
+        )
+    return decisions

@@ -15,13 +15,9 @@ import json
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tierwise.simulation.scenario.decision_spec import (
-    CandidateList,
-    DecisionRange,
-    section_problems,
-)
+from tierwise.simulation.scenario.decision_spec import Decision, check_section
 from tierwise.simulation.scenario.distributions import Distribution
 from tierwise.simulation.scenario.errors import did_you_mean
 from tierwise.simulation.scenario.inventory_schema import MAX_UNITS, Inventory
@@ -458,11 +454,13 @@ class Scenario(_Model):
     shipping: Shipping = Field(default_factory=Shipping)
     recovery: Recovery = Field(default_factory=Recovery)
     costs: Costs = Field(default_factory=Costs)
-    decisions: dict[str, CandidateList | DecisionRange] | None = Field(
+    decisions: dict[str, Decision] | None = Field(
         default=None,
         description="levers a search may move: dotted field path -> list of candidate values "
         "or {from, to, step} (inclusive; step 1 by default); see docs/scenarios.md",
     )
+
+    _check_decisions = field_validator("decisions")(check_section)
 
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
@@ -532,10 +530,6 @@ class Scenario(_Model):
                         )
         self._check_work_past_closing()
         self._check_reserves()
-        if self.decisions is not None:
-            problems = section_problems(self.decisions)
-            if problems:
-                raise ValueError("\n".join(problems))
         if self.inventory.enabled and not self.inventory.families:
             raise ValueError("inventory is enabled but inventory.families is empty")
         if (
