@@ -67,7 +67,6 @@ def declared_levers(scenario: Scenario) -> dict[str, tuple[Any, ...]]:
     return dict(_levers(scenario))
 
 
-@functools.lru_cache(maxsize=32)
 def _levers(scenario: Scenario) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     decisions = scenario.decisions or {}
     return tuple((path, candidate_values(c)) for path, c in decisions.items())
