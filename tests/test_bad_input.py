@@ -84,6 +84,24 @@ FIELD_CASES: list[tuple[str, Any, str]] = [
     ("tiers.C.shipping_mode", "grund", "tiers.C.shipping_mode"),
     ("tiers.A.family_mix", {"fast": 0.6, "slw": 0.4}, "tiers.A.family_mix"),
     ("order_entry.handling_time_s", {"dist": "lognormal", "mean": 210}, "handling_time_s"),
+    # stock rationing: a reserve for a tier the scenario lacks, a negative reserve
+    ("inventory.families.fast.reserve_units", {"D": 5}, "inventory.families.fast.reserve_units.D"),
+    ("inventory.families.slow.reserve_units", {"C": -1}, "inventory.families.slow.reserve_units.C"),
+    # the decisions section: empty, repeated, reversed, too many candidates or combinations
+    ("decisions", {"picking.pickers": []}, "decisions.picking.pickers"),
+    ("decisions", {"picking.pickers": [12, 12]}, "decisions.picking.pickers"),
+    ("decisions", {"picking.pickers": {"from": 16, "to": 10}}, "decisions.picking.pickers"),
+    ("decisions", {"picking.pickers": list(range(1, 1002))}, "decisions.picking.pickers"),
+    ("decisions", {"picking.pickers": [NAN]}, "decisions.picking.pickers"),
+    ("decisions", {"picking.pickers": 12}, "decisions.picking.pickers"),
+    (
+        "decisions",
+        {
+            "picking.pickers": list(range(1, 1001)),
+            "order_entry.pools.desk.agents": list(range(1, 102)),
+        },
+        "101,000 combinations",
+    ),
 ]
 
 

@@ -7,6 +7,15 @@ testable without SimPy. A :class:`StockPoint` holds the stock of one family and 
 policy's orders, each arriving after a random lead time. Demand is allocated line by line; a line
 the stock cannot cover is short: it is backordered (its event fires when replenishment covers it)
 or lost, as the scenario says. On-hand stock is integrated over time for holding cost.
+
+Stock rationing by tier (a critical-level policy): a family's ``reserve_units`` keeps units
+back from a tier for the tiers served before it. A line of tier X takes stock only down to
+``reserve_units[X]``: the fill available to it is ``max(0, on_hand − reserve_X)``; what it
+cannot get is short, under the same rule (backorder, partial, lost) as a stock-out. A
+replenishment covers the waiting backorders in arrival order, each only from the stock above
+its own tier's reserve: a lower tier's backorder that the reserve blocks keeps its place while
+a later, higher-tier backorder behind it is covered from the reserve. With every reserve 0 the
+allocation is the plain first-come, first-served one (same numbers, no random draws added).
 """
 
 from __future__ import annotations
@@ -24,7 +33,8 @@ from tierwise.simulation.engine.results import TierAccumulator
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.tier import TierRun
 from tierwise.simulation.scenario.distributions import make_sampler
-from tierwise.simulation.scenario.schema import InventoryFamily, InventoryPolicy, Scenario
+from tierwise.simulation.scenario.inventory_schema import InventoryFamily, InventoryPolicy
+from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
     "BaseStockPolicy",
@@ -159,13 +169,15 @@ def policy_from_spec(spec: InventoryPolicy) -> Policy:
 
 
 class _Backorder:
-    """A short line waiting for stock: units still missing and the event that fires when none."""
+    """A short line waiting for stock: units still missing, the event that fires when none,
+    and the reserve of its tier (units it may not take)."""
 
-    __slots__ = ("covered", "missing_units")
+    __slots__ = ("covered", "missing_units", "reserve_units")
 
-    def __init__(self, missing_units: float, covered: simpy.Event) -> None:
+    def __init__(self, missing_units: float, covered: simpy.Event, reserve_units: float) -> None:
         self.missing_units = missing_units
         self.covered = covered
+        self.reserve_units = reserve_units
 
 
 class StockPoint:
@@ -176,7 +188,7 @@ class StockPoint:
     env : simpy.Environment
         The simulation clock (hours).
     family : InventoryFamily
-        Policy, initial stock and value.
+        Policy, initial stock, value and the reserves by tier (``reserve_units``).
     lead_time_h : Callable[[], float]
         Sampler of replenishment lead times, hours.
     window : tuple of float
@@ -200,6 +212,8 @@ class StockPoint:
         )
         self.on_order = 0.0
         self.backordered = 0.0
+        #: units kept back from each tier (tiers not listed: 0)
+        self.reserve_units = {t: float(r) for t, r in family.reserve_units.items() if r > 0}
         self.waiting: deque[_Backorder] = deque()  # first come, first covered
         self._last_change_h = 0.0
         self.on_hand_area = 0.0  # unit-hours inside the window
@@ -228,35 +242,43 @@ class StockPoint:
             self.on_hand_area += self.on_hand * (b - a)
         self._last_change_h = now
 
-    def demand(self, units: float, measured: bool, keep_short: bool) -> simpy.Event | None:
-        """Allocate one line of ``units``.
+    def demand(
+        self, units: float, measured: bool, keep_short: bool, tier: str | None = None
+    ) -> simpy.Event | None:
+        """Allocate one line of ``units`` ordered by ``tier``.
 
-        Returns ``None`` when the line is filled from stock now, otherwise an event that fires
-        when the line is covered (``keep_short``) or never (a lost line).
+        The line takes stock only down to the tier's reserve (``reserve_units[tier]``, 0 for a
+        tier not listed or ``tier=None``). Returns ``None`` when the line is filled from stock
+        now, otherwise an event that fires when the line is covered (``keep_short``: the
+        available units are taken now, the rest is backordered) or never (a lost line).
         """
         now = self.env.now
         if measured:
             self.demand_lines += 1
-        if self.on_hand >= units:
+        reserve = self.reserve_units.get(tier, 0.0) if tier is not None else 0.0
+        available = self.on_hand - reserve if reserve else self.on_hand
+        if available >= units:
             self._integrate()
             self.on_hand -= units
             if measured:
                 self.filled_lines += 1
             self._replenish_if_needed()
             return None
+        if available < 0.0:
+            available = 0.0  # stock at or below the reserve: nothing for this tier
         if now >= self.window_start_h:
             self._stockout_this_period = True
         if measured:
-            self.shortage_units += units - self.on_hand if keep_short else units
+            self.shortage_units += units - available if keep_short else units
         if not keep_short:
             self._replenish_if_needed()
             return self.env.event()  # never fires: the line is lost
         self._integrate()
-        missing = units - self.on_hand
-        self.on_hand = 0.0
+        missing = units - available
+        self.on_hand -= available
         self.backordered += missing
         covered = self.env.event()
-        self.waiting.append(_Backorder(missing, covered))
+        self.waiting.append(_Backorder(missing, covered, reserve))
         self._replenish_if_needed()
         return covered
 
@@ -281,8 +303,30 @@ class StockPoint:
         self._receive(quantity)
 
     def _receive(self, quantity: float) -> None:
+        """Book a delivery: cover the waiting backorders in arrival order, each from the stock
+        above its tier's reserve; the rest goes on hand."""
         self._integrate()
         self.on_order -= quantity
+        if not self.reserve_units:
+            self._cover_first_come(quantity)
+            return
+        self.on_hand += quantity
+        still_waiting: deque[_Backorder] = deque()
+        for entry in self.waiting:
+            available = self.on_hand - entry.reserve_units
+            if available > 0:
+                take = min(entry.missing_units, available)
+                entry.missing_units -= take
+                self.on_hand -= take
+                self.backordered -= take
+            if entry.missing_units <= 1e-9:
+                entry.covered.succeed()
+            else:
+                still_waiting.append(entry)
+        self.waiting = still_waiting
+
+    def _cover_first_come(self, quantity: float) -> None:
+        """Without reserves: the delivery covers the backorders first come, first covered."""
         available = quantity
         while self.waiting and available > 0:
             entry = self.waiting[0]
@@ -377,9 +421,10 @@ class Inventory:
         ]
 
     def allocate(
-        self, lines: list[OrderLine], measured: bool, acc: TierAccumulator
+        self, lines: list[OrderLine], measured: bool, acc: TierAccumulator, tier: str
     ) -> list[Shortage]:
-        """Take the lines of an order from stock, in line order; the lines that are short.
+        """Take the lines of an order of ``tier`` from stock, in line order; the lines that are
+        short (a stock-out, or stock held back by the family's reserve for the tier).
 
         Counts the lines, the lines filled and the units per family of a measured order in
         the tier's ``acc``.
@@ -387,7 +432,7 @@ class Inventory:
         points, names, keep_short = self.points, self.family_names, self.keep_short
         short: list[Shortage] = []
         for line in lines:
-            covered = points[line.family].demand(line.units, measured, keep_short)
+            covered = points[line.family].demand(line.units, measured, keep_short, tier)
             if measured:
                 acc.lines += 1
                 family = names[line.family]

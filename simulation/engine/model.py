@@ -247,7 +247,7 @@ class OrderCycleModel:
 
         # ---- stock allocation
         if self.inventory is not None:
-            short = self.inventory.allocate(lines, measured, acc)
+            short = self.inventory.allocate(lines, measured, acc, tier.name)
             if short:
                 order.complete = False
                 shortage = self.inventory.shortage

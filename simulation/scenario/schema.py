@@ -15,9 +15,12 @@ import json
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tierwise.simulation.scenario.decision_spec import Decision, check_section
 from tierwise.simulation.scenario.distributions import Distribution
+from tierwise.simulation.scenario.errors import did_you_mean
+from tierwise.simulation.scenario.inventory_schema import MAX_UNITS, Inventory
 from tierwise.simulation.scenario.values import (
     MAX_CUSTOMERS,
     MAX_DAYS,
@@ -38,9 +41,6 @@ __all__ = [
     "Calendar",
     "Channel",
     "Costs",
-    "Inventory",
-    "InventoryFamily",
-    "InventoryPolicy",
     "OrderEntry",
     "Picking",
     "Pool",
@@ -54,8 +54,6 @@ __all__ = [
     "Tier",
 ]
 
-#: Largest stock level or order quantity of a family, units.
-MAX_UNITS = 10**12
 #: Driver hours of a fleet tour when ``tour_duration_h`` is not given: one shift, hours.
 DEFAULT_TOUR_DURATION_H = 8.0
 #: Longest fleet tour, hours (one week).
@@ -277,73 +275,6 @@ class Processing(_Model):
     billing_error_probability: Probability = 0.0
 
 
-class InventoryPolicy(_Model):
-    """Replenishment policy of one product family.
-
-    ``sQ``: continuous review, order ``order_quantity_units`` when the inventory position
-    drops to ``reorder_point_units`` or below. ``base_stock``: continuous one-for-one
-    replenishment up to ``base_stock_units``. ``periodic``: every ``review_period_days``,
-    order up to ``base_stock_units``.
-    """
-
-    kind: Literal["sQ", "base_stock", "periodic"]
-    reorder_point_units: Count | None = Field(default=None, ge=-1, le=MAX_UNITS)
-    order_quantity_units: Count | None = Field(default=None, ge=1, le=MAX_UNITS)
-    base_stock_units: Count | None = Field(default=None, ge=0, le=MAX_UNITS)
-    review_period_days: Annotated[Positive, Field(le=MAX_DAYS)] | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> InventoryPolicy:
-        need = {
-            "sQ": ("reorder_point_units", "order_quantity_units"),
-            "base_stock": ("base_stock_units",),
-            "periodic": ("base_stock_units", "review_period_days"),
-        }[self.kind]
-        missing = [n for n in need if getattr(self, n) is None]
-        if missing:
-            raise ValueError(f"policy kind '{self.kind}' needs {', '.join(missing)}")
-        extra = [
-            n
-            for n in (
-                "reorder_point_units",
-                "order_quantity_units",
-                "base_stock_units",
-                "review_period_days",
-            )
-            if n not in need and getattr(self, n) is not None
-        ]
-        if extra:
-            raise ValueError(f"policy kind '{self.kind}' does not take {', '.join(extra)}")
-        return self
-
-
-class InventoryFamily(_Model):
-    """A product family stocked in the warehouse."""
-
-    policy: InventoryPolicy
-    lead_time_days: Distribution
-    unit_value_usd: NonNegative
-    initial_units: Count | None = Field(
-        default=None,
-        ge=0,
-        le=MAX_UNITS,
-        description="stock at time 0; default: the policy's target level",
-    )
-    replenishment_order_cost_usd: NonNegative = 0.0
-
-
-class Inventory(_Model):
-    """Inventory of product families with replenishment and stock-outs."""
-
-    enabled: bool = True
-    families: dict[str, InventoryFamily] = Field(default_factory=dict)
-    shortage: Literal["backorder", "partial", "lost"] = Field(
-        default="partial",
-        description="backorder: hold the order until complete; partial: ship what is in stock "
-        "now and the rest later (extra shipment); lost: cancel short lines",
-    )
-
-
 class Picking(_Model):
     """Picking and packing by pickers (a priority resource)."""
 
@@ -523,6 +454,13 @@ class Scenario(_Model):
     shipping: Shipping = Field(default_factory=Shipping)
     recovery: Recovery = Field(default_factory=Recovery)
     costs: Costs = Field(default_factory=Costs)
+    decisions: dict[str, Decision] | None = Field(
+        default=None,
+        description="levers a search may move: dotted field path -> list of candidate values "
+        "or {from, to, step} (inclusive; step 1 by default); see docs/scenarios.md",
+    )
+
+    _check_decisions = field_validator("decisions")(check_section)
 
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
@@ -591,6 +529,7 @@ class Scenario(_Model):
                             f"{', '.join(sorted(self.inventory.families)) or 'none'})"
                         )
         self._check_work_past_closing()
+        self._check_reserves()
         if self.inventory.enabled and not self.inventory.families:
             raise ValueError("inventory is enabled but inventory.families is empty")
         if (
@@ -600,6 +539,17 @@ class Scenario(_Model):
         ):
             raise ValueError("recovery.desk 'order_entry' needs order_entry.enabled: true")
         return self
+
+    def _check_reserves(self) -> None:
+        """Every tier a family's ``reserve_units`` names is a tier of the scenario."""
+        for family_name, family in self.inventory.families.items():
+            for tier_name, reserve in family.reserve_units.items():
+                if tier_name not in self.tiers:
+                    raise ValueError(
+                        f"inventory.families.{family_name}.reserve_units.{tier_name} = {reserve}: "
+                        f"no tier '{tier_name}'{did_you_mean(tier_name, self.tiers)} (tiers: "
+                        f"{', '.join(self.tiers)})"
+                    )
 
     def _check_work_past_closing(self) -> None:
         """A cut-off after closing, or a tour that runs past it, needs the overtime factor."""

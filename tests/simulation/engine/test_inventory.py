@@ -1,23 +1,27 @@
-"""Inventory: the pure replenishment policies, the (s, Q) replenishment rate in a run, and the
-three shortage rules (lost, partial, backorder)."""
+"""Inventory: the pure replenishment policies, the (s, Q) replenishment rate in a run, the
+three shortage rules (lost, partial, backorder) and stock rationing by tier (critical levels)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
 import pytest
+import simpy
 
-from tests.conftest import OFF
+from tests.conftest import DEFAULT_SCENARIO, OFF
 from tierwise.simulation.engine import run, run_with_orders
 from tierwise.simulation.engine.inventory import (
     BaseStockPolicy,
     PeriodicReviewPolicy,
     ReorderPointPolicy,
+    StockPoint,
     policy_from_spec,
 )
-from tierwise.simulation.scenario.loading import scenario_from_dict
-from tierwise.simulation.scenario.schema import InventoryPolicy, Scenario
+from tierwise.simulation.scenario.inventory_schema import InventoryFamily, InventoryPolicy
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
+from tierwise.simulation.scenario.schema import Scenario
 
 TRANSIT_H = 1.0
 REPLENISHED_H = 48.0  # the 'late' family's only replenishment arrives after 2 days
@@ -239,3 +243,104 @@ def test_sq_replenishes_about_demand_over_q_times() -> None:
     assert expected > 40
     assert abs(r.inventory["f"]["replenishments"] - expected) <= 2
     assert r.inventory["f"]["line_fill_rate"] > 0.95  # s covers the lead-time demand (~300)
+
+
+# ------------------------------------------------------------------ stock rationing by tier
+
+
+def _rationed_point(
+    reserve_units: dict[str, int], initial: int, lot: int, reorder_point: int
+) -> tuple[simpy.Environment, StockPoint]:
+    family = InventoryFamily(
+        policy=InventoryPolicy(
+            kind="sQ", reorder_point_units=reorder_point, order_quantity_units=lot
+        ),
+        lead_time_days={"dist": "deterministic", "mean": 1 / 24},
+        unit_value_usd=1.0,
+        initial_units=initial,
+        reserve_units=reserve_units,
+    )
+    env = simpy.Environment()
+    return env, StockPoint(env, family, lambda: 1.0, (0.0, 100.0))
+
+
+def test_a_rationed_tier_takes_stock_only_down_to_its_reserve() -> None:
+    # lost sales, no replenishment: 10 units, 4 of them kept back from C
+    _, point = _rationed_point({"C": 4}, initial=10, lot=10, reorder_point=-1)
+    assert point.demand(6, True, keep_short=False, tier="C") is None  # 10 - 6 = 4 >= 4
+    assert point.demand(1, True, keep_short=False, tier="C") is not None  # 4 - 1 < 4: lost
+    assert point.on_hand == 4.0
+    assert point.demand(4, True, keep_short=False, tier="A") is None  # A may take the reserve
+    assert point.on_hand == 0.0
+    assert (point.demand_lines, point.filled_lines, point.shortage_units) == (3, 2, 1.0)
+
+
+def test_a_lower_tiers_backorder_is_covered_only_above_its_reserve() -> None:
+    # C takes 6 of 10 and waits for 2; A takes the 4 reserved units and waits for 2; the
+    # position (-4) orders two lots of 3, both delivered after 1 h.
+    env, point = _rationed_point({"C": 4}, initial=10, lot=3, reorder_point=0)
+    c_covered = point.demand(8, True, keep_short=True, tier="C")
+    a_covered = point.demand(6, True, keep_short=True, tier="A")
+    assert c_covered is not None and a_covered is not None
+    assert point.on_hand == 0.0 and point.backordered == 4.0
+    env.run(until=2.0)
+    # first lot: C (first in line) gets nothing below its reserve, A behind it gets 2;
+    # second lot: on hand 1 + 3 = 4, still not above C's reserve
+    assert a_covered.triggered and not c_covered.triggered
+    assert point.on_hand == 4.0 and point.backordered == 2.0
+
+
+def _scarce_default(reserve_c: int, **overrides: Any) -> Scenario:
+    """The default scenario with about half its reorder points, so that stock runs out."""
+    given = {
+        "horizon_days": 12,
+        "warmup_days": 3,
+        "inventory.families.fast.policy.reorder_point_units": 10_000,
+        "inventory.families.slow.policy.reorder_point_units": 20_000,
+        "inventory.families.fast.reserve_units": {"C": reserve_c},
+        "inventory.families.slow.reserve_units": {"C": reserve_c},
+        **overrides,
+    }
+    return load_scenario(DEFAULT_SCENARIO, list(given.items()))
+
+
+def test_a_reserve_of_zero_reproduces_the_unrationed_numbers_with_the_same_seed() -> None:
+    plain = load_scenario(
+        DEFAULT_SCENARIO,
+        [
+            ("horizon_days", 12),
+            ("warmup_days", 3),
+            ("inventory.families.fast.policy.reorder_point_units", 10_000),
+            ("inventory.families.slow.policy.reorder_point_units", 20_000),
+        ],
+    )
+    zero = _scarce_default(0, **{"inventory.families.fast.reserve_units": {"A": 0, "C": 0}})
+    assert zero.content_hash != plain.content_hash
+    unrationed, rationed = run(plain, 0), run(zero, 0)
+    assert unrationed.tiers["A"]["line_fill_rate"] < 0.9  # the stock does run out
+    assert rationed.tiers == unrationed.tiers
+    assert rationed.inventory == unrationed.inventory
+    assert rationed.costs == unrationed.costs
+
+
+@pytest.mark.parametrize("shortage", ["lost", "partial"])
+def test_a_reserve_above_the_largest_stock_gives_the_lower_tier_nothing_from_stock(
+    shortage: str,
+) -> None:
+    # lost sales keep on hand <= s + Q (the initial stock); with backorders (partial) the
+    # position falls with C's waiting lines and stock can grow, so the reserve is the cap
+    largest = {"lost": 10_000 + 30_000, "partial": 10**12}[shortage]
+    result = run(_scarce_default(largest, **{"inventory.shortage": shortage}), 0)
+    assert result.tiers["C"]["line_fill_rate"] == 0.0
+    assert result.tiers["C"]["orders_arrived"] > 100
+    assert result.tiers["A"]["line_fill_rate"] > 0.9
+
+
+def test_the_higher_tiers_fill_rate_rises_with_the_lower_tiers_reserve() -> None:
+    reserves = [0, 4_000, 8_000, 16_000]
+    results = [run(_scarce_default(r), 0) for r in reserves]
+    fill_a = [r.tiers["A"]["line_fill_rate"] for r in results]
+    fill_c = [r.tiers["C"]["line_fill_rate"] for r in results]
+    assert all(a < b for a, b in itertools.pairwise(fill_a)), fill_a
+    assert all(a > b for a, b in itertools.pairwise(fill_c)), fill_c
+    assert fill_a[-1] - fill_a[0] > 0.05
