@@ -94,6 +94,9 @@ FIELD_CASES: list[tuple[str, Any, str]] = [
     ("decisions", {"picking.pickers": list(range(1, 1002))}, "decisions.picking.pickers"),
     ("decisions", {"picking.pickers": [NAN]}, "decisions.picking.pickers"),
     ("decisions", {"picking.pickers": 12}, "decisions.picking.pickers"),
+    # a lever path the scenario lacks, and a candidate that gives an invalid scenario
+    ("decisions", {"picking.pikers": [10, 12]}, "did you mean 'pickers'"),
+    ("decisions", {"picking.pickers": [0, 12]}, "decisions.picking.pickers"),
     (
         "decisions",
         {

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tierwise.simulation.scenario.decisions import check_decisions
 from tierwise.simulation.scenario.errors import ScenarioError, validation_problems
 from tierwise.simulation.scenario.library import bundled_names, resolve_scenario_path
 from tierwise.simulation.scenario.overrides import apply_overrides, check_overrides
@@ -64,7 +65,8 @@ def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -
     ------
     ScenarioError
         If the file is missing, is not valid YAML (message has the line number) or does not
-        satisfy the schema, or an override path is unknown (nearest field or name given).
+        satisfy the schema, or an override path is unknown (nearest field or name given), or
+        a lever of its ``decisions:`` section names an unknown field or an invalid candidate.
     """
     file = resolve_scenario_path(path) or Path(path)
     if not file.exists():
@@ -86,7 +88,11 @@ def load_scenario(path: str | Path, overrides: Iterable[tuple[str, Any]] = ()) -
         if problems:
             raise ScenarioError([f"--set {p}" for p in problems], source)
         data = apply_overrides(data, overrides)
-    return scenario_from_dict(data, source)
+    scenario = scenario_from_dict(data, source)
+    problems = check_decisions(scenario)  # the levers' paths and candidates, before any run
+    if problems:
+        raise ScenarioError(problems, source)
+    return scenario
 
 
 def _reference_data(data: dict[str, Any]) -> dict[str, Any]:

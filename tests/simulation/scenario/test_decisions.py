@@ -11,9 +11,10 @@ from tests.conftest import DEFAULT_SCENARIO
 from tierwise.simulation.scenario.decision_spec import MAX_CANDIDATES_PER_LEVER
 from tierwise.simulation.scenario.decisions import check_decisions, declared_levers
 from tierwise.simulation.scenario.errors import ScenarioError
-from tierwise.simulation.scenario.loading import load_scenario
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
 from tierwise.simulation.scenario.overrides import apply_overrides
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.yaml_input import read_yaml
 
 #: The levers of the default scenario as a scenario file declares them (the test fixture).
 DECISIONS: dict[str, Any] = {
@@ -26,7 +27,15 @@ DECISIONS: dict[str, Any] = {
 
 
 def _with_decisions(decisions: Any) -> Scenario:
-    return load_scenario(DEFAULT_SCENARIO, [("decisions", decisions)])
+    """The default scenario with a decisions section, built without the lever check that
+    :func:`load_scenario` adds (so the check itself can be examined)."""
+    data = apply_overrides(read_yaml(DEFAULT_SCENARIO), [("decisions", decisions)])
+    return scenario_from_dict(data)
+
+
+def test_loading_a_scenario_checks_its_levers_before_any_run() -> None:
+    with pytest.raises(ScenarioError, match="did you mean 'pickers'"):
+        load_scenario(DEFAULT_SCENARIO, [("decisions", {"picking.pikers": [10, 12]})])
 
 
 def _refused(decisions: Any) -> list[str]:
