@@ -136,7 +136,7 @@ def analyse_history(
     table = tier_table(history, scores, tiers)
     demand = calibrate_demand(history, tiers)
     retention = measure_retention(history, tiers, period_days)
-    warnings = list(demand.warnings)
+    warnings = [*history.warnings, *demand.warnings]
     if retention is None:
         warnings.append(
             f"the history covers {history.span_days:g} days, fewer than two whole periods of "

@@ -135,10 +135,9 @@ def _weekday_occurrences(history: OrderHistory) -> np.ndarray:
 
 def _units_per_line(history: OrderHistory, orders: pd.DataFrame) -> FittedDistribution:
     if history.order_lines is not None:
-        units = history.order_lines.loc[
-            history.order_lines["order_id"].isin(orders["order_id"]), "units"
-        ]
-        return fit_count_distribution(units.to_numpy(), "units per line")
+        mine = history.order_lines["order_id"].isin(orders["order_id"])
+        per_line = history.order_lines.loc[mine, "units"].to_numpy()
+        return fit_count_distribution(per_line, "units per line")
     lines = orders["lines"].to_numpy(dtype=float)
     units = orders["units"].to_numpy(dtype=float)
     mean = float(units.sum() / lines.sum())
@@ -232,7 +231,7 @@ def calibrate_demand(history: OrderHistory, tiers: pd.Series) -> DemandCalibrati
             f"(each weekday must occur at least {MIN_WEEKDAY_OCCURRENCES} times, i.e. 14 days); "
             "the weekday profile is flat"
         )
-        logger.warning(text)
+        logger.info(text)
         warnings.append(text)
     tier_of = history.orders["customer"].map(tiers)
     demand: dict[str, TierDemand] = {}

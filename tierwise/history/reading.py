@@ -172,6 +172,10 @@ class OrderHistory:
         The column profit comes from.
     source : str
         Where the history came from (file name), for messages and comments.
+    has_channel, has_family : bool
+        Whether the file had a channel and a family column.
+    warnings : tuple of str
+        What the user should know (e.g. no value or margin column).
     """
 
     orders: pd.DataFrame
@@ -181,6 +185,7 @@ class OrderHistory:
     source: str
     has_channel: bool
     has_family: bool
+    warnings: tuple[str, ...] = ()
 
     @property
     def start(self) -> pd.Timestamp:
@@ -247,18 +252,18 @@ def read_orders(
     try:
         data = source.read_bytes()
     except FileNotFoundError:
-        raise HistoryError(["no such file"], str(source)) from None
+        raise HistoryError(["no such file"], source.name) from None
     except OSError as exc:
-        raise HistoryError([f"cannot read it ({exc.strerror or exc})"], str(source)) from None
-    text = _decode(data, encoding, str(source))
+        raise HistoryError([f"cannot read it ({exc.strerror or exc})"], source.name) from None
+    text = _decode(data, encoding, source.name)
     if not text.strip():
-        raise HistoryError(["the file is empty (no header, no rows)"], str(source))
+        raise HistoryError(["the file is empty (no header, no rows)"], source.name)
     header = text.splitlines()[0]
     separator = max((",", ";", "\t"), key=header.count)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=separator)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise HistoryError([f"not a CSV table ({exc})"], str(source)) from None
+        raise HistoryError([f"not a CSV table ({exc})"], source.name) from None
     return orders_from_frame(frame, columns, source.name)
 
 
@@ -390,10 +395,17 @@ def orders_from_frame(
         out[name] = _texts(frame, col[name], problems) if name in col else pd.NA
     if problems:
         raise HistoryError(problems, source)
+    warnings: list[str] = []
     if "value" not in col and "margin" not in col:
-        logger.warning("%s has neither value nor margin: every order counts as profit 1", source)
+        warnings.append(
+            f"{source} has neither a value nor a margin column: every order counts as profit 1 "
+            "(tiers by order count)"
+        )
+        logger.info(warnings[-1])
         out["profit"] = 1.0
         out["value"] = 1.0
+    if layout == "orders" and "units" not in col:
+        out["units"] = out["lines"]  # one unit per line
     if layout == "orders":
         dup = out["order_id"].duplicated(keep=False) & ("order_id" in col)
         if dup.any():
@@ -418,6 +430,7 @@ def orders_from_frame(
         source=source,
         has_channel="channel" in col,
         has_family="family" in col,
+        warnings=tuple(warnings),
     )
 
 

@@ -54,7 +54,8 @@ def score_customers(history: OrderHistory) -> pd.DataFrame:
         lines=("lines", "sum"),
         units=("units", "sum"),
     )
-    scores["recency_days"] = (history.end - scores["last_order"]) / pd.Timedelta(days=1)
+    age = history.end - scores["last_order"]
+    scores["recency_days"] = age.dt.total_seconds() / 86400.0
     scores["r_score"] = _quantile_score(scores["recency_days"], higher_is_better=False)
     scores["f_score"] = _quantile_score(scores["orders"].astype(float), higher_is_better=True)
     scores["m_score"] = _quantile_score(scores["value_usd"], higher_is_better=True)
