@@ -130,7 +130,7 @@ def mix_shares(counts: pd.Series, digits: int = 4) -> dict[str, float]:
 
 def _weekday_occurrences(history: OrderHistory) -> np.ndarray:
     dates = pd.date_range(history.start, history.end - pd.Timedelta(days=1), freq="D")
-    return np.bincount(dates.dayofweek, minlength=7)
+    return np.bincount(dates.day_of_week, minlength=7)
 
 
 def _units_per_line(history: OrderHistory, orders: pd.DataFrame) -> FittedDistribution:
@@ -167,7 +167,7 @@ def _tier_demand(
     hourly = tuple(float(v) for v in 24.0 * share)
     hourly_se = tuple(float(v) for v in 24.0 * np.sqrt(share * (1.0 - share) / n))
     if weekly:
-        per_day = np.bincount(stamps.dt.dayofweek, minlength=7).astype(float)
+        per_day = np.bincount(stamps.dt.day_of_week, minlength=7).astype(float)
         rate = per_day / occurrences
         mean_rate = float(rate.mean())
         base = mean_rate / 24.0
