@@ -30,6 +30,7 @@ from tierwise.common.atomic import write_text
 from tierwise.history.calibrate import DemandCalibration, TierDemand
 from tierwise.history.fitting import FittedDistribution
 from tierwise.history.retention import TierRetention, retention_response
+from tierwise.optimization.economics.tiers import expected_orders_per_day
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.loading import scenario_from_dict
@@ -186,10 +187,13 @@ def _tier_block(
             template_tier["family_mix"],
             f"the history has no family column: tier {borrowed_from} of {template_name}",
         )
+    mean_profit = demand.revenue_per_order_usd
+    where = f"mean profit per order{_ci(mean_profit, demand.revenue_per_order_se)}"
     block["revenue_per_order_usd"] = Note(
-        round(demand.revenue_per_order_usd, 2),
-        f"mean profit per order{_ci(demand.revenue_per_order_usd, demand.revenue_per_order_se)}"
-        ", the contribution a revenue response prices",
+        round(max(mean_profit, 0.0), 2),
+        f"{where}, the contribution a revenue response prices"
+        if mean_profit >= 0
+        else f"{where} is a loss: set to 0 (give the tier a revenue_response to plan it)",
     )
     profile = name if name in ("A", "B", "C") else "C"
     if profile != name:
@@ -212,8 +216,6 @@ def _ratio(new: float, old: float) -> float:
 
 
 def _family_units_per_day(scenario: Scenario) -> dict[str, float]:
-    from tierwise.optimization.economics.tiers import expected_orders_per_day
-
     units: dict[str, float] = {}
     for name, tier in scenario.tiers.items():
         per_order = tier.lines_per_order.expected_value * tier.units_per_line.expected_value
