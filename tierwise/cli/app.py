@@ -21,6 +21,7 @@ from tierwise.cli.report import report_command
 from tierwise.cli.run import run_command
 from tierwise.cli.simulate import simulate_command
 from tierwise.cli.sweep import sweep_command
+from tierwise.cli.tiers import tiers_command
 from tierwise.cli.validate import validate_command
 from tierwise.simulation.version import __version__
 
@@ -63,6 +64,7 @@ app.command("curves")(curves_command)
 app.command("optimize")(optimize_command)
 app.command("compare")(compare_command)
 app.command("report")(report_command)
+app.command("tiers")(tiers_command)
 app.command("validate")(validate_command)
 app.command("init")(init_command)
 
