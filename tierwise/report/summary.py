@@ -58,6 +58,10 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
 def plan_decisions(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """``tier → {field path → value}``: each tier's chosen option's decisions.
 
@@ -231,9 +235,7 @@ def baseline_rows(
             after = planned.get(tier, {}).get(name)
             if name != metric and base is not None:
                 totals[name] = totals.get(name, 0.0) + base
-            rows.append(
-                BaselineRow(tier, name, base, after, None if after is None else after - base)
-            )
+            rows.append(BaselineRow(tier, name, base, after, _minus(after, base)))
     if "total.cost_per_day_usd" in files.sweep.columns:
         chosen = files.sweep[files.sweep["variant_id"].astype(str) == variant]
         shared = float(chosen["total.cost_per_day_usd"].mean())
@@ -241,9 +243,7 @@ def baseline_rows(
         totals["cost_per_day_usd"] = shared
     for name, base in totals.items():
         after = planned["total"].get(name)
-        rows.append(
-            BaselineRow("total", name, base, after, None if after is None else after - base)
-        )
+        rows.append(BaselineRow("total", name, base, after, _minus(after, base)))
     return "sweep", rows
 
 
@@ -368,7 +368,7 @@ def _variant_profit(sweep: pd.DataFrame, responses: Mapping[str, TierResponse]) 
     if "total.cost_per_day_usd" in sweep.columns:
         cost = sweep["total.cost_per_day_usd"].astype(float)
     else:
-        cost = sum(sweep[f"{t}.cost_per_day_usd"].astype(float) for t in responses)
+        cost = sweep[[f"{t}.cost_per_day_usd" for t in responses]].astype(float).sum(axis=1)
     return (revenue - cost).groupby(sweep["variant_id"]).mean()
 
 
