@@ -42,6 +42,9 @@ def test_decision_phrases_say_each_lever_as_a_planner_would() -> None:
     assert decision_phrase(AGENTS, 14) == "14 desk agents"
     assert decision_phrase("order_entry.pools.a_team.agents", 2) == "2 agents at a team"
     assert decision_phrase(PICKERS, 9) == "9 pickers"
+    assert decision_phrase(PICKERS, 1) == "1 picker" and decision_phrase(AGENTS, 1) == (
+        "1 desk agent"
+    )
     assert decision_phrase(VEHICLES, 6) == "6 vehicles in the regional fleet"
     assert decision_phrase("tiers.A.shipping_mode", "express") == "express shipping"
     assert decision_phrase("shipping.modes.express.cutoff_hours", [17.5]) == (

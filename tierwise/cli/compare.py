@@ -251,10 +251,10 @@ def compare_command(
             highlight=False,
         )
     base = strategies.scenarios[chosen]
-    folder = open_folder_or_fail(
+    folder = open_folder_or_fail(  # absolute paths: `tierwise report` finds them from anywhere
         out,
         base,
-        sources[names.index(chosen)] if len(sources) > 1 else None,
+        _absolute(sources[names.index(chosen)] if len(sources) > 1 else sources[0]),
         inputs=_inputs(sources, names),
         overwrite=overwrite,
     )
@@ -319,7 +319,15 @@ def compare_command(
 
 
 def _inputs(sources: list[Path], names: list[str]) -> dict[str, str | Path]:
-    """Inputs for the manifest: the strategy file, or each strategy's scenario file."""
+    """Inputs for the manifest (absolute paths): the strategy file, or each strategy's
+    scenario file."""
     if len(sources) == 1:
-        return {"strategies": sources[0]}
-    return {f"strategy:{name}": path for name, path in zip(names, sources, strict=True)}
+        return {"strategies": _absolute(sources[0])}
+    return {f"strategy:{name}": _absolute(p) for name, p in zip(names, sources, strict=True)}
+
+
+def _absolute(path: Path) -> Path:
+    """The file a source names (a bundled name resolved), as an absolute path."""
+    from tierwise.simulation.scenario.library import resolve_scenario_path
+
+    return (resolve_scenario_path(path) or path).resolve()

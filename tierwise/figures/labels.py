@@ -54,6 +54,11 @@ def _times(value: Any) -> str:
     return " and ".join(_clock(v) for v in values)
 
 
+def _count(value: Any, shown: str, noun: str) -> str:
+    """``1 picker`` / ``11 pickers`` (``noun`` is the plural)."""
+    return f"{shown} {noun[:-1] if value == 1 else noun}"
+
+
 def decision_phrase(path: str, value: Any) -> str:
     """One decision in plain words.
 
@@ -75,11 +80,13 @@ def decision_phrase(path: str, value: Any) -> str:
     shown = compact(value) if isinstance(value, int | float) else str(value)
     match parts:
         case ["order_entry", "pools", pool, "agents"]:
-            return f"{shown} desk agents" if pool == "desk" else f"{shown} agents at {_words(pool)}"
+            if pool == "desk":
+                return _count(value, shown, "desk agents")
+            return f"{_count(value, shown, 'agents')} at {_words(pool)}"
         case ["picking", "pickers"]:
-            return f"{shown} pickers"
+            return _count(value, shown, "pickers")
         case ["shipping", "modes", mode, "vehicles"]:
-            return f"{shown} vehicles in the {_words(mode)} fleet"
+            return f"{_count(value, shown, 'vehicles')} in the {_words(mode)} fleet"
         case ["shipping", "modes", mode, "cutoff_hours"]:
             return f"{_words(mode)} cut-off {_times(value)}"
         case ["tiers", _, "shipping_mode"]:
@@ -89,7 +96,7 @@ def decision_phrase(path: str, value: Any) -> str:
         case ["tiers", _, "priority"]:
             return f"desk priority {shown}" + (" (answered first)" if value == 0 else "")
         case ["recovery", "own_team_agents"]:
-            return f"{shown} recovery agents"
+            return _count(value, shown, "recovery agents")
         case ["recovery", "desk"]:
             return f"complaints handled by the {_words(str(value))} desk"
         case ["inventory", "families", family, *rest] if rest:
