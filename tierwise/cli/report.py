@@ -52,8 +52,10 @@ def report_command(
         typer.Option(metavar="FILE", help="company logo beside the name: .png, .jpg or .svg"),
     ] = None,
 ) -> None:
-    """Write one self-contained HTML report (figures embedded, no scripts, no internet needed)
-    of a run or compare output folder; it prints to a readable PDF from any browser."""
+    """Write the HTML report of a run or compare folder: one self-contained file.
+
+    Figures are embedded, there are no scripts and nothing is fetched from the internet; it
+    prints to a readable PDF from any browser."""
 
     target = out if out is not None else source / "report.html"
     check_output_file(target, "--out")
