@@ -202,3 +202,20 @@ def test_the_manifest_records_the_strategy_file_so_report_needs_no_scenario(
     report = build_report(tmp_path / "out")
     assert report.kind == "compare" and report.scenario_path == spec.resolve()
     assert not report.warnings
+
+
+def test_format_json_and_csv_print_only_the_comparison(tmp_path: Path) -> None:
+    spec = _strategies(
+        tmp_path,
+        {"six": {}, "eight": {"overrides": {"order_entry.pools.desk.agents": 8}}},
+    )
+    args = ["compare", str(spec), "--replications", "2", "--overwrite"]
+    as_json = runner.invoke(app, [*args, "--out", str(tmp_path / "j"), "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    document = json.loads(as_json.stdout)  # nothing but the JSON on standard output
+    assert document["baseline"] == "six" and document == json.loads(
+        (tmp_path / "j" / "comparison.json").read_text()
+    )
+    as_csv = runner.invoke(app, [*args, "--out", str(tmp_path / "c"), "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    assert as_csv.stdout == (tmp_path / "c" / "comparison.csv").read_text()

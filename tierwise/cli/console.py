@@ -37,6 +37,7 @@ __all__ = [
     "LOG_EVERY_S",
     "LogProgress",
     "console",
+    "emit_results",
     "err",
     "fail",
     "load_or_fail",
@@ -127,6 +128,20 @@ def open_folder_or_fail(
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write to {path}: {exc.strerror or exc}")
+
+
+def emit_results(output_format: str, document: Any, frame: pd.DataFrame) -> bool:
+    """Write a command's results to standard output as JSON (``document``) or CSV (``frame``)
+    for ``--format json|csv``; ``False`` (nothing written) for ``table``."""
+    from tierwise.artifacts import json_text
+
+    if output_format == "json":
+        sys.stdout.write(json_text(document))
+    elif output_format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        return False
+    return True
 
 
 def table_tiers(table: pd.DataFrame) -> list[str]:

@@ -28,13 +28,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "DEFAULT_WORKERS",
     "MAX_SEED",
     "Budget",
     "Confidence",
+    "Format",
     "MaxCostPerOrder",
     "MinService",
     "Objective",
     "ObjectiveChoice",
+    "OutputFormat",
     "Overrides",
     "Overwrite",
     "Precision",
@@ -63,6 +66,9 @@ __all__ = [
     "service_metrics",
 ]
 
+#: Worker processes of every command that simulates (results never depend on it).
+DEFAULT_WORKERS = 2
+
 #: Largest seed (numpy and the sweep table's int64 ``seed`` column).
 MAX_SEED = 2**63 - 1
 
@@ -80,6 +86,15 @@ class ObjectiveChoice(StrEnum):
 
     profit = "profit"
     cost = "cost"
+
+
+class OutputFormat(StrEnum):
+    """What a command writes to standard output: tables for people, or its results as JSON
+    or CSV for programs (then nothing else goes to standard output)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 class SolverChoice(StrEnum):
@@ -199,6 +214,13 @@ ServiceMetric = Annotated[
     ),
 ]
 Objective = Annotated[ObjectiveChoice, typer.Option(help="maximise profit or minimise cost")]
+Format = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        help="standard output: tables, or the results as JSON or CSV (nothing else on stdout)",
+    ),
+]
 Solver = Annotated[SolverChoice, typer.Option(help="MILP solver")]
 TimeLimit = Annotated[
     float,

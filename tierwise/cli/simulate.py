@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
@@ -27,6 +26,9 @@ from tierwise.cli.console import (
     warn,
 )
 from tierwise.cli.options import (
+    DEFAULT_WORKERS,
+    Format,
+    OutputFormat,
     Overrides,
     Overwrite,
     Precision,
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 
     from tierwise.optimization.economics.tiers import ScenarioRevenue
 
-__all__ = ["ORDER_COLUMNS", "QUALITY_FLAGS", "OutputFormat", "orders_frame", "simulate_command"]
+__all__ = ["ORDER_COLUMNS", "QUALITY_FLAGS", "orders_frame", "simulate_command"]
 
 #: Quality flags of an order: empty (unknown) for a lost order, which was never delivered.
 QUALITY_FLAGS = (
@@ -66,14 +68,6 @@ QUALITY_FLAGS = (
 ORDER_COLUMNS = ("order_id", "tier", "created_h", "cycle_time_h", "lost", *QUALITY_FLAGS)
 
 
-class OutputFormat(StrEnum):
-    """What ``simulate`` writes to standard output."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 def simulate_command(
     scenario_path: Annotated[
         Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
@@ -83,8 +77,8 @@ def simulate_command(
     precision_metric: PrecisionMetrics = None,
     seed: SeedOverride = None,
     set_: Overrides = None,
-    workers: Workers = 1,
-    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    workers: Workers = DEFAULT_WORKERS,
+    output_format: Format = OutputFormat.table,
     out: Annotated[
         Path | None, typer.Option(help="folder for result.json / result.csv and manifest.json")
     ] = None,

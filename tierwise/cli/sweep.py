@@ -25,7 +25,7 @@ from rich.table import Table
 
 from tierwise.artifacts import json_text, write_table
 from tierwise.cli.console import console, err, fail, progress_bar, verbose
-from tierwise.cli.options import Workers, bad_option, check_output_file
+from tierwise.cli.options import DEFAULT_WORKERS, Workers, bad_option, check_output_file
 from tierwise.common.atomic import write_text
 from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
@@ -52,7 +52,7 @@ class BackendChoice(StrEnum):
 
 def sweep_command(
     spec: Annotated[Path, typer.Argument(metavar="SPEC", help="sweep spec YAML")],
-    workers: Workers = 1,
+    workers: Workers = DEFAULT_WORKERS,
     backend: Annotated[
         BackendChoice, typer.Option(help="local process pool or dask.distributed")
     ] = BackendChoice.processes,
