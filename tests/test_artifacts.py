@@ -14,6 +14,7 @@ from tierwise.artifacts import (
     MANIFEST_NAME,
     ArtifactError,
     OutputFolder,
+    add_to_manifest,
     check_output_folder,
     command_line,
     is_output_name,
@@ -150,3 +151,23 @@ def test_tables_are_written_in_the_format_of_their_suffix(tmp_path: Path) -> Non
     assert (tmp_path / "t.csv").read_text(encoding="utf-8").startswith("tier,level")
     with pytest.raises(ArtifactError, match=r"\.csv or \.parquet"):
         write_table(tmp_path / "t.json", frame)
+
+
+def test_a_file_added_to_the_manifest_later_is_cleared_by_the_next_run(tmp_path: Path) -> None:
+    first = OutputFolder(tmp_path)
+    first.write_text("plan.json", "{}", kind="plan")
+    first.finish()
+    (tmp_path / "report.html").write_text("<html>1</html>", encoding="utf-8")
+    add_to_manifest(tmp_path / "report.html", "report")
+    (tmp_path / "report.html").write_text("<html>22</html>", encoding="utf-8")
+    manifest = add_to_manifest(tmp_path / "report.html", "report")  # written again: one entry
+    assert manifest is not None and [f.name for f in manifest.files] == ["plan.json", "report.html"]
+    assert manifest.files[-1].bytes == len("<html>22</html>")
+    assert read_manifest(tmp_path) == manifest
+    OutputFolder(tmp_path).finish()
+    assert not (tmp_path / "report.html").exists()
+    lone = tmp_path / "elsewhere"
+    lone.mkdir()
+    (lone / "report.html").write_text("x", encoding="utf-8")
+    assert add_to_manifest(lone / "report.html", "report") is None  # no manifest: none written
+    assert not (lone / MANIFEST_NAME).exists()

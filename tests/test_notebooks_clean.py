@@ -27,7 +27,12 @@ def _tags(cell: Any) -> list[str]:
 
 def test_notebooks_exist() -> None:
     names = {p.name for p in NOTEBOOKS}
-    assert {"planner.ipynb", "consultant.ipynb", "what_if_sweep.ipynb"} <= names
+    assert {
+        "planner.ipynb",
+        "consultant.ipynb",
+        "what_if_sweep.ipynb",
+        "call_centre.ipynb",
+    } <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -71,3 +76,16 @@ def test_notebook_starts_with_a_markdown_introduction(path: Path) -> None:
     first = nb.cells[0]
     assert first.cell_type == "markdown"
     assert "**For:**" in first.source and "**What it does:**" in first.source
+
+
+CLI_HELPERS = ("tierwise.cli",)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_uses_the_public_api_not_the_cli(path: Path) -> None:
+    """A notebook is what a user writes: it imports library modules, never a CLI helper."""
+    nb = _read(path)
+    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    imports = [line for line in sources.splitlines() if "import" in line]
+    used = [line for line in imports if any(h in line for h in CLI_HELPERS)]
+    assert not used, f"{path.name} imports the CLI: {used}"

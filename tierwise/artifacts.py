@@ -51,6 +51,7 @@ __all__ = [
     "Kind",
     "Manifest",
     "OutputFolder",
+    "add_to_manifest",
     "check_output_folder",
     "command_line",
     "is_output_name",
@@ -79,6 +80,10 @@ class Kind(StrEnum):
     PLAN_TABLE = "plan_table"  # CSV: one row per tier
     PLAN_OVERRIDES = "plan_overrides"  # JSON: dotted path → value reproducing the plan
     VERIFICATION = "verification"  # CSV: predicted vs re-simulated per tier
+    # CSV: the plan against the scenario as given (today), paired under common random numbers:
+    # columns scope (tier or "total"), metric (registry name), today, plan, difference,
+    # half_width (95 % CI of the difference), optionally p_value
+    BASELINE_COMPARISON = "baseline_comparison"
     BUDGET_CURVE = "budget_curve"  # CSV: profit vs budget
     RESULT = "result"  # JSON of a simulate / compare result
     RESULT_TABLE = "result_table"  # CSV of it
@@ -111,6 +116,7 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "plan.csv",
     "plan_scenario_overrides.json",
     "verification.csv",
+    "baseline_comparison.csv",
     "result.json",
     "result.csv",
     "comparison.csv",
@@ -227,6 +233,46 @@ def read_manifest(folder: str | Path) -> Manifest | None:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise ArtifactError(f"{path}: not a Tierwise manifest ({where}: {first['msg']})") from None
+
+
+def add_to_manifest(path: str | Path, kind: str, description: str = "") -> Manifest | None:
+    """Record a file written later into an output folder (``tierwise report`` writing
+    ``report.html`` into a run folder) in that folder's manifest, so the next run there clears
+    it with the rest.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, already written, directly inside a folder with a manifest.
+    kind, description : str
+        Its kind (:class:`Kind`) and a description.
+
+    Returns
+    -------
+    Manifest or None
+        The updated manifest (written atomically); ``None`` when the folder has none (nothing
+        is written then).
+
+    Raises
+    ------
+    ArtifactError
+        If the folder's manifest exists but cannot be read.
+    """
+    target = Path(path)
+    manifest = read_manifest(target.parent)
+    if manifest is None:
+        return None
+    entry = FileEntry(
+        name=target.name,
+        kind=kind,
+        description=description,
+        bytes=target.stat().st_size,
+        sha256=_digest(target),
+    )
+    files = [f for f in manifest.files if f.name != target.name] + [entry]
+    updated = manifest.model_copy(update={"files": files})
+    write_text(target.parent / MANIFEST_NAME, updated.model_dump_json(indent=2) + "\n")
+    return updated
 
 
 def _listed(folder: Path) -> set[str]:

@@ -19,6 +19,7 @@ import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tierwise.simulation.analysis.statistics import Estimate, estimate
 from tierwise.simulation.engine.results import RunResult
@@ -32,6 +33,9 @@ from tierwise.simulation.experiments.precision import (
 from tierwise.simulation.experiments.tasks import run_replication
 from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE
 from tierwise.simulation.scenario.schema import Scenario
+
+if TYPE_CHECKING:  # pandas loads when a table is asked for
+    import pandas as pd
 
 __all__ = [
     "INITIAL_REPLICATIONS",
@@ -110,6 +114,38 @@ class ReplicationSummary:
         rows = self.rows()
         keys = list(dict.fromkeys(k for row in rows for k in row))
         return {k: estimate([row.get(k, math.nan) for row in rows], self.confidence) for k in keys}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The estimates as a long table: one row per (scope, metric).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``scope`` (a tier, ``utilisation``, ``cost``, ``total``, ``inventory``),
+            ``metric``, ``unit`` (from the metric registry: ``rate``, ``USD/day``, ``h`` …),
+            ``mean``, ``half_width`` (of the :attr:`confidence` interval, in the unit; a rate's
+            as a fraction) and ``n`` (replications), in the order of :meth:`estimates`.
+        """
+        import pandas as pd
+
+        from tierwise.simulation.metrics import unit_of_key
+
+        tiers = tuple(self.scenario.tiers)
+        rows = []
+        for key, est in self.estimates().items():
+            scope, _, metric = key.partition(".")
+            rows.append(
+                {
+                    "scope": scope,
+                    "metric": metric,
+                    "unit": unit_of_key(key, tiers),
+                    "mean": est.mean,
+                    "half_width": est.half_width,
+                    "n": est.n,
+                }
+            )
+        columns = ["scope", "metric", "unit", "mean", "half_width", "n"]
+        return pd.DataFrame(rows, columns=columns)
 
     def to_dict(self) -> dict[str, object]:
         """Machine-readable summary: scenario hash, seed, replications, estimates."""

@@ -179,3 +179,43 @@ def test_unstable_strategy_unknown_baseline_and_metric_are_clean_errors(tmp_path
     assert missing.exit_code == 2 and "file not found" in missing.output
     for result in (unstable, baseline, metric, both, missing):
         assert "Traceback" not in result.output
+
+
+def test_the_manifest_records_the_strategy_file_so_report_needs_no_scenario(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from tierwise.artifacts import read_manifest
+    from tierwise.report.build import build_report
+
+    spec = _strategies(
+        tmp_path,
+        {"six": {}, "eight": {"overrides": {"order_entry.pools.desk.agents": 8}}},
+    )
+    monkeypatch.chdir(tmp_path)  # relative paths on the command line
+    result = runner.invoke(app, ["compare", spec.name, "--replications", "2", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest is not None
+    assert manifest.inputs["strategies"] == str(spec.resolve())
+    assert manifest.scenario_path == str(spec.resolve())
+    monkeypatch.chdir(tmp_path.parent)  # elsewhere: the recorded paths still lead to the files
+    report = build_report(tmp_path / "out")
+    assert report.kind == "compare" and report.scenario_path == spec.resolve()
+    assert not report.warnings
+
+
+def test_format_json_and_csv_print_only_the_comparison(tmp_path: Path) -> None:
+    spec = _strategies(
+        tmp_path,
+        {"six": {}, "eight": {"overrides": {"order_entry.pools.desk.agents": 8}}},
+    )
+    args = ["compare", str(spec), "--replications", "2", "--overwrite"]
+    as_json = runner.invoke(app, [*args, "--out", str(tmp_path / "j"), "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    document = json.loads(as_json.stdout)  # nothing but the JSON on standard output
+    assert document["baseline"] == "six" and document == json.loads(
+        (tmp_path / "j" / "comparison.json").read_text()
+    )
+    as_csv = runner.invoke(app, [*args, "--out", str(tmp_path / "c"), "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    assert as_csv.stdout == (tmp_path / "c" / "comparison.csv").read_text()

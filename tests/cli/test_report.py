@@ -110,3 +110,46 @@ def test_bad_input_exits_2_with_a_clean_message(tmp_path: Path) -> None:
         other.exit_code == 2 and "has tiers all" in other.output and "A, B missing" in other.output
     )
     assert not (tmp_path / "x").exists()
+
+
+def test_the_default_report_goes_into_the_run_folder_and_its_manifest(tmp_path: Path) -> None:
+    from tierwise.artifacts import OutputFolder, read_manifest
+
+    run, scenario = make_infeasible_run(tmp_path)
+    plan = (run / "plan.json").read_text(encoding="utf-8")
+    folder = OutputFolder(
+        run, scenario_path=scenario, scenario_hash=scenario_hash(scenario), overwrite=True
+    )
+    folder.write_text("plan.json", plan, "plan")
+    folder.finish()
+    result = runner.invoke(app, ["report", str(run)])
+    assert result.exit_code == 0, result.output
+    assert (run / "report.html").is_file()
+    manifest = read_manifest(run)
+    assert manifest is not None and manifest.find("report")[0].name == "report.html"
+
+
+def test_company_name_and_logo_are_shown_and_a_bad_logo_refused(tmp_path: Path) -> None:
+    import base64
+
+    run, scenario = make_infeasible_run(tmp_path)
+    png = tmp_path / "logo.png"
+    png.write_bytes(
+        base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+        )
+    )
+    out = tmp_path / "r.html"
+    args = ["report", str(run), "--scenario", str(scenario), "--out", str(out)]
+    result = runner.invoke(app, [*args, "--company", "Acme & Co", "--logo", str(png)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "Acme &amp; Co" in page and 'src="data:image/png;base64,iVBOR' in page
+    assert "Prepared for Acme &amp; Co" in page
+    fake = tmp_path / "fake.png"
+    fake.write_text("not a png", encoding="utf-8")
+    for logo, message in ((fake, "not a png image"), (tmp_path / "logo.gif", "no such file")):
+        bad = runner.invoke(app, [*args, "--logo", str(logo)])
+        flat = " ".join(bad.output.replace("│", " ").split())  # the error box wraps lines
+        assert bad.exit_code == 2 and message in flat, bad.output
+        assert "Traceback" not in bad.output

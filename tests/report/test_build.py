@@ -27,7 +27,16 @@ from tierwise.report import ReportError, build_report
 from tierwise.simulation.experiments.comparison import TOTAL
 from tierwise.simulation.metrics import METRICS, PROFIT
 
-RUN_SECTIONS = ["assumptions", "sweep", "curves", "plan", "verification", "budget", "definitions"]
+RUN_SECTIONS = [
+    "summary",
+    "assumptions",
+    "sweep",
+    "curves",
+    "plan",
+    "verification",
+    "budget",
+    "definitions",
+]
 COMPARE_SECTIONS = ["assumptions", "strategies", "differences", "best", "figures", "definitions"]
 
 

@@ -15,6 +15,7 @@ from tierwise.cli.check import check_command
 from tierwise.cli.compare import compare_command
 from tierwise.cli.console import console
 from tierwise.cli.curves import curves_command
+from tierwise.cli.help import ReadableCommand, ReadableGroup
 from tierwise.cli.init import init_command
 from tierwise.cli.optimize import optimize_command
 from tierwise.cli.report import report_command
@@ -28,6 +29,7 @@ from tierwise.simulation.version import __version__
 __all__ = ["app", "main"]
 
 app = typer.Typer(
+    cls=ReadableGroup,
     add_completion=False,
     no_args_is_help=True,
     help="Tierwise: how good should service be, for which customers, at what cost.",
@@ -56,17 +58,17 @@ def _main(
     )
 
 
-app.command("run")(run_command)
-app.command("simulate")(simulate_command)
-app.command("check")(check_command)
-app.command("sweep")(sweep_command)
-app.command("curves")(curves_command)
-app.command("optimize")(optimize_command)
-app.command("compare")(compare_command)
-app.command("report")(report_command)
-app.command("tiers")(tiers_command)
-app.command("validate")(validate_command)
-app.command("init")(init_command)
+app.command("run", cls=ReadableCommand)(run_command)
+app.command("simulate", cls=ReadableCommand)(simulate_command)
+app.command("check", cls=ReadableCommand)(check_command)
+app.command("sweep", cls=ReadableCommand)(sweep_command)
+app.command("curves", cls=ReadableCommand)(curves_command)
+app.command("optimize", cls=ReadableCommand)(optimize_command)
+app.command("compare", cls=ReadableCommand)(compare_command)
+app.command("report", cls=ReadableCommand)(report_command)
+app.command("tiers", cls=ReadableCommand)(tiers_command)
+app.command("validate", cls=ReadableCommand)(validate_command)
+app.command("init", cls=ReadableCommand)(init_command)
 
 
 def main() -> None:

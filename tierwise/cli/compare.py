@@ -17,8 +17,19 @@ import typer
 from rich.table import Table
 
 from tierwise.artifacts import Kind
-from tierwise.cli.console import console, fail, open_folder_or_fail, progress_bar, warn
+from tierwise.cli.console import (
+    console,
+    emit_results,
+    err,
+    fail,
+    open_folder_or_fail,
+    progress_bar,
+    warn,
+)
 from tierwise.cli.options import (
+    DEFAULT_WORKERS,
+    Format,
+    OutputFormat,
     Overwrite,
     Workers,
     bad_option,
@@ -203,13 +214,15 @@ def compare_command(
             "this fraction of the baseline's profit, in (0, 1), e.g. 0.01 (cap 200)",
         ),
     ] = None,
-    workers: Workers = 1,
+    workers: Workers = DEFAULT_WORKERS,
     metric: Annotated[
         str, typer.Option(help="metric of the figure (also compared if not a default one)")
     ] = "perfect_order_rate",
     out: Annotated[
-        Path, typer.Option(help="directory for comparison.csv/.json and the figures")
+        Path,
+        typer.Option(metavar="DIR", help="folder for comparison.csv/.json and the figures"),
     ] = Path("out/compare"),
+    output_format: Format = OutputFormat.table,
     overwrite: Overwrite = False,
 ) -> None:
     """Compare strategies with a baseline: paired differences under common random numbers,
@@ -245,16 +258,16 @@ def compare_command(
         fail("\n".join(unstable))
     revenues = _revenues(strategies)
     if strategies.reseeded:
-        console.print(
+        err.print(
             f"note: {', '.join(strategies.reseeded)} re-seeded with seed {strategies.seed} "
             "(the first file's) so that all strategies share common random numbers",
             highlight=False,
         )
     base = strategies.scenarios[chosen]
-    folder = open_folder_or_fail(
+    folder = open_folder_or_fail(  # absolute paths: `tierwise report` finds them from anywhere
         out,
         base,
-        sources[names.index(chosen)] if len(sources) > 1 else None,
+        _absolute(sources[names.index(chosen)] if len(sources) > 1 else sources[0]),
         inputs=_inputs(sources, names),
         overwrite=overwrite,
     )
@@ -283,6 +296,17 @@ def compare_command(
         fail(str(exc))
         return
 
+    with folder:  # the manifest is written on the way out
+        written = [
+            folder.write_frame("comparison.csv", comparison.to_frame(), Kind.COMPARISON_TABLE),
+            folder.write_json("comparison.json", comparison.to_dict(), Kind.COMPARISON),
+        ]
+        for figure_metric in dict.fromkeys([plotted, PROFIT]):
+            fig = plot_comparison(comparison, figure_metric)
+            written += folder.write_figure(f"compare_{figure_metric}", fig, tight=False)
+    if emit_results(output_format, comparison.to_dict(), comparison.to_frame()):
+        err.print(f"wrote {len(written)} files in {out}/ (manifest.json)", highlight=False)
+        return
     console.print(
         f"[bold]{strategies.name}[/]: {len(names)} strategies, baseline [bold]{chosen}[/], "
         f"seed {comparison.seed}, {comparison.replications} paired replications each "
@@ -306,20 +330,20 @@ def compare_command(
     console.print(f"[dim]method: {best.method}[/]", highlight=False)
     console.print(f"[dim]differences: {comparison.method}[/]", highlight=False)
 
-    with folder:  # the manifest is written on the way out
-        written = [
-            folder.write_frame("comparison.csv", comparison.to_frame(), Kind.COMPARISON_TABLE),
-            folder.write_json("comparison.json", comparison.to_dict(), Kind.COMPARISON),
-        ]
-        for figure_metric in dict.fromkeys([plotted, PROFIT]):
-            fig = plot_comparison(comparison, figure_metric)
-            written += folder.write_figure(f"compare_{figure_metric}", fig, tight=False)
     for path in written:
         console.print(f"wrote {path}", highlight=False)
 
 
 def _inputs(sources: list[Path], names: list[str]) -> dict[str, str | Path]:
-    """Inputs for the manifest: the strategy file, or each strategy's scenario file."""
+    """Inputs for the manifest (absolute paths): the strategy file, or each strategy's
+    scenario file."""
     if len(sources) == 1:
-        return {"strategies": sources[0]}
-    return {f"strategy:{name}": path for name, path in zip(names, sources, strict=True)}
+        return {"strategies": _absolute(sources[0])}
+    return {f"strategy:{name}": _absolute(p) for name, p in zip(names, sources, strict=True)}
+
+
+def _absolute(path: Path) -> Path:
+    """The file a source names (a bundled name resolved), as an absolute path."""
+    from tierwise.simulation.scenario.library import resolve_scenario_path
+
+    return (resolve_scenario_path(path) or path).resolve()

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from tierwise.artifacts import ArtifactError, OutputFolder
 from tierwise.simulation.scenario.errors import ScenarioError
@@ -23,7 +34,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "LOG_EVERY_S",
+    "LogProgress",
     "console",
+    "emit_results",
     "err",
     "fail",
     "load_or_fail",
@@ -32,6 +46,7 @@ __all__ = [
     "read_sweep_or_fail",
     "stable_or_fail",
     "table_tiers",
+    "verbose",
     "warn",
 ]
 
@@ -46,6 +61,12 @@ def fail(message: str, code: int = 2) -> NoReturn:
     # the message is plain text: brackets in it ("tierwise[dask]", "[15, 17]") are not markup
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
+
+
+def verbose() -> bool:
+    """Whether ``tierwise -v`` asked for details (the log level is INFO or lower): details
+    that a planner does not need (screening rules, internal notes) are shown only then."""
+    return logging.getLogger().isEnabledFor(logging.INFO)
 
 
 def warn(message: str) -> None:
@@ -109,6 +130,20 @@ def open_folder_or_fail(
         fail(f"cannot write to {path}: {exc.strerror or exc}")
 
 
+def emit_results(output_format: str, document: Any, frame: pd.DataFrame) -> bool:
+    """Write a command's results to standard output as JSON (``document``) or CSV (``frame``)
+    for ``--format json|csv``; ``False`` (nothing written) for ``table``."""
+    from tierwise.artifacts import json_text
+
+    if output_format == "json":
+        sys.stdout.write(json_text(document))
+    elif output_format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        return False
+    return True
+
+
 def table_tiers(table: pd.DataFrame) -> list[str]:
     """Tier names of a sweep table (:func:`tierwise.optimization.planning.curves.sweep_tiers`)."""
     from tierwise.optimization.planning.curves import sweep_tiers
@@ -137,13 +172,123 @@ def read_sweep_or_fail(path: Path) -> pd.DataFrame:
     return table
 
 
-def progress_bar() -> Progress:
-    """A transient progress bar on standard error."""
+#: Seconds between two progress lines in a log (output that is not a terminal).
+LOG_EVERY_S = 15.0
+
+
+class LogProgress:
+    """Progress as plain log lines on standard error, for output that is not a terminal.
+
+    The subset of :class:`rich.progress.Progress` the commands use (``add_task``, ``update``,
+    ``advance``, a context manager). A line is written when a task starts, when its
+    description changes, at every further tenth of its total, at least every
+    :data:`LOG_EVERY_S` seconds while it moves, and when it completes::
+
+        [  12 s] sweep default: 14/27 (52%)
+    """
+
+    def __init__(self, every_s: float = LOG_EVERY_S) -> None:
+        self.every_s = every_s
+        self._tasks: dict[TaskID, dict[str, Any]] = {}
+        self._started = time.monotonic()
+
+    def __enter__(self) -> LogProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for task_id, task in self._tasks.items():
+            if not task["finished"] and task["completed"]:
+                self._line(task_id)
+
+    def add_task(self, description: str, total: float | None = None, **fields: Any) -> TaskID:
+        """Start a task; returns its id."""
+        task_id = TaskID(len(self._tasks))
+        self._tasks[task_id] = {
+            "description": description,
+            "total": total,
+            "completed": 0.0,
+            "last_s": -math.inf,
+            "last_tenth": -1,
+            "finished": False,
+        }
+        self._line(task_id)
+        return task_id
+
+    def update(
+        self,
+        task_id: TaskID,
+        *,
+        description: str | None = None,
+        total: float | None = None,
+        completed: float | None = None,
+        advance: float | None = None,
+        **fields: Any,
+    ) -> None:
+        """Change a task; writes a line when it is time to (see the class)."""
+        task = self._tasks[task_id]
+        renamed = description is not None and description != task["description"]
+        if description is not None:
+            task["description"] = description
+        if total is not None:
+            task["total"] = total
+        if completed is not None:
+            task["completed"] = float(completed)
+        if advance:
+            task["completed"] += float(advance)
+        now = time.monotonic()
+        tenth = self._tenth(task)
+        done = task["total"] is not None and task["completed"] >= task["total"] > 0
+        if done and task["finished"]:
+            return
+        if renamed or done or tenth > task["last_tenth"] or now - task["last_s"] >= self.every_s:
+            self._line(task_id)
+
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        """Add ``advance`` to a task's completed count."""
+        self.update(task_id, advance=advance)
+
+    @staticmethod
+    def _tenth(task: dict[str, Any]) -> int:
+        total = task["total"]
+        if not total:
+            return -1
+        return int(10 * min(task["completed"] / total, 1.0))
+
+    def _line(self, task_id: TaskID) -> None:
+        task = self._tasks[task_id]
+        total = task["total"]
+        done = int(task["completed"])
+        if total:
+            state = f"{done}/{int(total)} ({100 * min(done / total, 1.0):.0f}%)"
+        else:
+            state = f"{done} done" if done else "started"
+        elapsed = time.monotonic() - self._started
+        err.print(
+            f"[{elapsed:5.0f} s] {task['description']}: {state}", markup=False, highlight=False
+        )
+        task["last_s"] = time.monotonic()
+        task["last_tenth"] = self._tenth(task)
+        task["finished"] = bool(total) and done >= total
+
+
+def progress_bar(*columns: ProgressColumn | str) -> Progress | LogProgress:
+    """Progress on standard error: a transient rich bar on a terminal, log lines otherwise
+    (:class:`LogProgress`, so a long run in a log file or CI shows how far it is).
+
+    ``columns`` replace the default bar's (description, bar, count, time remaining).
+    """
+    if not err.is_terminal:
+        return LogProgress()
     return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
+        *(
+            columns
+            or (
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+            )
+        ),
         console=err,
         transient=True,
     )

@@ -10,6 +10,8 @@ import typer
 from tierwise.artifacts import Kind
 from tierwise.cli.console import (
     console,
+    emit_results,
+    err,
     fail,
     load_or_fail,
     open_folder_or_fail,
@@ -20,11 +22,14 @@ from tierwise.cli.console import (
     warn,
 )
 from tierwise.cli.options import (
+    DEFAULT_WORKERS,
     Budget,
+    Format,
     MaxCostPerOrder,
     MinService,
     Objective,
     ObjectiveChoice,
+    OutputFormat,
     Overwrite,
     ServiceMetric,
     Solver,
@@ -77,8 +82,9 @@ def optimize_command(
     solver: Solver = SolverChoice.cbc,
     time_limit: TimeLimit = 30.0,
     verify: Annotated[bool, typer.Option(help="re-simulate the plan and refine")] = False,
-    workers: Workers = 2,
-    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/optimize"),
+    workers: Workers = DEFAULT_WORKERS,
+    out: Annotated[Path, typer.Option(metavar="DIR", help="output folder")] = Path("out/optimize"),
+    output_format: Format = OutputFormat.table,
     overwrite: Overwrite = False,
 ) -> None:
     """Choose the service level and resources per tier (PuLP MILP) from a sweep.
@@ -200,6 +206,9 @@ def optimize_command(
         raise
     except (ScenarioError, ValueError, FileNotFoundError, RuntimeError) as exc:
         fail(str(exc))
+    if emit_results(output_format, result.to_dict(), result.to_frame()):
+        err.print(f"plan written to {out}/plan.json and plan.csv (manifest.json)")
+        return
     print_plan(result, f"plan ({metric}, USD per day)")
     if verified is not None:
         print_verification(verified)

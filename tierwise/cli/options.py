@@ -28,13 +28,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "DEFAULT_WORKERS",
     "MAX_SEED",
     "Budget",
     "Confidence",
+    "Format",
     "MaxCostPerOrder",
     "MinService",
     "Objective",
     "ObjectiveChoice",
+    "OutputFormat",
     "Overrides",
     "Overwrite",
     "Precision",
@@ -63,6 +66,9 @@ __all__ = [
     "service_metrics",
 ]
 
+#: Worker processes of every command that simulates (results never depend on it).
+DEFAULT_WORKERS = 2
+
 #: Largest seed (numpy and the sweep table's int64 ``seed`` column).
 MAX_SEED = 2**63 - 1
 
@@ -80,6 +86,15 @@ class ObjectiveChoice(StrEnum):
 
     profit = "profit"
     cost = "cost"
+
+
+class OutputFormat(StrEnum):
+    """What a command writes to standard output: tables for people, or its results as JSON
+    or CSV for programs (then nothing else goes to standard output)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 class SolverChoice(StrEnum):
@@ -133,6 +148,12 @@ def _service_metric_callback(value: str) -> str:
         raise typer.BadParameter(str(exc)) from None
 
 
+def _check_seed(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= MAX_SEED:
+        raise typer.BadParameter(f"{value} is not in the range 0 … 2^63 − 1")
+    return value
+
+
 def _check_positive(value: float | None) -> float | None:
     if value is not None and not (math.isfinite(value) and value > 0):
         raise typer.BadParameter(f"{value:g} must be > 0 (seconds)")
@@ -160,15 +181,16 @@ PrecisionMetrics = Annotated[
     list[str] | None,
     typer.Option(
         "--precision-metric",
+        metavar="METRIC",
         help="metric --precision watches (repeatable): a per-tier metric (every tier), "
         "TIER.metric or total.cost_per_day_usd; default: every tier's perfect_order_rate and "
         "cost_per_day_usd",
     ),
 ]
-Seed = Annotated[int, typer.Option(min=0, max=MAX_SEED, help="seed (0 … 2^63 − 1)")]
+Seed = Annotated[int, typer.Option(callback=_check_seed, help="seed (0 … 2^63 − 1)")]
 SeedOverride = Annotated[
     int | None,
-    typer.Option(min=0, max=MAX_SEED, help="override the scenario seed (0 … 2^63 − 1)"),
+    typer.Option(callback=_check_seed, help="override the scenario seed (0 … 2^63 − 1)"),
 ]
 Confidence = Annotated[
     float, typer.Option(callback=check_confidence, help="confidence level in (0, 1), e.g. 0.99")
@@ -176,36 +198,59 @@ Confidence = Annotated[
 Overrides = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", callback=_check_overrides, help="override a field: dotted.path=value (repeatable)"
+        "--set",
+        metavar="FIELD=VALUE",
+        callback=_check_overrides,
+        help="override a scenario field: dotted.path=value (repeatable)",
     ),
 ]
 ServiceMetric = Annotated[
     str,
     typer.Option(
+        metavar="METRIC",
         callback=_service_metric_callback,
         help="service metric of the plan: a rate, higher is better (perfect_order_rate, "
         "on_time_rate …; the _rate may be left off)",
     ),
 ]
 Objective = Annotated[ObjectiveChoice, typer.Option(help="maximise profit or minimise cost")]
+Format = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        help="standard output: tables, or the results as JSON or CSV (nothing else on stdout)",
+    ),
+]
 Solver = Annotated[SolverChoice, typer.Option(help="MILP solver")]
 TimeLimit = Annotated[
-    float, typer.Option(callback=_check_positive, help="solver time limit per solve, s (> 0)")
+    float,
+    typer.Option(
+        metavar="SECONDS", callback=_check_positive, help="solver time limit per solve (> 0)"
+    ),
 ]
 Budget = Annotated[
-    float | None, typer.Option(callback=_check_non_negative, help="budget, USD per day (>= 0)")
+    float | None,
+    typer.Option(metavar="USD", callback=_check_non_negative, help="budget, USD per day (>= 0)"),
 ]
 MaxCostPerOrder = Annotated[
     float | None,
-    typer.Option(callback=_check_non_negative, help="ceiling on cost per order, USD (>= 0)"),
+    typer.Option(
+        metavar="USD", callback=_check_non_negative, help="ceiling on cost per order, USD (>= 0)"
+    ),
 ]
 MinService = Annotated[
     str | None,
-    typer.Option(help="minimum service per tier, each tier once, e.g. A=0.9,B=0.85"),
+    typer.Option(
+        metavar="TIER=LEVEL,…",
+        help="minimum service per tier, each tier once, e.g. A=0.9,B=0.85",
+    ),
 ]
 TierOrder = Annotated[
     str | None,
-    typer.Option(help="service must not rise down this order of distinct tiers, e.g. A,B,C"),
+    typer.Option(
+        metavar="TIER,…",
+        help="service must not rise down this order of distinct tiers, e.g. A,B,C",
+    ),
 ]
 Overwrite = Annotated[
     bool,

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from tierwise.cli.console import console, fail, warn
-from tierwise.cli.options import check_output_file
+from tierwise.cli.options import bad_option, check_output_file
 
 __all__ = ["report_command"]
 
@@ -22,7 +22,7 @@ def report_command(
         Path,
         typer.Argument(
             metavar="SOURCE",
-            help="output directory of `tierwise run` or `tierwise compare` (detected from the "
+            help="output folder of `tierwise run` or `tierwise compare` (detected from the "
             "files in it)",
         ),
     ],
@@ -30,32 +30,55 @@ def report_command(
         Path | None,
         typer.Option(
             "--scenario",
-            help="scenario YAML whose assumptions are shown: the file given to `tierwise run` "
-            "(needed when the run directory does not record it), or the strategy file given "
-            "to `tierwise compare` (always needed for a comparison)",
+            metavar="FILE",
+            help="scenario (or strategy) file whose assumptions are shown; only needed when the "
+            "folder's manifest does not record one that still matches the results",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("out/report.html"),
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="HTML file to write (default: SOURCE/report.html)"),
+    ] = None,
     title: Annotated[
-        str | None, typer.Option(help="page title (default: from the scenario name)")
+        str | None,
+        typer.Option(metavar="TEXT", help="page title (default: from the scenario name)"),
+    ] = None,
+    company: Annotated[
+        str,
+        typer.Option(metavar="NAME", help="client or company name shown above the title"),
+    ] = "",
+    logo: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="company logo beside the name: .png, .jpg or .svg"),
     ] = None,
 ) -> None:
-    """Write one self-contained HTML report (figures embedded, no scripts, no internet needed)
-    of a run or compare output directory."""
+    """Write the HTML report of a run or compare folder: one self-contained file.
 
-    check_output_file(out, "--out")
+    Figures are embedded, there are no scripts and nothing is fetched from the internet; it
+    prints to a readable PDF from any browser."""
+
+    target = out if out is not None else source / "report.html"
+    check_output_file(target, "--out")
+    if logo is not None and not logo.is_file():
+        bad_option("--logo", f"{logo}: no such file")
+    from tierwise.artifacts import ArtifactError, Kind, add_to_manifest
     from tierwise.report.build import ReportError, build_report, write_report
 
     try:
-        report = build_report(source, scenario, title)
+        report = build_report(source, scenario, title, company=company, logo=logo)
     except ReportError as exc:
         fail(str(exc))
         return
     try:
-        path = write_report(report, out)
+        path = write_report(report, target)
     except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
+        fail(f"cannot write {target}: {exc.strerror or exc}")
         return
+    if path.resolve().parent == source.resolve():
+        try:  # the next run in that folder clears the report with the rest of its files
+            add_to_manifest(path, Kind.REPORT, "the report of this folder")
+        except ArtifactError as exc:
+            warn(f"the report was not recorded in the folder's manifest: {exc}")
     for warning in report.warnings:
         warn(warning)
     size_kb = path.stat().st_size / 1024

@@ -8,15 +8,28 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tierwise.artifacts import MANIFEST_NAME
-from tierwise.cli.console import console, fail, load_or_fail, progress_bar, stable_or_fail, warn
+from tierwise.cli.console import (
+    console,
+    emit_results,
+    err,
+    fail,
+    load_or_fail,
+    progress_bar,
+    stable_or_fail,
+    warn,
+)
 from tierwise.cli.options import (
+    DEFAULT_WORKERS,
     Budget,
+    Format,
     MaxCostPerOrder,
     MinService,
     Objective,
     ObjectiveChoice,
+    OutputFormat,
     Overrides,
     Overwrite,
+    SeedOverride,
     ServiceMetric,
     Solver,
     SolverChoice,
@@ -42,9 +55,9 @@ def run_command(
     scenario_path: Annotated[
         Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
     ],
-    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/run"),
+    out: Annotated[Path, typer.Option(metavar="DIR", help="output folder")] = Path("out/run"),
     quick: Annotated[bool, typer.Option(help="smaller grid, shorter runs")] = False,
-    workers: Workers = 2,
+    workers: Workers = DEFAULT_WORKERS,
     metric: ServiceMetric = "perfect_order_rate",
     objective: Objective = ObjectiveChoice.profit,
     budget: Budget = None,
@@ -55,7 +68,9 @@ def run_command(
     time_limit: TimeLimit = 30.0,
     verify: Annotated[bool, typer.Option(help="re-simulate and refine the plan")] = True,
     cache: Annotated[Path | None, typer.Option(help="sweep cache (default: OUT/cache)")] = None,
+    seed: SeedOverride = None,
     set_: Overrides = None,
+    output_format: Format = OutputFormat.table,
     overwrite: Overwrite = False,
 ) -> None:
     """The main job: screening → sweep → curves → optimisation → verification → figures.
@@ -63,6 +78,7 @@ def run_command(
     Every argument is checked before anything is simulated; the output folder is then cleared
     of its earlier run's files.
     """
+    set_ = [*(set_ or []), *([f"seed={seed}"] if seed is not None else [])]
     scenario = load_or_fail(scenario_path, set_)
     stable_or_fail(scenario)
     tiers = list(scenario.tiers)
@@ -116,6 +132,11 @@ def run_command(
         except (ScenarioError, ValueError, RuntimeError) as exc:
             fail(str(exc))
     summary = report.sweep.summary()
+    if emit_results(output_format, report.plan.to_dict(), report.plan.to_frame()):
+        err.print(f"figures and tables in {out}/ (every file listed in {MANIFEST_NAME})")
+        if not report.plan.status.has_plan:
+            raise typer.Exit(1)
+        return
     console.print(
         f"sweep: {summary.get('variants', '?')} variants, {report.sweep.executed} runs "
         f"simulated, {report.sweep.cached} from cache, {len(report.sweep.screened_out)} "

@@ -8,9 +8,9 @@ revenue − cost; booked revenue (revenue per order × completed orders) is show
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from rich.table import Table
@@ -26,6 +26,9 @@ from tierwise.cli.console import (
     warn,
 )
 from tierwise.cli.options import (
+    DEFAULT_WORKERS,
+    Format,
+    OutputFormat,
     Overrides,
     Overwrite,
     Precision,
@@ -38,7 +41,7 @@ from tierwise.cli.options import (
     check_output_folder_option,
     precision_metric_keys,
 )
-from tierwise.cli.tables import HEADLINE_METRICS, estimates_frame
+from tierwise.cli.tables import HEADLINE_METRICS
 from tierwise.common.formatting import MISSING, estimate
 from tierwise.simulation.scenario.schema import Scenario
 
@@ -47,14 +50,10 @@ if TYPE_CHECKING:
 
     from tierwise.optimization.economics.tiers import ScenarioRevenue
 
-__all__ = ["ORDER_COLUMNS", "OutputFormat", "simulate_command"]
+__all__ = ["ORDER_COLUMNS", "QUALITY_FLAGS", "orders_frame", "simulate_command"]
 
-#: Columns of ``--orders-out``: one row per measured order of replication 0.
-ORDER_COLUMNS = (
-    "tier",
-    "created_h",
-    "cycle_time_h",
-    "lost",
+#: Quality flags of an order: empty (unknown) for a lost order, which was never delivered.
+QUALITY_FLAGS = (
     "on_time",
     "complete",
     "damage_free",
@@ -63,13 +62,10 @@ ORDER_COLUMNS = (
     "perfect",
 )
 
-
-class OutputFormat(StrEnum):
-    """What ``simulate`` writes to standard output."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
+#: Columns of ``--orders-out``: one row per measured order of replication 0, in creation order
+#: per tier. ``order_id`` is ``<tier>-<n>``, n counting the tier's measured orders from 1 (the
+#: engine's own index, channel and per-stage times follow when its order records carry them).
+ORDER_COLUMNS = ("order_id", "tier", "created_h", "cycle_time_h", "lost", *QUALITY_FLAGS)
 
 
 def simulate_command(
@@ -81,8 +77,8 @@ def simulate_command(
     precision_metric: PrecisionMetrics = None,
     seed: SeedOverride = None,
     set_: Overrides = None,
-    workers: Workers = 1,
-    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    workers: Workers = DEFAULT_WORKERS,
+    output_format: Format = OutputFormat.table,
     out: Annotated[
         Path | None, typer.Option(help="folder for result.json / result.csv and manifest.json")
     ] = None,
@@ -135,7 +131,7 @@ def simulate_command(
             revenue=revenue,
         )
     document = summary.to_dict()
-    frame = estimates_frame(summary)
+    frame = summary.to_frame()
     if folder is not None:
         with folder:  # the manifest is written on the way out
             folder.write_json("result.json", document, Kind.RESULT, "estimates per tier and system")
@@ -173,17 +169,39 @@ def _revenue_or_none(scenario: Scenario) -> ScenarioRevenue | None:
 
 def _write_orders(scenario: Scenario, path: Path, folder: OutputFolder | None) -> None:
     """One row per measured order of replication 0; recorded in ``folder`` if inside it."""
-    import pandas as pd
 
     from tierwise.simulation.engine import run_with_orders
 
     _, records = run_with_orders(scenario, 0)
-    orders = pd.DataFrame.from_records(list(records), columns=list(ORDER_COLUMNS))
+    orders = orders_frame(records)
     if folder is not None and path.resolve().is_relative_to(folder.path.resolve()):
         name = path.resolve().relative_to(folder.path.resolve()).as_posix()
         folder.write_frame(name, orders, Kind.ORDERS, "one row per order of replication 0")
         return
     write_table(path, orders)
+
+
+def orders_frame(records: Sequence[NamedTuple]) -> pd.DataFrame:
+    """The ``--orders-out`` table of the engine's order records.
+
+    Every field of the records is kept (so fields the engine adds, such as a channel or the
+    per-stage times, appear as they come); an ``order_id`` is added when the records have
+    none; a lost order's quality flags are empty (a nullable boolean), not False: it was never
+    delivered, so it was neither on time nor late.
+    """
+    import pandas as pd
+
+    fields = list(records[0]._fields) if records else [c for c in ORDER_COLUMNS if c != "order_id"]
+    orders = pd.DataFrame.from_records([tuple(r) for r in records], columns=fields)
+    orders = orders.sort_values(["tier", "created_h"], kind="stable").reset_index(drop=True)
+    if "order_id" not in orders.columns:
+        number = orders.groupby("tier", sort=False).cumcount() + 1
+        orders.insert(0, "order_id", orders["tier"].astype(str) + "-" + number.astype(str))
+    lost = orders["lost"].astype(bool)
+    for flag in QUALITY_FLAGS:
+        if flag in orders.columns:
+            orders[flag] = orders[flag].astype("boolean").mask(lost)
+    return orders
 
 
 def _print_summary(scenario: Scenario, frame: pd.DataFrame, n: int) -> None:

@@ -7,6 +7,7 @@ the CLI, this is the only place that prints; the work is
 
 from __future__ import annotations
 
+import logging
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -16,7 +17,6 @@ import typer
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -24,8 +24,8 @@ from rich.progress import (
 from rich.table import Table
 
 from tierwise.artifacts import json_text, write_table
-from tierwise.cli.console import console, err, fail
-from tierwise.cli.options import Workers, bad_option, check_output_file
+from tierwise.cli.console import console, err, fail, progress_bar, verbose
+from tierwise.cli.options import DEFAULT_WORKERS, Workers, bad_option, check_output_file
 from tierwise.common.atomic import write_text
 from tierwise.simulation.experiments.sweep_spec import load_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from tierwise.simulation.experiments.sweep_result import SweepResult
 
 __all__ = ["BackendChoice", "sweep_command"]
+
+logger = logging.getLogger(__name__)
 
 
 #: Rows of the failure and screening tables shown in the terminal (summary.json has all).
@@ -50,7 +52,7 @@ class BackendChoice(StrEnum):
 
 def sweep_command(
     spec: Annotated[Path, typer.Argument(metavar="SPEC", help="sweep spec YAML")],
-    workers: Workers = 1,
+    workers: Workers = DEFAULT_WORKERS,
     backend: Annotated[
         BackendChoice, typer.Option(help="local process pool or dask.distributed")
     ] = BackendChoice.processes,
@@ -102,7 +104,7 @@ def sweep_command(
     )
     started = time.perf_counter()
     try:
-        with Progress(*columns, console=err, transient=True) as bar:
+        with progress_bar(*columns) as bar:
             task = bar.add_task(f"sweep {plan.name}", total=None, rate="", cached=0, failures="")
 
             def update(p: SweepProgress) -> None:
@@ -185,15 +187,22 @@ def _print_summary(result: SweepResult, written: list[Path]) -> None:
         console.print(fails)
         if len(result.failed_variants) > MAX_ROWS:
             console.print(f"… and {len(result.failed_variants) - MAX_ROWS} more (summary.json)")
-    if result.screened_out:
+    if result.screened_out and verbose():
+        labels = {v.variant_id: v.label() for v in result.plan.variants}
         screened = Table(title="screened out (not simulated)")
         for col in ("variant", "rule", "reason"):
             screened.add_column(col, overflow="fold")
         for s in result.screened_out[:MAX_ROWS]:
-            screened.add_row(s.variant_id, s.rule, s.reason)
+            screened.add_row(labels.get(s.variant_id) or s.variant_id, s.rule, s.reason)
         console.print(screened)
         if len(result.screened_out) > MAX_ROWS:
             console.print(f"… and {len(result.screened_out) - MAX_ROWS} more (summary.json)")
+    elif result.screened_out:
+        console.print(
+            f"{len(result.screened_out)} variant(s) screened out by queueing theory before "
+            "simulating (tierwise -v sweep … lists them)",
+            highlight=False,
+        )
     for note in (*result.plan.notes, *result.screening_notes):
-        console.print(f"[dim]note: {note}[/]", highlight=False)
+        logger.info("note: %s", note)
     console.print("written: " + ", ".join(str(p) for p in written), highlight=False)

@@ -8,16 +8,13 @@ from rich.table import Table
 
 from tierwise.cli.console import console
 from tierwise.common.formatting import estimate, pct_estimate, signed, usd
-from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE, unit_of_key
+from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE
 
 if TYPE_CHECKING:  # loaded by the commands once their arguments are checked
-    import pandas as pd
-
     from tierwise.optimization.milp.result import PlanResult
     from tierwise.optimization.planning.verify import VerifiedPlan
-    from tierwise.simulation.experiments.replicate import ReplicationSummary
 
-__all__ = ["HEADLINE_METRICS", "estimates_frame", "print_plan", "print_verification"]
+__all__ = ["HEADLINE_METRICS", "print_plan", "print_verification"]
 
 #: Metrics shown in the terminal table (JSON/CSV carry all of them); revenue and profit are the
 #: revenue response's, booked revenue the engine's count.
@@ -43,28 +40,6 @@ HEADLINE_METRICS = (
     REVENUE,
     PROFIT,
 )
-
-
-def estimates_frame(summary: ReplicationSummary) -> pd.DataFrame:
-    """Long table: one row per (scope, metric) with unit (from the metric registry), mean,
-    half-width and number of replications."""
-    import pandas as pd
-
-    tiers = tuple(summary.scenario.tiers)
-    rows = []
-    for key, est in summary.estimates().items():
-        scope, _, metric = key.partition(".")
-        rows.append(
-            {
-                "scope": scope,
-                "metric": metric,
-                "unit": unit_of_key(key, tiers),
-                "mean": est.mean,
-                "half_width": est.half_width,
-                "n": est.n,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def print_plan(result: PlanResult, title: str) -> None:

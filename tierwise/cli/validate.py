@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tierwise.cli.console import console, fail, progress_bar
-from tierwise.cli.options import Confidence, Seed, Workers
+from tierwise.cli.options import DEFAULT_WORKERS, Confidence, Seed, Workers
 from tierwise.common.formatting import pct
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def validate_command(
     confidence: Confidence = 0.99,
     seed: Seed = 2024,
     effort: Annotated[float, typer.Option(min=0.05, help="simulated-time multiplier")] = 1.0,
-    workers: Workers = 1,
+    workers: Workers = DEFAULT_WORKERS,
 ) -> None:
     """Simulate the reference cases and compare with exact queueing/inventory theory."""
     from tierwise.simulation.experiments.validation import reference_cases, validate

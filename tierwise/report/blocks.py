@@ -26,6 +26,7 @@ __all__ = [
     "DefinitionList",
     "Figure",
     "Heading",
+    "Logo",
     "Page",
     "Paragraph",
     "Preformatted",
@@ -290,6 +291,22 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """A company logo embedded as a ``data:`` URI.
+
+    Attributes
+    ----------
+    mime : str
+        ``image/png``, ``image/jpeg`` or ``image/svg+xml``.
+    data_base64 : str
+        The image file, base64-encoded (ASCII).
+    """
+
+    mime: str
+    data_base64: str
+
+
+@dataclass(frozen=True)
 class Page:
     """Everything ``report.html.j2`` renders.
 
@@ -305,6 +322,10 @@ class Page:
         Problems that did not stop the report, shown as yellow boxes in the header.
     sections : tuple of Section
         In page order; the table of contents lists them.
+    company : str
+        Client or company name shown above the title ("" for none).
+    logo : Logo, optional
+        Company logo shown beside the name.
     """
 
     title: str
@@ -312,3 +333,5 @@ class Page:
     facts: DefinitionList
     warnings: tuple[str, ...]
     sections: tuple[Section, ...]
+    company: str = ""
+    logo: Logo | None = None

@@ -27,9 +27,12 @@ templates in ``tierwise/report/templates``. Nothing here prints; bad input raise
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from tierwise.report.blocks import Logo
 from tierwise.report.context_compare import compare_page
 from tierwise.report.context_run import run_page
 from tierwise.report.render import Report, render_page, write_report
@@ -44,13 +47,56 @@ from tierwise.report.sources import (
 )
 
 __all__ = [
+    "LOGO_TYPES",
+    "MAX_LOGO_BYTES",
     "Report",
     "ReportError",
     "ReportKind",
     "build_report",
     "detect_kind",
+    "read_logo",
     "write_report",
 ]
+
+#: Logo file suffixes and their MIME types.
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+
+#: Largest logo file embedded (bytes): a logo, not a photograph.
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+def read_logo(path: str | Path) -> Logo:
+    """The logo file at ``path`` to embed in the page.
+
+    Raises
+    ------
+    ReportError
+        Not a PNG, JPEG or SVG file (by suffix and content), missing, or larger than
+        :data:`MAX_LOGO_BYTES`.
+    """
+    logo = Path(path)
+    mime = LOGO_TYPES.get(logo.suffix.lower())
+    if mime is None:
+        raise ReportError(f"--logo {logo}: give a .png, .jpg or .svg file")
+    try:
+        raw = logo.read_bytes()
+    except OSError as exc:
+        raise ReportError(f"--logo {logo}: cannot read it ({exc.strerror or exc})") from None
+    if len(raw) > MAX_LOGO_BYTES:
+        raise ReportError(f"--logo {logo}: {len(raw):,} bytes, more than the 2 MiB a logo may have")
+    looks_right = {
+        "image/png": raw.startswith(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg": raw.startswith(b"\xff\xd8"),
+        "image/svg+xml": b"<svg" in raw[:4096],
+    }[mime]
+    if not looks_right:
+        raise ReportError(f"--logo {logo}: the file is not a {logo.suffix.lower()[1:]} image")
+    return Logo(mime, base64.b64encode(raw).decode("ascii"))
 
 
 def build_report(
@@ -58,6 +104,8 @@ def build_report(
     scenario: str | Path | None = None,
     title: str | None = None,
     now: dt.datetime | None = None,
+    company: str = "",
+    logo: str | Path | None = None,
 ) -> Report:
     """Read a ``tierwise run`` or ``tierwise compare`` output directory and render the report.
 
@@ -75,6 +123,10 @@ def build_report(
         Page title (default: ``Tierwise report — <scenario name>``).
     now : datetime, optional
         Generation time shown in the report (default: now, UTC).
+    company : str
+        Client or company name shown above the title and in the footer ("" for none).
+    logo : str or Path, optional
+        PNG, JPEG or SVG file shown beside the company name (:func:`read_logo`).
 
     Returns
     -------
@@ -88,6 +140,7 @@ def build_report(
         Not a run/compare directory, unreadable files, a missing or invalid scenario.
     """
     path = Path(source)
+    brand = read_logo(logo) if logo is not None else None
     kind = detect_kind(path)
     given = Path(scenario) if scenario is not None else None
     moment = now or dt.datetime.now(dt.UTC)
@@ -100,6 +153,7 @@ def build_report(
         comparison_file, document = read_comparison(folder)
         assumed = compare_scenario(document, folder, given)
         page = compare_page(folder, comparison_file, document, assumed, title, moment)
+    page = dataclasses.replace(page, company=company.strip(), logo=brand)
     return Report(
         kind=kind,
         title=page.title,

@@ -18,6 +18,7 @@ from tierwise.common.formatting import (
     signed,
     usd,
 )
+from tierwise.figures.labels import decision_columns, plan_in_words
 from tierwise.report.blocks import (
     Block,
     Box,
@@ -45,8 +46,10 @@ from tierwise.report.context_common import (
     short,
 )
 from tierwise.report.context_scenario import assumptions
+from tierwise.report.context_summary import executive_summary
 from tierwise.report.scenario_source import AssumedScenario
 from tierwise.report.sources import Folder, RunFiles
+from tierwise.report.summary import plan_decisions
 
 __all__ = ["run_page"]
 
@@ -104,10 +107,24 @@ def _sweep(files: RunFiles, assumed: AssumedScenario) -> list[Block]:
     return blocks
 
 
+def _variant_words(files: RunFiles) -> dict[str, str]:
+    """``variant id → its decisions in words`` (the levers that differ between variants)."""
+    sweep = files.sweep
+    if sweep is None or sweep.empty or "variant_id" not in sweep.columns:
+        return {}
+    variants = sweep.drop_duplicates("variant_id")
+    columns = decision_columns([variants])
+    return {
+        str(row["variant_id"]): plan_in_words({c: row[c] for c in columns})
+        for _, row in variants.iterrows()
+    }
+
+
 def _optimum(files: RunFiles) -> list[Block]:
     frame = files.optimum
     if frame is None or frame.empty:
         return [_note("(optimum.csv was not produced.)")]
+    words = _variant_words(files)
     rows: list[list[Cell]] = []
     for _, r in frame.iterrows():
         smooth = r.get("smooth_service_level")
@@ -118,7 +135,7 @@ def _optimum(files: RunFiles) -> list[Block]:
         rows.append(
             [
                 strong(r["tier"]),
-                code(r.get("variant_id", "")),
+                words.get(str(r.get("variant_id", ""))) or code(r.get("variant_id", "")),
                 pct(r.get("service_level")),
                 usd(r.get("revenue_per_day_usd")),
                 usd(r.get("cost_per_day_usd")),
@@ -129,8 +146,8 @@ def _optimum(files: RunFiles) -> list[Block]:
         )
     columns: list[Column | str] = [
         "tier",
-        "variant",
-        Column("service", True),
+        "decisions",
+        Column(metric_label(files.metric()), True),
         Column("revenue USD/day", True),
         Column("cost USD/day", True),
         Column("profit USD/day", True),
@@ -138,7 +155,8 @@ def _optimum(files: RunFiles) -> list[Block]:
         Column("MR = MC at", True, "where marginal revenue equals marginal cost"),
     ]
     caption = (
-        f"Most profitable variant per tier by {files.metric()}, each tier on its own (before "
+        f"Most profitable variant per tier by {metric_label(files.metric()).lower()}, each tier "
+        "on its own (before "
         "the plan shares resources between tiers); MR = MC: where the smoothed marginal "
         "revenue equals the marginal cost"
     )
@@ -186,14 +204,13 @@ def _plan(files: RunFiles) -> list[Block]:
     for tier, option in chosen.items():
         revenue, cost = option.get("revenue_per_day_usd"), option.get("cost_per_day_usd")
         profit = float(revenue) - float(cost) if _finite(revenue) and _finite(cost) else None
-        option_resources = option.get("resources", {}) or {}
         rows.append(
             [
                 strong(tier),
-                code(option.get("option_id", "")),
+                plan_in_words(plan_decisions(plan).get(str(tier), {}))
+                or code(option.get("option_id", "")),
                 pct_estimate(option.get("service_level"), option.get("service_half_width")),
                 number(option.get("orders_per_day")),
-                *[compact(option_resources.get(r)) for r in resources],
                 usd(cost),
                 usd(revenue),
                 usd(profit),
@@ -205,7 +222,6 @@ def _plan(files: RunFiles) -> list[Block]:
             "",
             "",
             number(plan.get("total_orders_per_day")),
-            *["" for _ in resources],
             usd(plan.get("total_cost_per_day_usd")),
             usd(plan.get("total_revenue_per_day_usd")),
             usd(plan.get("total_profit_per_day_usd")),
@@ -213,10 +229,9 @@ def _plan(files: RunFiles) -> list[Block]:
     ]
     columns: list[Column | str] = [
         "tier",
-        "option",
+        "decisions",
         Column(f"{metric_label(files.metric())} ± 95% CI", True),
         Column("orders/day", True),
-        *[Column(resource_label(r), True, r) for r in resources],
         Column("cost USD/day", True),
         Column("revenue USD/day", True),
         Column("profit USD/day", True),
@@ -361,9 +376,10 @@ def run_page(
                 f"{compact(s.horizon_days)} d)",
             )
         )
-    facts.append(("service metric", code(files.metric())))
+    facts.append(("service metric", metric_label(files.metric())))
     folder = files.folder
     sections = (
+        Section("summary", "Executive summary", tuple(executive_summary(files, s))),
         Section("assumptions", "Assumptions", tuple(assumptions(s))),
         Section(
             "sweep",

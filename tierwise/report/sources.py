@@ -45,6 +45,7 @@ LEGACY_NAMES: dict[Kind, str] = {
     Kind.PLAN: "plan.json",
     Kind.PLAN_OVERRIDES: "plan_scenario_overrides.json",
     Kind.VERIFICATION: "verification.csv",
+    Kind.BASELINE_COMPARISON: "baseline_comparison.csv",
     Kind.COMPARISON: "comparison.json",
 }
 
@@ -199,6 +200,7 @@ class RunFiles:
     plan: dict[str, Any] | None
     verification: pd.DataFrame | None
     plan_overrides: dict[str, Any] | None
+    baseline: pd.DataFrame | None = None
 
     @classmethod
     def read(cls, source: Path) -> RunFiles:
@@ -219,6 +221,7 @@ class RunFiles:
             plan=_read_object(folder.file(Kind.PLAN)),
             verification=_read_csv(folder.file(Kind.VERIFICATION)),
             plan_overrides=_read_object(folder.file(Kind.PLAN_OVERRIDES)),
+            baseline=_read_csv(folder.file(Kind.BASELINE_COMPARISON)),
         )
 
     @property
