@@ -25,15 +25,16 @@ from tierwise.optimization.milp.sensitivity import profit_vs_budget
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.curves import CurvesReport, build_curves
 from tierwise.optimization.planning.options import options_from_table, resource_axes
+from tierwise.optimization.planning.search import LeverSpace, lever_space
 from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
 from tierwise.simulation.experiments.executor import Executor, make_executor
-from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
+from tierwise.simulation.experiments.sweep import SweepProgress
 from tierwise.simulation.experiments.sweep_result import SweepResult
-from tierwise.simulation.experiments.sweep_spec import SweepPlan, plan_sweep
 from tierwise.simulation.scenario.library import resolve_scenario_path
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import offered_loads, weekly_orders
+from tierwise.staged_sweep import run_staged_sweep
 
 __all__ = [
     "PipelineConfig",
@@ -273,6 +274,7 @@ def planning_problem(
     min_service: Mapping[str, float] | None = None,
     tier_order: Sequence[str] | None = None,
     max_cost_per_order_usd: float | None = None,
+    base_params: Mapping[str, Any] | None = None,
 ) -> PlanProblem:
     """The MILP input from a sweep table: every simulated variant an option per tier, pooled
     resources.
@@ -281,13 +283,17 @@ def planning_problem(
     :class:`~tierwise.optimization.economics.tiers.TierResponse` that reads another service
     metric is refused (the plan prices and constrains one metric).
 
+    ``base_params`` (the scenario's value of each lever) makes a variant that changes one
+    tier's own lever an option of that tier only (see
+    :func:`~tierwise.optimization.planning.options.options_from_table`).
+
     Raises
     ------
     ValueError
         Unknown ``objective``, or a response reading a metric other than ``metric``.
     """
     _refuse_other_metrics(responses, metric)
-    options = options_from_table(table, responses, metric)
+    options = options_from_table(table, responses, metric, base_params=base_params)
     resources = [ResourceSpec(name=path, pooled=True) for path in resource_axes(table)]
     if objective not in ("profit", "cost"):
         raise ValueError(f"objective {objective!r}: allowed are 'profit' and 'cost'")
@@ -377,30 +383,53 @@ def _run_into(
     warnings = sweep_warnings(scenario, config.quick, config.overrides)
     for warning in warnings:
         logger.info("%s", warning)
-    plan = plan_sweep(spec, base_dir=path.parent, source=f"run sweep of {path}")
-    say(f"sweep: {len(plan.variants)} variants × {plan.replications} replications")
+    space = lever_space(scenario, spec["axes"], config.overrides)
+    say(
+        f"decision space: {len(space.grid)} staffing levers as a grid, "
+        f"{len(space.coordinate)} levers searched one at a time"
+    )
     # one pool for the sweep and the verification: its workers start once per job
     with make_executor("processes", config.workers) as pool:
-        return _simulate_and_plan(folder, scenario, responses, config, plan, warnings, pool, say)
+        return _simulate_and_plan(
+            folder,
+            path,
+            scenario,
+            responses,
+            config,
+            space,
+            int(spec["replications"]),
+            warnings,
+            pool,
+            say,
+        )
 
 
 def _simulate_and_plan(
     folder: OutputFolder,
+    path: Path,
     scenario: Scenario,
     responses: Mapping[str, TierResponse],
     config: PipelineConfig,
-    plan: SweepPlan,
+    space: LeverSpace,
+    replications: int,
     warnings: list[str],
     pool: Executor,
     say: Callable[..., None],
 ) -> PipelineReport:
-    """Sweep → curves → optimisation → verification → files, on one running ``pool``."""
+    """Staged sweep → curves → optimisation → verification → files, on one running ``pool``."""
     out = folder.path
-    sweep = run_sweep(
-        plan,
+    sweep = run_staged_sweep(
+        path,
+        scenario,
+        f"{scenario.name}-run",
+        space,
+        replications=replications,
+        responses=responses,
+        metric=config.metric,
         executor=pool,
         cache_dir=config.cache_dir or out / "cache",
-        progress=lambda state: say("sweep", state),
+        top_k=2 if config.quick else 3,
+        progress=say,
     )
     for saved in sweep.save(out / "sweep.parquet"):
         kind = Kind.SWEEP_SUMMARY if saved.name.endswith(".summary.json") else Kind.SWEEP_TABLE
@@ -425,6 +454,7 @@ def _simulate_and_plan(
         config.min_service,
         config.tier_order,
         config.max_cost_per_order_usd,
+        base_params=space.base_values,
     )
     say("optimisation")
     verified: VerifiedPlan | None = None
@@ -434,7 +464,7 @@ def _simulate_and_plan(
             scenario,
             responses,
             config.metric,
-            replications=max(plan.replications * 2, 4),
+            replications=max(replications * 2, 4),
             executor=pool,
             solver=config.solver,
             time_limit_s=config.time_limit_s,

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 
 from tierwise.common.formatting import compact, level
 from tierwise.optimization.milp.check import plan_totals, plan_units
 from tierwise.optimization.milp.model import build_model
-from tierwise.optimization.milp.problem import PlanProblem
+from tierwise.optimization.milp.problem import PlanProblem, TierOption
 from tierwise.optimization.milp.relax import elastic_relaxation
 from tierwise.optimization.milp.result import Finding, InfeasibilityReport, PlanStatus, Relaxation
 from tierwise.optimization.milp.rows import (
@@ -261,14 +262,59 @@ def _service_findings(problem: PlanProblem) -> list[Finding]:
 
 
 def _order_findings(problem: PlanProblem) -> list[Finding]:
-    """Walk the tier order from the worst tier up, keeping each tier as low as allowed."""
+    """Walk the tier order from the worst tier up, keeping each tier as low as allowed; with
+    shared-lever configurations, in each configuration (the plan takes every tier from one),
+    reporting the closest configuration when none allows the order."""
+    configurations = problem.configurations
+    if not configurations:
+        return _order_walk(problem, problem.options_for, "")
+    closest: list[Finding] = []
+    for c in configurations:
+
+        def options_in(tier: str, c: str = c) -> tuple[TierOption, ...]:
+            return tuple(o for o in problem.options_for(tier) if o.configuration == c)
+
+        if not all(options_in(t) for t in problem.tiers):
+            continue  # a configuration some tier has no option in is never a plan
+        found = _order_walk(problem, options_in, f" in configuration {c}")
+        if not found:
+            return []
+        if not closest or (found[0].shortfall or 0.0) < (closest[0].shortfall or 0.0):
+            closest = found
+    if not closest:
+        return []
+    closest[0] = replace(
+        closest[0],
+        message=f"{closest[0].message}; no configuration of the shared levers does better",
+    )
+    return closest
+
+
+def _order_walk(
+    problem: PlanProblem, options_for: Callable[[str], Sequence[TierOption]], where: str
+) -> list[Finding]:
     order = list(problem.tier_order or ())
     lower, below = 0.0, ""
     for t in reversed(order):
+        options = options_for(t)
+        if not options:
+            return [
+                Finding(
+                    kind="tier_order",
+                    constraint=_row_name(problem, GROUP_TIER_ORDER, (t, below or t)),
+                    message=f"tier {t} has no option{where}",
+                )
+            ]
         smin = problem.min_service.get(t, 0.0)
-        meets_min = [
-            o for o in problem.options_for(t) if problem.effective_service(o) >= smin - _EPS_SERVICE
-        ]
+        meets_min = [o for o in options if problem.effective_service(o) >= smin - _EPS_SERVICE]
+        if not meets_min:
+            return [
+                Finding(
+                    kind="tier_order",
+                    constraint=_row_name(problem, GROUP_MIN_SERVICE, (t,)),
+                    message=f"tier {t} has no option meeting its minimum{where}",
+                )
+            ]
         cands = [o for o in meets_min if o.service_level >= lower - _EPS_SERVICE]
         if not cands:
             best = max(o.service_level for o in meets_min)
@@ -280,9 +326,9 @@ def _order_findings(problem: PlanProblem) -> list[Finding]:
                     limit=lower,
                     achievable=best,
                     unit="fraction",
-                    message=f"tier order {t} >= {below} cannot hold: tier {below} cannot go below "
-                    f"{metric} {compact(lower)} while meeting its minimum (and the tiers below "
-                    f"it), but the best option of tier {t} reaches {compact(best)} "
+                    message=f"tier order {t} >= {below} cannot hold{where}: tier {below} cannot "
+                    f"go below {metric} {compact(lower)} while meeting its minimum (and the "
+                    f"tiers below it), but the best option of tier {t} reaches {compact(best)} "
                     f"(short by {compact(lower - best)})",
                 )
             ]

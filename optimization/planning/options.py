@@ -99,6 +99,7 @@ def options_from_table(
     tiers: Sequence[str] | None = None,
     selection: OptionSelection = "all",
     confidence: float = 0.95,
+    base_params: Mapping[str, Any] | None = None,
 ) -> list[TierOption]:
     """Options per tier from the sweep's variants.
 
@@ -119,6 +120,12 @@ def options_from_table(
         service); ``frontier``: the noise-aware frontier drawn in the figures.
     confidence : float
         Level of the service half-widths.
+    base_params : mapping, optional
+        The scenario's value of each varied path. When given, a variant is an option of tier
+        ``t`` only if every *other* tier's own levers (``tiers.<u>.…``) are at these values:
+        a variant that changes tier B's shipping mode says what B gets, but A's numbers in it
+        are a noisy copy of A's numbers without the change, and offering them would let the
+        solver pick the luckiest copy.
 
     Raises
     ------
@@ -156,6 +163,8 @@ def options_from_table(
             params: dict[str, Any] = {
                 c.removeprefix("param."): _plain(first_rows.at[vid, c]) for c in param_columns
             }
+            if base_params is not None and _changes_other_tiers(params, tier, base_params):
+                continue
             options.append(
                 simulated_option(
                     tier,
@@ -172,6 +181,14 @@ def options_from_table(
                 )
             )
     return options
+
+
+def _changes_other_tiers(params: Mapping[str, Any], tier: str, base: Mapping[str, Any]) -> bool:
+    own = f"tiers.{tier}."
+    return any(
+        path.startswith("tiers.") and not path.startswith(own) and value != base.get(path, value)
+        for path, value in params.items()
+    )
 
 
 def simulated_option(
@@ -229,8 +246,16 @@ def simulated_option(
 
 
 def _plain(value: Any) -> Any:
-    """numpy scalars → Python scalars (for JSON and YAML overrides)."""
-    return value.item() if hasattr(value, "item") else value
+    """A sweep-table cell as the setting it records: numpy scalars → Python scalars, JSON text
+    (how the table stores a list or mapping, e.g. a set of cut-off hours) → the value."""
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def plan_overrides(

@@ -39,7 +39,7 @@ SIMULATION_ENTRY_POINTS = (
     ("tierwise.simulation.engine", "run_with_orders"),
     ("tierwise.optimization.planning.verify", "verify_plan"),
     ("tierwise.pipeline", "run_pipeline"),
-    ("tierwise.pipeline", "run_sweep"),
+    ("tierwise.staged_sweep", "run_sweep"),
     ("tierwise.cli.simulate", "replicate"),
     ("tierwise.cli.sweep", "run_sweep"),
     ("tierwise.cli.compare", "compare_strategies"),
@@ -51,6 +51,7 @@ SIMULATION_ENTRY_POINTS = (
 #: that none binds a stub by name for the tests that follow.
 LAZY_MODULES = (
     "tierwise.pipeline",
+    "tierwise.staged_sweep",
     "tierwise.figures.comparison",
     "tierwise.figures.curves",
     "tierwise.optimization.milp.solve",

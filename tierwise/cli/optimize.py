@@ -119,6 +119,7 @@ def optimize_command(
     from tierwise.optimization.economics.tiers import tier_responses
     from tierwise.optimization.milp.solve import solve
     from tierwise.optimization.planning.curves import build_curves
+    from tierwise.optimization.planning.search import lever_base_values
     from tierwise.optimization.planning.verify import verify_plan
     from tierwise.pipeline import PipelineConfig, planning_problem, run_pipeline, sweep_warnings
 
@@ -180,6 +181,16 @@ def optimize_command(
                     floors,
                     order,
                     max_cost_per_order,
+                    base_params=lever_base_values(
+                        base,
+                        [
+                            str(c).removeprefix("param.")
+                            for c in table
+                            if str(c).startswith("param.")
+                        ],
+                    )
+                    if base is not None
+                    else None,
                 )
                 verified = None
                 if verify and base is not None:

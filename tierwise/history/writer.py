@@ -317,7 +317,9 @@ def build_scenario(
         f"{path.stem}."
     )
     for key, value in raw.items():
-        if key not in ("name", "description"):
+        # the template's levers (decisions) name its own tiers and stock: the planner declares
+        # the calibrated scenario's levers; without them the main job uses theory's defaults
+        if key not in ("name", "description", "decisions"):
             tree[key] = copy.deepcopy(value)  # the tiers are replaced below, in this place
     template_tiers: dict[str, Any] = raw["tiers"]
     last = list(template_tiers)[-1]

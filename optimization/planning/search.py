@@ -1,0 +1,225 @@
+"""The main job's decision space and the staged search over it.
+
+Levers are scenario fields addressed by their dotted paths. The main job splits them in two:
+
+* **grid levers**: the staffing of every queue (agents per pool, pickers, vehicles per fleet),
+  combined as a full grid. Their ranges come from the scenario's ``decisions:`` section or, by
+  default, from queueing theory (the least stable staff at the offered load and a few above).
+* **coordinate levers**: everything else a planner decides: each tier's shipping mode (by
+  default every mode of the scenario, for every tier), and whatever the ``decisions:`` section
+  declares besides staffing (rationing reserves, cut-offs, reorder points, a tier's desk …).
+  They are searched one at a time around the best configurations of the grid (coordinate
+  search), so their number adds to the runs instead of multiplying them.
+
+A lever whose path starts with ``tiers.<t>.`` is tier ``t``'s own; every other lever is shared
+and belongs to the *configuration*
+(:func:`~tierwise.optimization.planning.options.configuration_id`).
+
+An integer grid lever whose best value sits at the top of its range is extended one step
+beyond it (:func:`edge_extensions`), unless its range was declared (a declared range is a
+bound), so the optimum ends inside the simulated range. A theory range is never extended
+downwards: it starts at the least staff that keeps the queue stable.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tierwise.optimization.milp.problem import TierOption
+from tierwise.optimization.planning.options import RUN_LENGTH_FIELDS, configuration_id
+from tierwise.simulation.scenario.decisions import declared_levers
+from tierwise.simulation.scenario.overrides import lookup_path
+from tierwise.simulation.scenario.schema import Scenario
+
+__all__ = [
+    "STAFFING_SUFFIXES",
+    "LeverSpace",
+    "coordinate_variants",
+    "edge_extensions",
+    "grid_variants",
+    "is_tier_lever",
+    "lever_base_values",
+    "lever_space",
+    "rank_configurations",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Path endings of the staffing levers combined as a grid.
+STAFFING_SUFFIXES = (".agents", "picking.pickers", ".vehicles", "own_team_agents")
+
+
+def is_tier_lever(path: str) -> bool:
+    """Whether ``path`` is a tier's own lever (``tiers.<t>.…``)."""
+    return path.startswith("tiers.")
+
+
+@dataclass(frozen=True)
+class LeverSpace:
+    """The levers the main job searches.
+
+    Attributes
+    ----------
+    grid : Mapping[str, tuple]
+        Staffing levers → candidate values, combined as a full grid.
+    coordinate : Mapping[str, tuple]
+        Other levers → candidate values, varied one at a time.
+    fixed : Mapping[str, Any]
+        Settings held for every variant (run length of the sweep, ``--set`` values).
+    declared : frozenset of str
+        Paths whose candidates the scenario's ``decisions:`` section declares (never extended).
+    base_values : Mapping[str, Any]
+        Each lever's value in the scenario as given.
+    """
+
+    grid: Mapping[str, tuple[Any, ...]]
+    coordinate: Mapping[str, tuple[Any, ...]]
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    declared: frozenset[str] = frozenset()
+    base_values: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def levers(self) -> tuple[str, ...]:
+        """Every lever path, grid first."""
+        return (*self.grid, *self.coordinate)
+
+
+def lever_space(
+    scenario: Scenario,
+    theory_axes: Mapping[str, Sequence[Any]],
+    overrides: Sequence[tuple[str, Any]] = (),
+) -> LeverSpace:
+    """The decision space of ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario as given (its ``decisions:`` section, if any, is read).
+    theory_axes : mapping
+        Default staffing ranges and run-length settings (the main job's sweep axes, see
+        :func:`tierwise.pipeline.auto_sweep_spec`); a one-value axis is held fixed.
+    overrides : sequence of (path, value)
+        ``--set`` values: held fixed, never searched.
+    """
+    held = dict(overrides)
+    declared = declared_levers(scenario)
+    grid: dict[str, tuple[Any, ...]] = {}
+    coordinate: dict[str, tuple[Any, ...]] = {}
+    fixed: dict[str, Any] = {}
+    for path, values in theory_axes.items():
+        if path in RUN_LENGTH_FIELDS or path in held or len(values) == 1:
+            fixed[path] = values[0] if path not in held else held[path]
+        elif path not in declared:
+            grid[path] = tuple(values)
+    for path, values in declared.items():
+        if path in held:
+            continue
+        target = grid if path.endswith(STAFFING_SUFFIXES) else coordinate
+        target[path] = tuple(values)
+    modes = tuple(scenario.shipping.modes) if scenario.shipping.enabled else ()
+    if len(modes) > 1:
+        for tier in scenario.tiers:
+            path = f"tiers.{tier}.shipping_mode"
+            if path not in declared and path not in held:
+                coordinate[path] = modes
+    for path, value in held.items():
+        fixed.setdefault(path, value)
+    base_values = lever_base_values(scenario, (*grid, *coordinate))
+    return LeverSpace(grid, coordinate, fixed, frozenset(declared), base_values)
+
+
+def lever_base_values(scenario: Scenario, paths: Sequence[str]) -> dict[str, Any]:
+    """The value of each lever path in ``scenario`` (a reserve it does not set is 0)."""
+    data = scenario.model_dump(mode="json")
+    values = {p: lookup_path(data, p) for p in paths}
+    return {p: (0 if v is None and ".reserve_units." in p else v) for p, v in values.items()}
+
+
+def grid_variants(space: LeverSpace) -> list[dict[str, Any]]:
+    """Every combination of the grid levers, each with the fixed settings."""
+    combos = itertools.product(*space.grid.values()) if space.grid else [()]
+    return [{**dict(zip(space.grid, combo, strict=True)), **space.fixed} for combo in combos]
+
+
+def rank_configurations(options: Sequence[TierOption]) -> list[str]:
+    """Configurations by the best profit each allows, best first.
+
+    A configuration's score is the sum over tiers of the most profitable option the tier has
+    in it (no budget or targets: a ranking to choose where to search next, not a plan);
+    a configuration that lacks an option for some tier is left out.
+    """
+    tiers = list(dict.fromkeys(o.tier for o in options))
+    best: dict[str, dict[str, float]] = {}
+    for o in options:
+        per_tier = best.setdefault(o.configuration, {})
+        per_tier[o.tier] = max(per_tier.get(o.tier, float("-inf")), o.profit_per_day_usd)
+    scores = {c: sum(v.values()) for c, v in best.items() if len(v) == len(tiers)}
+    return sorted(scores, key=lambda c: scores[c], reverse=True)
+
+
+def _shared(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if not is_tier_lever(k)}
+
+
+def coordinate_variants(
+    configuration_params: Mapping[str, Any], space: LeverSpace
+) -> list[dict[str, Any]]:
+    """The variants one coordinate lever away from a configuration.
+
+    Parameters
+    ----------
+    configuration_params : mapping
+        A variant's settings (its shared levers are kept, tier levers reset to the base).
+    space : LeverSpace
+        The decision space.
+
+    Returns
+    -------
+    list of dict
+        For each coordinate lever and each of its candidates other than the configuration's
+        (or the scenario's) value, the configuration with that one lever changed.
+    """
+    start = {**_shared(configuration_params), **space.fixed}
+    out: list[dict[str, Any]] = []
+    for path, values in space.coordinate.items():
+        current = start.get(path, space.base_values.get(path))
+        for value in values:
+            if value != current:
+                out.append({**start, path: value})
+    return out
+
+
+def edge_extensions(
+    configuration_params: Mapping[str, Any], space: LeverSpace, tried: Mapping[str, set[Any]]
+) -> list[dict[str, Any]]:
+    """Variants one step above the range of each integer grid lever the best configuration has
+    at the top of its range.
+
+    Parameters
+    ----------
+    configuration_params : mapping
+        The best configuration's settings.
+    space : LeverSpace
+        The decision space (declared ranges are bounds and are not extended).
+    tried : mapping of path → set of values
+        Values already simulated per lever (an extension is never repeated).
+    """
+    out: list[dict[str, Any]] = []
+    base = {**_shared(configuration_params), **space.fixed}
+    for path, values in space.grid.items():
+        if path in space.declared or not all(isinstance(v, int) for v in values):
+            continue
+        seen = sorted({*values, *tried.get(path, set())})
+        best = base.get(path)
+        if not isinstance(best, int) or len(seen) < 2:
+            continue
+        step = min(b - a for a, b in itertools.pairwise(seen))
+        if best == seen[-1]:
+            out.append({**base, path: best + step})
+    for variant in out:
+        logger.info("extending the range: %s", configuration_id(variant))
+    return out
