@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tierwise.simulation.scenario.distributions import Distribution
+from tierwise.simulation.scenario.shift_blocks import ServersByBlock, check_blocks
 from tierwise.simulation.scenario.values import (
     MAX_CUSTOMERS,
     MAX_DAYS,
@@ -248,7 +249,17 @@ class Channel(_Model):
 class Pool(_Model):
     """A pool of order-entry agents (a desk), shared by the tiers that name it."""
 
-    agents: Servers = Field(description="agents of the pool, 1..10,000 while order entry is on")
+    agents: Servers = Field(
+        description="agents of the pool, 1..10,000 while order entry is on; with "
+        "agents_by_block, the pool's headcount: at least the largest block (the simulation "
+        "and the wages use the blocks)"
+    )
+    agents_by_block: ServersByBlock | None = Field(
+        default=None,
+        description="agents at work per shift block, by the block's start hour as two-digit "
+        'text ("08": 4, "10": 7); a block runs to the next block\'s start, the last to '
+        "closing; the first starts at calendar.open_hour; none = agents all day",
+    )
     discipline: Literal["priority", "fifo"] = "priority"
     fixed_usd_per_day: NonNegative = Field(
         default=0.0,
@@ -348,7 +359,17 @@ class Picking(_Model):
     """Picking and packing by pickers (a priority resource)."""
 
     enabled: bool = True
-    pickers: Servers = Field(default=1, description="pickers, 1..10,000 while picking is on")
+    pickers: Servers = Field(
+        default=1,
+        description="pickers, 1..10,000 while picking is on; with pickers_by_block, the "
+        "headcount: at least the largest block (the simulation and the wages use the blocks)",
+    )
+    pickers_by_block: ServersByBlock | None = Field(
+        default=None,
+        description="pickers at work per shift block, by the block's start hour as two-digit "
+        'text ("08": 10, "10": 14); a block runs to the next block\'s start, the last to '
+        "closing (or the last cut-off, as overtime); none = pickers all day",
+    )
     time_per_order_min: Distribution = Field(default=Distribution(dist="deterministic", mean=0))
     time_per_line_min: Distribution = Field(default=Distribution(dist="deterministic", mean=1))
     error_probability_per_line: Probability = 0.0
@@ -591,6 +612,7 @@ class Scenario(_Model):
                             f"{', '.join(sorted(self.inventory.families)) or 'none'})"
                         )
         self._check_work_past_closing()
+        self._check_shift_blocks()
         if self.inventory.enabled and not self.inventory.families:
             raise ValueError("inventory is enabled but inventory.families is empty")
         if (
@@ -600,6 +622,24 @@ class Scenario(_Model):
         ):
             raise ValueError("recovery.desk 'order_entry' needs order_entry.enabled: true")
         return self
+
+    def _check_shift_blocks(self) -> None:
+        """Blocks of the enabled stages fit the calendar and their pool's headcount."""
+        cal = self.calendar
+        open_h, close_h = (cal.open_hour, cal.close_hour) if cal is not None else (None, None)
+        if self.order_entry.enabled:
+            for name, pool in self.order_entry.pools.items():
+                if pool.agents_by_block is not None:
+                    path = f"order_entry.pools.{name}"
+                    check_blocks(
+                        f"{path}.agents_by_block", pool.agents_by_block, open_h, close_h,
+                        f"{path}.agents", pool.agents,
+                    )  # fmt: skip
+        if self.picking.enabled and self.picking.pickers_by_block is not None:
+            check_blocks(
+                "picking.pickers_by_block", self.picking.pickers_by_block, open_h, close_h,
+                "picking.pickers", self.picking.pickers,
+            )  # fmt: skip
 
     def _check_work_past_closing(self) -> None:
         """A cut-off after closing, or a tour that runs past it, needs the overtime factor."""
