@@ -4,6 +4,8 @@ over its hours."""
 
 from __future__ import annotations
 
+import math
+import statistics
 from typing import Any
 
 import simpy
@@ -14,6 +16,7 @@ from tierwise.simulation.engine.staffing import StaffedPool
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.schema import Calendar, Scenario
 from tierwise.simulation.scenario.shift_blocks import shift_blocks
+from tierwise.simulation.theory.erlang import erlang_c_wait_probability
 
 EVERY_DAY = Calendar(open_hour=8, close_hour=18, working_days=(0, 1, 2, 3, 4, 5, 6))
 
@@ -232,3 +235,41 @@ def test_picker_utilisation_is_busy_hours_over_the_blocks_picker_hours() -> None
     full_h, block_h = 4 * 12, 2 * 4 + 4 * 4 + 3 * 4
     ratio = blocks.resources["pickers"] / full.resources["pickers"]
     assert abs(ratio - full_h / block_h) < 0.02 * full_h / block_h
+
+
+def test_each_long_stationary_block_waits_as_erlang_c_for_its_own_agents() -> None:
+    # a 24/7 calendar cut into two 12 h blocks of 4 and 5 agents; 60 calls/h × 3 min = 3
+    # Erlang in each; tier "night" calls 00–12, "day" 12–24; M/M/c within each block
+    night, day = [1.0] * 12 + [0.0] * 12, [0.0] * 12 + [1.0] * 12
+    sc = scenario_from_dict(
+        {
+            "seed": 3,
+            "horizon_days": 21,
+            "warmup_days": 1,
+            "calendar": {"open_hour": 0, "close_hour": 24, "working_days": list(range(7))},
+            "tiers": {
+                "night": {"customers": 1, "orders_per_hour": 60.0, "hourly_profile": night},
+                "day": {"customers": 1, "orders_per_hour": 60.0, "hourly_profile": day},
+            },
+            "order_entry": {
+                "pools": {
+                    "desk": {
+                        "agents": 5,
+                        "discipline": "fifo",
+                        "agents_by_block": {"00": 4, "12": 5},
+                    }
+                },
+                "handling_time_s": {"dist": "exponential", "mean": 180.0},
+            },
+            "processing": OFF,
+            "picking": OFF,
+            "shipping": OFF,
+        }
+    )
+    runs = [run(sc, r).tiers for r in range(6)]
+    t_975_5_df = 2.571
+    for tier, agents in (("night", 4), ("day", 5)):
+        waits = [m[tier]["wait_probability"] for m in runs]
+        half_width = t_975_5_df * statistics.stdev(waits) / math.sqrt(len(waits))
+        theory = erlang_c_wait_probability(agents, 3.0)
+        assert abs(statistics.mean(waits) - theory) < half_width, (tier, waits, theory)
