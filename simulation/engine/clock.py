@@ -1,7 +1,7 @@
 """Calendar arithmetic on the engine clock (hours since Monday 00:00 of week 0).
 
-Pure functions, no SimPy: opening and closing times, staffed hours in an interval, and the
-next dispatch cut-off.
+Pure functions, no SimPy: opening and closing times, staffed hours in an interval (of the
+whole day or of a shift block), and the next dispatch cut-off.
 """
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from tierwise.simulation.scenario.schema import Calendar, Scenario
+from tierwise.simulation.scenario.hours import Calendar
+from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
     "HOURS_PER_DAY",
     "business_deadline_h",
+    "daily_span_hours",
     "is_working_day",
     "next_close_h",
     "next_cutoff_h",
@@ -53,17 +55,25 @@ def next_close_h(calendar: Calendar, t_h: float) -> float:
 
 def staffed_hours(calendar: Calendar | None, start_h: float, end_h: float) -> float:
     """Open hours within ``[start_h, end_h]`` (all hours when ``calendar`` is None)."""
+    if calendar is None:
+        return max(0.0, end_h - start_h)
+    return daily_span_hours(calendar, calendar.open_hour, calendar.close_hour, start_h, end_h)
+
+
+def daily_span_hours(
+    calendar: Calendar, from_hour: float, to_hour: float, start_h: float, end_h: float
+) -> float:
+    """Hours within ``[start_h, end_h]`` of the daily span ``[from_hour, to_hour)`` (hours of
+    the day) on the calendar's working days: a shift block's hours in a window."""
     if end_h <= start_h:
         return 0.0
-    if calendar is None:
-        return end_h - start_h
     total = 0.0
     first, last = math.floor(start_h / HOURS_PER_DAY), math.floor(end_h / HOURS_PER_DAY)
     for d in range(first, last + 1):
         if d % 7 not in calendar.working_days:
             continue
-        a = max(start_h, d * HOURS_PER_DAY + calendar.open_hour)
-        b = min(end_h, d * HOURS_PER_DAY + calendar.close_hour)
+        a = max(start_h, d * HOURS_PER_DAY + from_hour)
+        b = min(end_h, d * HOURS_PER_DAY + to_hour)
         total += max(0.0, b - a)
     return total
 

@@ -2,9 +2,12 @@
 
 A tier's calls go to one pool (:meth:`Scenario.pool_of`); a pool serves its tiers by priority
 (0 first) or first come first served, non-preemptively. A caller who has waited longer than
-their patience hangs up: the order is lost. The desk reports per pool the utilisation, the
-loaded wages and the pool's fixed cost per working day (``desk_fixed``: a supervisor, lines),
-allocated to the tiers by their agent time.
+their patience hangs up: the order is lost. A pool staffed by shift block
+(``agents_by_block``) has the agents of each block at work in its hours
+(:class:`~tierwise.simulation.engine.staffing.StaffedPool`). The desk reports per pool the
+utilisation (busy hours / staffed agent-hours), the loaded wages of the staffed agent-hours and
+the pool's fixed cost per working day (``desk_fixed``: a supervisor, lines), allocated to the
+tiers by their agent time.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.shift_blocks import shift_blocks
 
 __all__ = ["DeskLane", "OrderDesk"]
 
@@ -90,7 +94,14 @@ class OrderDesk:
             needs_priority = sc.calendar is not None or (
                 not fifo and (len(priorities) > 1 or sc.recovery.enabled)
             )
-            self.pools[name] = StaffedPool(env, name, pool.agents, needs_priority, window, fifo)
+            blocks = (
+                shift_blocks(pool.agents_by_block, sc.calendar.close_hour)
+                if pool.agents_by_block is not None and sc.calendar is not None
+                else ()
+            )
+            self.pools[name] = StaffedPool(
+                env, name, pool.agents, needs_priority, window, fifo, blocks
+            )
 
     def lane(self, tier_name: str) -> DeskLane:
         """The lane of ``tier_name``: its pool and its call samplers."""
@@ -159,7 +170,8 @@ class OrderDesk:
         allocated to its tiers by their agent time."""
         shares = []
         for name, pool in self.pools.items():
-            items = {"wages_agents": pool.wages_usd(staffed_h, wage_usd_per_h, loading)}
+            wages = pool.wages_usd(staffed_h, wage_usd_per_h, loading, self.scenario.calendar)
+            items = {"wages_agents": wages}
             fixed_usd = self.scenario.order_entry.pools[name].fixed_usd_per_day * work_days
             if fixed_usd > 0:
                 items["desk_fixed"] = fixed_usd
@@ -174,5 +186,9 @@ class OrderDesk:
         return shares
 
     def utilisations(self, staffed_h: float) -> dict[str, float]:
-        """``agents.<pool>`` → busy hours / staffed agent-hours."""
-        return {f"agents.{name}": pool.utilisation(staffed_h) for name, pool in self.pools.items()}
+        """``agents.<pool>`` → busy hours / staffed agent-hours (by block when staffed so)."""
+        calendar = self.scenario.calendar
+        return {
+            f"agents.{name}": pool.utilisation(staffed_h, calendar)
+            for name, pool in self.pools.items()
+        }

@@ -35,7 +35,8 @@ from tierwise.simulation.engine.shipping import ShipLane, ShippingStation
 from tierwise.simulation.engine.staffing import StaffedPool
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
-from tierwise.simulation.scenario.schema import Calendar, Scenario
+from tierwise.simulation.scenario.hours import Calendar
+from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["DrawLog", "Lanes", "OrderCycleModel", "OrderRecord", "RunFunction"]
 

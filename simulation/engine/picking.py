@@ -6,7 +6,8 @@ and loaded wages, allocated to the tiers by their picking hours. When a cut-off 
 closing, the pickers work on until the last cut-off of the day (their shift is
 :func:`~tierwise.simulation.engine.staffing.loading_calendar`); every picker's hours past closing
 are ``overtime``, paid at wage × loading × ``costs.overtime_wage_factor`` and allocated like the
-wages.
+wages. Staffed by shift block (``pickers_by_block``), each block's pickers work its hours; the
+last block runs to the end of the pickers' shift, so its pickers are the ones paid overtime.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from tierwise.simulation.engine.staffing import StaffedPool, loading_calendar
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
-from tierwise.simulation.scenario.schema import Calendar, Scenario
+from tierwise.simulation.scenario.hours import Calendar
+from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.scenario.shift_blocks import shift_blocks
 
 __all__ = ["PickLane", "PickingStation"]
 
@@ -108,12 +111,18 @@ class PickingStation:
         self.window = window
         self.calendar: Calendar | None = loading_calendar(scenario)
         priorities = {t.priority for t in scenario.tiers.values()}
+        by_block = scenario.picking.pickers_by_block
         self.pool = StaffedPool(
             env,
             "pickers",
             scenario.picking.pickers,
             len(priorities) > 1 or scenario.calendar is not None,
             window,
+            blocks=(
+                shift_blocks(by_block, self.calendar.close_hour)
+                if by_block is not None and self.calendar is not None
+                else ()
+            ),
         )
 
     def lane(self, tier_name: str) -> PickLane:
@@ -154,12 +163,16 @@ class PickingStation:
     ) -> list[CostShare]:
         """Loaded wages of the pickers over the calendar's ``staffed_h`` hours, and their
         overtime past closing, allocated to the tiers by their picking hours."""
-        wages = self.pool.wages_usd(staffed_h, wage_usd_per_h, loading)
+        calendar = self.scenario.calendar
+        wages = self.pool.wages_usd(staffed_h, wage_usd_per_h, loading, calendar)
         items = {"wages_pickers": wages}
         overtime_h = self.shift_hours() - staffed_h
         if overtime_h > 0:
+            assert calendar is not None and self.calendar is not None  # overtime is past closing
             factor = self.scenario.costs.overtime_wage_factor or 1.0
-            items["overtime"] = self.pool.wages_usd(overtime_h, wage_usd_per_h, loading * factor)
+            items["overtime"] = self.pool.wages_usd(
+                overtime_h, wage_usd_per_h, loading * factor, self.calendar, calendar.close_hour
+            )
         weights = {t: run.acc.picker_busy_h for t, run in tiers.items()}
         return [CostShare(items, weights)]
 
@@ -174,4 +187,4 @@ class PickingStation:
         they stay past closing.
         """
         shift_h = self.shift_hours() if self.calendar is not self.scenario.calendar else staffed_h
-        return {"pickers": self.pool.utilisation(shift_h)}
+        return {"pickers": self.pool.utilisation(shift_h, self.calendar)}

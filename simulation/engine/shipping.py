@@ -43,7 +43,8 @@ from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun, uniform_stream
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
-from tierwise.simulation.scenario.schema import Calendar, Costs, Scenario, ShippingMode
+from tierwise.simulation.scenario.hours import Calendar
+from tierwise.simulation.scenario.schema import Costs, Scenario, ShippingMode
 
 __all__ = ["FleetDispatcher", "ShipLane", "ShippingStation", "Tour"]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from tierwise.simulation.scenario.distributions import Distribution
+from tierwise.simulation.scenario.section import Section
 from tierwise.simulation.scenario.values import MAX_DAYS, Count, NonNegative, Positive
 
 __all__ = ["MAX_UNITS", "Inventory", "InventoryFamily", "InventoryPolicy"]
@@ -21,11 +22,7 @@ __all__ = ["MAX_UNITS", "Inventory", "InventoryFamily", "InventoryPolicy"]
 MAX_UNITS = 10**12
 
 
-class _InventoryModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class InventoryPolicy(_InventoryModel):
+class InventoryPolicy(Section):
     """Replenishment policy of one product family.
 
     ``sQ``: continuous review, order ``order_quantity_units`` when the inventory position
@@ -65,7 +62,7 @@ class InventoryPolicy(_InventoryModel):
         return self
 
 
-class InventoryFamily(_InventoryModel):
+class InventoryFamily(Section):
     """A product family stocked in the warehouse.
 
     ``reserve_units`` rations the stock by tier (a critical-level policy): a line of tier X is
@@ -95,7 +92,7 @@ class InventoryFamily(_InventoryModel):
     )
 
 
-class Inventory(_InventoryModel):
+class Inventory(Section):
     """Inventory of product families with replenishment and stock-outs."""
 
     enabled: bool = True

@@ -15,12 +15,15 @@ import json
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tierwise.simulation.scenario.decision_spec import Decision, check_section
 from tierwise.simulation.scenario.distributions import Distribution
 from tierwise.simulation.scenario.errors import did_you_mean
+from tierwise.simulation.scenario.hours import Calendar, ReceivingHours
 from tierwise.simulation.scenario.inventory_schema import MAX_UNITS, Inventory
+from tierwise.simulation.scenario.section import Section
+from tierwise.simulation.scenario.shift_blocks import ServersByBlock, check_blocks
 from tierwise.simulation.scenario.values import (
     MAX_CUSTOMERS,
     MAX_DAYS,
@@ -38,14 +41,12 @@ from tierwise.simulation.scenario.values import (
 
 __all__ = [
     "DEFAULT_PROMISE_H",
-    "Calendar",
     "Channel",
     "Costs",
     "OrderEntry",
     "Picking",
     "Pool",
     "Processing",
-    "ReceivingHours",
     "Recovery",
     "Scenario",
     "Shipping",
@@ -62,75 +63,11 @@ MAX_TOUR_DURATION_H = 168.0
 Days = Annotated[Number, Field(ge=0.0, le=MAX_DAYS)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-def _check_hours(
-    open_hour: float, close_hour: float, days: tuple[int, ...], days_name: str
-) -> None:
-    """ValueError unless ``open_hour < close_hour`` and ``days`` is a non-empty set of 0..6."""
-    if close_hour <= open_hour:
-        raise ValueError(f"close_hour ({close_hour}) must be after open_hour ({open_hour})")
-    if not days or any(d < 0 or d > 6 for d in days):
-        raise ValueError(f"{days_name} must be a non-empty list of 0..6, got {list(days)}")
-    if len(set(days)) != len(days):
-        raise ValueError(f"{days_name} has duplicates: {list(days)}")
-
-
-class Calendar(_Model):
-    """Operating hours of the staffed resources (agents, pickers) and of dispatch.
-
-    ``None`` in :attr:`Scenario.calendar` means 24/7 operation.
-    """
-
-    open_hour: Number = Field(ge=0, lt=24, description="opening time, hours after midnight")
-    close_hour: Number = Field(gt=0, le=24, description="closing time, hours after midnight")
-    working_days: tuple[Count, ...] = Field(
-        default=(0, 1, 2, 3, 4), description="days of week worked, 0 = Monday"
-    )
-
-    @model_validator(mode="after")
-    def _check(self) -> Calendar:
-        _check_hours(self.open_hour, self.close_hour, self.working_days, "working_days")
-        return self
-
-    @property
-    def hours_per_day(self) -> float:
-        """Staffed hours per working day."""
-        return self.close_hour - self.open_hour
-
-
 DEFAULT_PROMISE_H = 48.0
 """Promise of a tier that sets neither promised_cycle_time_h nor promised_business_days, h."""
 
 
-class ReceivingHours(_Model):
-    """Hours in which a tier's customers accept deliveries.
-
-    A shipment that arrives outside them is delivered at the next opening (the order's cycle
-    time, and so its on-time status, ends at the delivery).
-    """
-
-    open_hour: Number = Field(ge=0, lt=24, description="receiving opens, hours after midnight")
-    close_hour: Number = Field(gt=0, le=24, description="receiving closes, hours after midnight")
-    days: tuple[Count, ...] = Field(
-        default=(0, 1, 2, 3, 4), description="days of week deliveries are accepted, 0 = Monday"
-    )
-
-    @model_validator(mode="after")
-    def _check(self) -> ReceivingHours:
-        _check_hours(self.open_hour, self.close_hour, self.days, "days")
-        return self
-
-    def as_calendar(self) -> Calendar:
-        """The receiving hours as a :class:`Calendar` (for the calendar arithmetic)."""
-        return Calendar(
-            open_hour=self.open_hour, close_hour=self.close_hour, working_days=self.days
-        )
-
-
-class Targets(_Model):
+class Targets(Section):
     """Service targets of a tier (reported beside the simulated values)."""
 
     on_time_rate: Probability | None = None
@@ -139,7 +76,7 @@ class Targets(_Model):
     answered_within_target_rate: Probability | None = None
 
 
-class Tier(_Model):
+class Tier(Section):
     """A customer tier (A, B, C …): its demand, routing, promise and value."""
 
     customers: Count = Field(ge=1, le=MAX_CUSTOMERS, description="number of customers in the tier")
@@ -235,7 +172,7 @@ class Tier(_Model):
         return self
 
 
-class Channel(_Model):
+class Channel(Section):
     """An order transmission channel (phone, EDI, e-mail, web …)."""
 
     transmission_delay_h: Distribution = Field(default=Distribution(dist="deterministic", mean=0.0))
@@ -243,10 +180,20 @@ class Channel(_Model):
     entry_error_probability: Probability = Field(default=0.0, description="order keyed in wrongly")
 
 
-class Pool(_Model):
+class Pool(Section):
     """A pool of order-entry agents (a desk), shared by the tiers that name it."""
 
-    agents: Servers = Field(description="agents of the pool, 1..10,000 while order entry is on")
+    agents: Servers = Field(
+        description="agents of the pool, 1..10,000 while order entry is on; with "
+        "agents_by_block, the pool's headcount: at least the largest block (the simulation "
+        "and the wages use the blocks)"
+    )
+    agents_by_block: ServersByBlock | None = Field(
+        default=None,
+        description="agents at work per shift block, by the block's start hour as two-digit "
+        'text ("08": 4, "10": 7); a block runs to the next block\'s start, the last to '
+        "closing; the first starts at calendar.open_hour; none = agents all day",
+    )
     discipline: Literal["priority", "fifo"] = "priority"
     fixed_usd_per_day: NonNegative = Field(
         default=0.0,
@@ -255,7 +202,7 @@ class Pool(_Model):
     )
 
 
-class OrderEntry(_Model):
+class OrderEntry(Section):
     """Order entry by agents/clerks: an M/G/c queue with optional abandonment."""
 
     enabled: bool = True
@@ -267,7 +214,7 @@ class OrderEntry(_Model):
     answer_target_s: NonNegative = Field(default=20.0, description="t of answered-within-t")
 
 
-class Processing(_Model):
+class Processing(Section):
     """Order processing (credit check, documents): a delay and a billing error."""
 
     enabled: bool = True
@@ -275,17 +222,27 @@ class Processing(_Model):
     billing_error_probability: Probability = 0.0
 
 
-class Picking(_Model):
+class Picking(Section):
     """Picking and packing by pickers (a priority resource)."""
 
     enabled: bool = True
-    pickers: Servers = Field(default=1, description="pickers, 1..10,000 while picking is on")
+    pickers: Servers = Field(
+        default=1,
+        description="pickers, 1..10,000 while picking is on; with pickers_by_block, the "
+        "headcount: at least the largest block (the simulation and the wages use the blocks)",
+    )
+    pickers_by_block: ServersByBlock | None = Field(
+        default=None,
+        description="pickers at work per shift block, by the block's start hour as two-digit "
+        'text ("08": 10, "10": 14); a block runs to the next block\'s start, the last to '
+        "closing (or the last cut-off, as overtime); none = pickers all day",
+    )
     time_per_order_min: Distribution = Field(default=Distribution(dist="deterministic", mean=0))
     time_per_line_min: Distribution = Field(default=Distribution(dist="deterministic", mean=1))
     error_probability_per_line: Probability = 0.0
 
 
-class ShippingMode(_Model):
+class ShippingMode(Section):
     """A service mode: own fleet with dispatch cut-offs, or a carrier."""
 
     kind: Literal["carrier", "fleet"] = "carrier"
@@ -372,14 +329,14 @@ class ShippingMode(_Model):
         return hour - after if after is not None and hour > after else 0.0
 
 
-class Shipping(_Model):
+class Shipping(Section):
     """Shipping and delivery."""
 
     enabled: bool = True
     modes: dict[str, ShippingMode] = Field(default_factory=dict)
 
 
-class Recovery(_Model):
+class Recovery(Section):
     """Exceptions and service recovery (complaints handled by a service desk)."""
 
     enabled: bool = False
@@ -402,7 +359,7 @@ class Recovery(_Model):
         return self
 
 
-class Costs(_Model):
+class Costs(Section):
     """Cost rates (all loaded: base wage × loading factor)."""
 
     agent_wage_usd_per_h: NonNegative = 0.0
@@ -426,7 +383,7 @@ class Costs(_Model):
     )
 
 
-class Scenario(_Model):
+class Scenario(Section):
     """One complete Tierwise scenario.
 
     The content hash (:attr:`content_hash`) is the sha256 of the canonical JSON of all fields;
@@ -530,6 +487,7 @@ class Scenario(_Model):
                         )
         self._check_work_past_closing()
         self._check_reserves()
+        self._check_shift_blocks()
         if self.inventory.enabled and not self.inventory.families:
             raise ValueError("inventory is enabled but inventory.families is empty")
         if (
@@ -550,6 +508,24 @@ class Scenario(_Model):
                         f"no tier '{tier_name}'{did_you_mean(tier_name, self.tiers)} (tiers: "
                         f"{', '.join(self.tiers)})"
                     )
+
+    def _check_shift_blocks(self) -> None:
+        """Blocks of the enabled stages fit the calendar and their pool's headcount."""
+        cal = self.calendar
+        open_h, close_h = (cal.open_hour, cal.close_hour) if cal is not None else (None, None)
+        if self.order_entry.enabled:
+            for name, pool in self.order_entry.pools.items():
+                if pool.agents_by_block is not None:
+                    path = f"order_entry.pools.{name}"
+                    check_blocks(
+                        f"{path}.agents_by_block", pool.agents_by_block, open_h, close_h,
+                        f"{path}.agents", pool.agents,
+                    )  # fmt: skip
+        if self.picking.enabled and self.picking.pickers_by_block is not None:
+            check_blocks(
+                "picking.pickers_by_block", self.picking.pickers_by_block, open_h, close_h,
+                "picking.pickers", self.picking.pickers,
+            )  # fmt: skip
 
     def _check_work_past_closing(self) -> None:
         """A cut-off after closing, or a tour that runs past it, needs the overtime factor."""

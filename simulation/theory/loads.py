@@ -10,24 +10,89 @@ week (work that arrives while the operation is closed waits for the next opening
 busiest hour's load is given too (:attr:`QueueLoad.peak_offered_load_erlang`), and
 :func:`load_warnings` words what a planner should know: a peak hour above capacity, a load
 carried only because callers give up.
+
+Staffing by shift block: :func:`block_loads` gives the offered load of each block of a pool
+(or of the pickers) from the tiers' hourly profiles, so a planner sees the peak block and the
+least stable staff of each (:func:`min_stable_servers_by_block`); a queue staffed by block is
+stable when its weekly work is less than its staffed server-hours, and a block whose busiest
+hour is at or above its servers is warned about.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tierwise.simulation.scenario.schema import Scenario, Tier
+from tierwise.simulation.scenario.shift_blocks import default_block_starts, shift_blocks
 from tierwise.simulation.theory.erlang import erlang_a, min_stable_servers
 
 __all__ = [
+    "BlockLoad",
     "QueueLoad",
     "UnstableScenarioError",
+    "block_loads",
     "check_stability",
     "load_warnings",
+    "min_stable_servers_by_block",
     "offered_loads",
     "weekly_orders",
 ]
+
+HOURS_PER_WEEK = 168
+
+
+@dataclass(frozen=True)
+class BlockLoad:
+    """Offered load of one shift block of a resource (averaged over the working days).
+
+    Attributes
+    ----------
+    block : str
+        The block's key, its start hour as two-digit text (``"10"``).
+    start_hour, end_hour : float
+        Hours of the day the block starts and ends (the last: closing).
+    offered_load : float
+        Busy servers needed on average in the block's hours of the week, Erlang; the first
+        block of the day also gets the work that arrives while the operation is closed (it
+        waits for the opening).
+    peak_load : float
+        The same for the block's busiest hour of the week.
+    servers : int
+        Servers at work in the block (the block's staff, or the constant staff).
+    staffed_hours_per_week : int
+        The block's hours in a week (whole hours of the calendar's open hours).
+    """
+
+    block: str
+    start_hour: float
+    end_hour: float
+    offered_load: float
+    peak_load: float
+    servers: int
+    staffed_hours_per_week: int
+
+    @property
+    def min_stable_servers(self) -> int:
+        """Least servers above the block's average load (``floor(A) + 1``)."""
+        return min_stable_servers(self.offered_load)
+
+    @property
+    def peak_min_stable_servers(self) -> int:
+        """Least servers above the block's busiest hour's load."""
+        return min_stable_servers(self.peak_load)
+
+    @property
+    def utilisation(self) -> float:
+        """Offered load / servers of the block (inf with no servers)."""
+        return self.offered_load / self.servers if self.servers else math.inf
+
+    @property
+    def peak_overloaded(self) -> bool:
+        """Whether the block's busiest hour's load is at or above its servers."""
+        return self.peak_load > 0 and self.peak_load >= self.servers
 
 
 @dataclass(frozen=True)
@@ -58,6 +123,9 @@ class QueueLoad:
         patience); ``None`` without abandonment.
     peak_abandon_probability : float or None
         The same at the busiest hour's load.
+    blocks : tuple of BlockLoad
+        The load of each shift block when the resource is staffed by block (empty otherwise);
+        ``servers`` is then the headcount, and :attr:`staffed_servers` the average at work.
     """
 
     resource: str
@@ -68,11 +136,22 @@ class QueueLoad:
     mean_patience_h: float | None = None
     abandon_probability: float | None = None
     peak_abandon_probability: float | None = None
+    blocks: tuple[BlockLoad, ...] = ()
+
+    @property
+    def staffed_servers(self) -> float:
+        """Servers at work on average over the staffed hours: :attr:`servers`, or with blocks
+        each block's servers weighted by its hours."""
+        if not self.blocks:
+            return self.servers
+        hours = sum(b.staffed_hours_per_week for b in self.blocks)
+        return sum(b.servers * b.staffed_hours_per_week for b in self.blocks) / hours
 
     @property
     def utilisation(self) -> float:
-        """Offered load / servers (inf with no servers)."""
-        return self.offered_load / self.servers if self.servers else math.inf
+        """Offered load / servers at work on average (inf with no servers)."""
+        servers = self.staffed_servers
+        return self.offered_load / servers if servers else math.inf
 
     @property
     def peak_offered_load_erlang(self) -> float:
@@ -97,11 +176,14 @@ class QueueLoad:
         (Erlang A; zero patience: Erlang B). Without it, when the offered load is strictly
         below the capacity.
         """
-        return self.abandonment or self.offered_load < self.servers
+        return self.abandonment or self.offered_load < self.staffed_servers
 
     @property
     def peak_overloaded(self) -> bool:
-        """Whether the busiest hour's load is at or above the capacity."""
+        """Whether the busiest hour's load is at or above the capacity (with blocks: of any
+        block, against its own servers)."""
+        if self.blocks:
+            return any(b.peak_overloaded for b in self.blocks)
         return self.peak_load >= self.servers
 
     @property
@@ -112,12 +194,14 @@ class QueueLoad:
         capacity (work queues up, or callers abandon, in the busiest hours).
         """
         lines: list[str] = []
-        if self.abandonment and self.offered_load >= self.servers:
+        if self.abandonment and self.offered_load >= self.staffed_servers:
             lines.append(
                 f"{self.resource}: offered load {self.offered_load:.2f} Erlang >= "
-                f"{self.servers} server(s) (utilisation {self.utilisation:.0%}); a steady "
+                f"{self._servers_text()} (utilisation {self.utilisation:.0%}); a steady "
                 f"state only because callers abandon: about {self._abandon_text()}"
             )
+        elif self.blocks:
+            lines += [self._block_warning(b) for b in self.blocks if b.peak_overloaded]
         elif self.peak_overloaded and self.peak_load > 0:
             consequence = (
                 f"callers abandon in the busiest hours: about {self._abandon_text()}"
@@ -132,6 +216,25 @@ class QueueLoad:
             )
         return lines
 
+    def _servers_text(self) -> str:
+        if not self.blocks:
+            return f"{self.servers} server(s)"
+        return f"{self.staffed_servers:.2f} server(s) on average over the shift blocks"
+
+    def _block_warning(self, block: BlockLoad) -> str:
+        consequence = (
+            f"callers abandon in its busiest hour: about {self._abandon_text()}"
+            if self.abandonment
+            else "work queues up and is worked off later; "
+            f"{block.peak_min_stable_servers} would keep up with its peak"
+        )
+        return (
+            f"{self.resource}: block {block.block} ({block.start_hour:g}–{block.end_hour:g} h) "
+            f"peak-hour offered load {block.peak_load:.2f} Erlang >= {block.servers} "
+            f"server(s) (peak utilisation {block.peak_load / max(block.servers, 1):.0%}); "
+            + consequence
+        )
+
     def _abandon_text(self) -> str:
         mean = self.abandon_probability or 0.0
         peak = self.peak_abandon_probability or 0.0
@@ -145,7 +248,7 @@ class UnstableScenarioError(ValueError):
     def __init__(self, loads: list[QueueLoad]) -> None:
         self.loads = loads
         lines = [
-            f"{q.resource}: offered load {q.offered_load:.2f} >= {q.servers} server(s) "
+            f"{q.resource}: offered load {q.offered_load:.2f} >= {q._servers_text()} "
             f"(utilisation {q.utilisation:.0%}); at least {q.min_stable_servers} needed for a "
             "stable queue"
             for q in loads
@@ -176,6 +279,132 @@ def _staffed_hours_per_week(scenario: Scenario) -> list[int]:
     ]
 
 
+def _pool_hourly_load(
+    scenario: Scenario, pool_name: str, rates: dict[str, list[float]]
+) -> list[float]:
+    """Agents busy (Erlang) that the calls of each hour of the week bring to ``pool_name``."""
+    handling_h = scenario.order_entry.handling_time_s.expected_value / 3600.0
+    hourly = [0.0] * HOURS_PER_WEEK
+    for name, tier in scenario.tiers.items():
+        if scenario.pool_of(name) != pool_name:
+            continue
+        phone_share = sum(
+            share
+            for ch, share in tier.channel_mix.items()
+            if scenario.channels[ch].uses_order_entry
+        )
+        for h in range(HOURS_PER_WEEK):
+            hourly[h] += rates[name][h] * phone_share * handling_h
+    return hourly
+
+
+def _picking_hourly_load(scenario: Scenario, rates: dict[str, list[float]]) -> list[float]:
+    """Pickers busy (Erlang) that the orders of each hour of the week bring."""
+    pk = scenario.picking
+    hourly = [0.0] * HOURS_PER_WEEK
+    for name, tier in scenario.tiers.items():
+        lines = max(1.0, tier.lines_per_order.expected_value)
+        pick_h = (
+            pk.time_per_order_min.expected_value + lines * pk.time_per_line_min.expected_value
+        ) / 60.0
+        for h in range(HOURS_PER_WEEK):
+            hourly[h] += rates[name][h] * pick_h
+    return hourly
+
+
+def _hourly_load(scenario: Scenario, resource: str) -> list[float]:
+    """Erlang of each hour of the week for ``agents.<pool>`` or ``pickers``."""
+    rates = {name: _hourly_rates(scenario, t) for name, t in scenario.tiers.items()}
+    if resource == "pickers":
+        return _picking_hourly_load(scenario, rates)
+    pool = resource.removeprefix("agents.")
+    if resource.startswith("agents.") and pool in scenario.order_entry.pools:
+        return _pool_hourly_load(scenario, pool, rates)
+    known = ", ".join([f"agents.{p}" for p in scenario.order_entry.pools] + ["pickers"])
+    raise ValueError(f"resource {resource!r} is not staffed by block (known: {known})")
+
+
+def _staffing(scenario: Scenario, resource: str) -> tuple[int, dict[str, int] | None]:
+    """Headcount and servers by block (``None``: constant) of ``agents.<pool>``/``pickers``."""
+    if resource == "pickers":
+        return scenario.picking.pickers, scenario.picking.pickers_by_block
+    pool = scenario.order_entry.pools[resource.removeprefix("agents.")]
+    return pool.agents, pool.agents_by_block
+
+
+def block_loads(
+    scenario: Scenario, resource: str, block_starts: Sequence[str] | None = None
+) -> tuple[BlockLoad, ...]:
+    """Offered load of each shift block of ``resource``, from the tiers' hourly profiles.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with a calendar.
+    resource : str
+        ``agents.<pool>`` or ``pickers``.
+    block_starts : sequence of str, optional
+        Block keys (two-digit start hours, the first at the opening); default: the
+        resource's own blocks, else blocks of
+        :data:`~tierwise.simulation.scenario.shift_blocks.DEFAULT_BLOCK_H` hours.
+
+    Returns
+    -------
+    tuple of BlockLoad
+        In time order; ``servers`` is what the scenario staffs at each block's start.
+
+    Raises
+    ------
+    ValueError
+        Without a calendar, or for a resource other than a pool's agents or the pickers.
+    """
+    cal = scenario.calendar
+    if cal is None:
+        raise ValueError("shift blocks need a calendar (the blocks cut its open hours)")
+    hourly = _hourly_load(scenario, resource)
+    headcount, by_block = _staffing(scenario, resource)
+    if block_starts is None:
+        block_starts = (
+            tuple(by_block) if by_block else default_block_starts(cal.open_hour, cal.close_hour)
+        )
+    spans = shift_blocks(dict.fromkeys(block_starts, 0), cal.close_hour)
+    staffed = shift_blocks(by_block, cal.close_hour) if by_block else ()
+
+    def block_at(hour: float, blocks: Sequence[Any]) -> int:
+        return max(i for i, b in enumerate(blocks) if b.start_hour <= hour)
+
+    work = [0.0] * len(spans)
+    hours: list[list[float]] = [[] for _ in spans]
+    for h in range(HOURS_PER_WEEK):
+        hour = h % 24
+        if (h // 24) in cal.working_days and cal.open_hour <= hour < cal.close_hour:
+            i = block_at(hour, spans)
+            hours[i].append(hourly[h])
+        else:
+            i = 0  # waits for the opening
+        work[i] += hourly[h]
+    return tuple(
+        BlockLoad(
+            span.key,
+            span.start_hour,
+            span.end_hour,
+            work[i] / max(len(hours[i]), 1),
+            max(hours[i], default=0.0),
+            staffed[block_at(span.start_hour, staffed)].servers if staffed else headcount,
+            len(hours[i]),
+        )
+        for i, span in enumerate(spans)
+    )
+
+
+def min_stable_servers_by_block(
+    scenario: Scenario, resource: str, block_starts: Sequence[str] | None = None
+) -> dict[str, int]:
+    """Least stable staff of each shift block: ``block key → floor(A) + 1`` of its average
+    offered load (:func:`block_loads`; the lower end of a per-block staffing range)."""
+    return {b.block: b.min_stable_servers for b in block_loads(scenario, resource, block_starts)}
+
+
 def offered_loads(scenario: Scenario) -> list[QueueLoad]:
     """Offered load of agents (per pool), pickers and fleet vehicles."""
     staffed = _staffed_hours_per_week(scenario)
@@ -184,21 +413,21 @@ def offered_loads(scenario: Scenario) -> list[QueueLoad]:
     rates = {name: _hourly_rates(scenario, t) for name, t in scenario.tiers.items()}
     if scenario.order_entry.enabled:
         handling_h = scenario.order_entry.handling_time_s.expected_value / 3600.0
+        patience = scenario.order_entry.patience_s
+        patience_h = patience.expected_value / 3600.0 if patience is not None else None
         for pool_name, pool in scenario.order_entry.pools.items():
-            hourly = [0.0] * 168
-            for name, tier in scenario.tiers.items():
-                if scenario.pool_of(name) != pool_name:
-                    continue
-                phone_share = sum(
-                    share
-                    for ch, share in tier.channel_mix.items()
-                    if scenario.channels[ch].uses_order_entry
-                )
-                for h in range(168):
-                    hourly[h] += rates[name][h] * phone_share * handling_h
+            hourly = _pool_hourly_load(scenario, pool_name, rates)
             mean_load = sum(hourly) / staffed_count
-            patience = scenario.order_entry.patience_s
-            patience_h = patience.expected_value / 3600.0 if patience is not None else None
+            blocks = (
+                block_loads(scenario, f"agents.{pool_name}")
+                if pool.agents_by_block is not None
+                else ()
+            )
+            if blocks:
+                mean_abandon, peak_abandon = _block_abandonment(blocks, handling_h, patience_h)
+            else:
+                mean_abandon = _abandonment(pool.agents, mean_load, handling_h, patience_h)
+                peak_abandon = _abandonment(pool.agents, max(hourly), handling_h, patience_h)
             loads.append(
                 QueueLoad(
                     f"agents.{pool_name}",
@@ -207,22 +436,26 @@ def offered_loads(scenario: Scenario) -> list[QueueLoad]:
                     pool.agents,
                     min_stable_servers(mean_load),
                     patience_h,
-                    _abandonment(pool.agents, mean_load, handling_h, patience_h),
-                    _abandonment(pool.agents, max(hourly), handling_h, patience_h),
+                    mean_abandon,
+                    peak_abandon,
+                    blocks,
                 )
             )
     if scenario.picking.enabled:
         pk = scenario.picking
-        hourly = [0.0] * 168
-        for name, tier in scenario.tiers.items():
-            lines = max(1.0, tier.lines_per_order.expected_value)
-            pick_h = (
-                pk.time_per_order_min.expected_value + lines * pk.time_per_line_min.expected_value
-            ) / 60.0
-            for h in range(168):
-                hourly[h] += rates[name][h] * pick_h
+        hourly = _picking_hourly_load(scenario, rates)
         load = sum(hourly) / staffed_count
-        loads.append(QueueLoad("pickers", load, max(hourly), pk.pickers, min_stable_servers(load)))
+        blocks = block_loads(scenario, "pickers") if pk.pickers_by_block is not None else ()
+        loads.append(
+            QueueLoad(
+                "pickers",
+                load,
+                max(hourly),
+                pk.pickers,
+                min_stable_servers(load),
+                blocks=blocks,
+            )
+        )
     if scenario.shipping.enabled:
         cal = scenario.calendar
         days = len(cal.working_days) if cal is not None else 7
@@ -265,6 +498,23 @@ def _abandonment(
         ).abandon_probability
     except ValueError:
         return max(0.0, 1.0 - servers / load_erlang)
+
+
+def _block_abandonment(
+    blocks: Sequence[BlockLoad], handling_h: float, patience_h: float | None
+) -> tuple[float | None, float | None]:
+    """Abandonment of a pool staffed by block: each block's Erlang A at its own load and
+    servers, weighted by its calls; and in the busiest hour of the most stretched block
+    (largest peak load minus servers)."""
+    if patience_h is None:
+        return None, None
+    work = [b.offered_load * b.staffed_hours_per_week for b in blocks]
+    fractions = [_abandonment(b.servers, b.offered_load, handling_h, patience_h) for b in blocks]
+    mean = sum(w * (f or 0.0) for w, f in zip(work, fractions, strict=True)) / max(
+        sum(work), 1e-300
+    )
+    peak = max(blocks, key=lambda b: b.peak_load - b.servers)
+    return mean, _abandonment(peak.servers, peak.peak_load, handling_h, patience_h)
 
 
 def load_warnings(loads: list[QueueLoad]) -> list[str]:

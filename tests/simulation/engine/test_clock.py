@@ -1,12 +1,18 @@
-"""Calendar arithmetic: business-day promise deadlines and the receiving calendar."""
+"""Calendar arithmetic: business-day promise deadlines, the receiving calendar, the hours of a
+shift block in a window."""
 
 from __future__ import annotations
 
 import pytest
 
-from tierwise.simulation.engine.clock import business_deadline_h, receiving_calendar
+from tierwise.simulation.engine.clock import (
+    business_deadline_h,
+    daily_span_hours,
+    receiving_calendar,
+    staffed_hours,
+)
+from tierwise.simulation.scenario.hours import Calendar
 from tierwise.simulation.scenario.loading import load_scenario
-from tierwise.simulation.scenario.schema import Calendar
 
 OFFICE = Calendar(open_hour=8, close_hour=18, working_days=(0, 1, 2, 3, 4))
 MONDAY, FRIDAY, SATURDAY = 0.0, 4 * 24.0, 5 * 24.0
@@ -35,3 +41,18 @@ def test_business_day_deadline_without_calendar_is_end_of_the_nth_next_day():
 def test_receiving_calendar_defaults_to_the_scenario_calendar():
     scenario = load_scenario("default")
     assert receiving_calendar(scenario, "A") == scenario.calendar
+
+
+def test_a_blocks_hours_count_its_span_on_working_days_only() -> None:
+    week = (0.0, 7 * 24.0)
+    assert daily_span_hours(OFFICE, 10, 12, *week) == 5 * 2.0  # Mon–Fri, 2 h each
+    # a window cut inside a block counts the part inside
+    assert daily_span_hours(OFFICE, 10, 12, 10.5, 24 + 11) == 1.5 + 1.0
+    assert daily_span_hours(OFFICE, 10, 12, *week[::-1]) == 0.0
+
+
+def test_staffed_hours_are_the_span_from_opening_to_closing() -> None:
+    for window in [(0.0, 168.0), (9.25, 50.5), (100.0, 400.0)]:
+        assert staffed_hours(OFFICE, *window) == daily_span_hours(OFFICE, 8, 18, *window)
+    assert staffed_hours(None, 3.0, 10.0) == 7.0
+    assert staffed_hours(None, 10.0, 3.0) == 0.0

@@ -17,8 +17,9 @@ from tierwise.simulation.engine.clock import next_open_h
 from tierwise.simulation.engine.model import DrawLog, OrderCycleModel
 from tierwise.simulation.experiments.replicate import run_replications
 from tierwise.simulation.experiments.validation import PERFECT_ORDER_RATES, perfect_order_scenario
+from tierwise.simulation.scenario.hours import Calendar
 from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
-from tierwise.simulation.scenario.schema import Calendar, Scenario
+from tierwise.simulation.scenario.schema import Scenario
 
 
 def test_conservation_arrived_equals_completed_plus_in_progress_plus_lost(short_default) -> None:

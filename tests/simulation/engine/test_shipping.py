@@ -16,8 +16,9 @@ from tierwise.simulation.engine.clock import is_working_day
 from tierwise.simulation.engine.model import OrderCycleModel
 from tierwise.simulation.engine.shipping import FleetDispatcher, Tour
 from tierwise.simulation.scenario.distributions import Distribution
+from tierwise.simulation.scenario.hours import Calendar
 from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
-from tierwise.simulation.scenario.schema import Calendar, Costs, ShippingMode
+from tierwise.simulation.scenario.schema import Costs, ShippingMode
 
 
 def _vans(

@@ -190,7 +190,7 @@ def test_misspelt_field_is_reported_with_a_suggestion(tmp_path: Path) -> None:
     assert problem.startswith("axes.order_entry.pools.desk.agnets: unknown key")
     assert (
         "did you mean 'agents'" in problem
-        and "(allowed here: agents, discipline, fixed_usd_per_day)" in problem
+        and "(allowed here: agents, agents_by_block, discipline, fixed_usd_per_day)" in problem
     )
 
 

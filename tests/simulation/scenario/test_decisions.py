@@ -57,9 +57,15 @@ def test_declared_levers_lists_every_lever_in_file_order_with_ranges_expanded() 
 
 
 def test_a_scenario_without_decisions_declares_no_levers() -> None:
-    scenario = load_scenario(DEFAULT_SCENARIO)
+    scenario = load_scenario("phone_order_desk")
     assert scenario.decisions is None
     assert declared_levers(scenario) == {} and check_decisions(scenario) == []
+
+
+def test_the_default_scenario_declares_cut_offs_and_a_reserve() -> None:
+    levers = declared_levers(load_scenario(DEFAULT_SCENARIO))
+    assert levers["shipping.modes.express.cutoff_hours"] == ([17], [17.5], [13, 17.5])
+    assert levers["inventory.families.slow.reserve_units.C"] == (0, 3000)
 
 
 def test_a_stepped_range_includes_its_end_and_rounds_floats() -> None:

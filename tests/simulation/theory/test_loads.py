@@ -10,8 +10,10 @@ from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.erlang import erlang_a, erlang_b
 from tierwise.simulation.theory.loads import (
     UnstableScenarioError,
+    block_loads,
     check_stability,
     load_warnings,
+    min_stable_servers_by_block,
     offered_loads,
 )
 
@@ -89,3 +91,112 @@ def test_queue_without_abandonment_or_peak_overload_has_no_warning() -> None:
     (load,) = offered_loads(call_centre(12))
     assert not load.abandonment and load.abandon_probability is None
     assert load.warnings == []
+
+
+# ---------------------------------------------------------------- shift blocks
+def _default_with(*overrides: tuple[str, object]) -> Scenario:
+    return load_scenario(DEFAULT_SCENARIO, list(overrides))
+
+
+def test_block_loads_share_out_the_weeks_work_and_show_the_peak_block() -> None:
+    sc = _default_with()
+    (desk,) = [q for q in offered_loads(sc) if q.resource == "agents.desk"]
+    blocks = block_loads(sc, "agents.desk")  # 2 h blocks from the opening by default
+    assert [b.block for b in blocks] == ["08", "10", "12", "14", "16"]
+    assert all(b.staffed_hours_per_week == 10 for b in blocks)  # 2 h × 5 working days
+    # the work of the week, block by block, is the work of the week
+    work = sum(b.offered_load * b.staffed_hours_per_week for b in blocks)
+    assert work == pytest.approx(desk.offered_load * 50)
+    # the default demand peaks at 10–11 h (profile 1.4, Monday 1.15)
+    assert max(blocks, key=lambda b: b.offered_load).block == "10"
+    assert max(b.peak_load for b in blocks) == pytest.approx(desk.peak_load)
+    assert all(b.servers == 7 for b in blocks)  # the constant staff
+
+
+def test_min_stable_staff_by_block_is_floor_of_each_blocks_load_plus_one() -> None:
+    sc = _default_with()
+    for resource in ("agents.desk", "pickers"):
+        least = min_stable_servers_by_block(sc, resource)
+        loads = block_loads(sc, resource)
+        assert least == {b.block: int(b.offered_load) + 1 for b in loads}
+    # pickers: the 10–12 block needs more than the 12 pickers of the scenario
+    assert min_stable_servers_by_block(sc, "pickers")["10"] > 12
+    hourly = min_stable_servers_by_block(sc, "pickers", [f"{h:02d}" for h in range(8, 18)])
+    assert len(hourly) == 10 and hourly["10"] == 14
+
+
+def test_work_arriving_while_closed_waits_for_the_first_block() -> None:
+    evening = [0.0] * 24
+    evening[20] = 1.0  # calls only at 20:00, after closing
+    sc = _default_with(*[(f"tiers.{t}.hourly_profile", evening) for t in ("A", "B", "C")])
+    blocks = block_loads(sc, "agents.desk")
+    assert blocks[0].offered_load > 0 and all(b.offered_load == 0 for b in blocks[1:])
+    assert blocks[0].peak_load == 0.0  # nobody calls in its own hours
+
+
+def test_block_loads_use_the_scenarios_blocks_and_servers() -> None:
+    sc = _default_with(("order_entry.pools.desk.agents_by_block", {"08": 5, "10": 7, "13": 4}))
+    blocks = block_loads(sc, "agents.desk")
+    assert [(b.block, b.start_hour, b.end_hour, b.servers) for b in blocks] == [
+        ("08", 8.0, 10.0, 5),
+        ("10", 10.0, 13.0, 7),
+        ("13", 13.0, 18.0, 4),
+    ]
+    # other blocks asked for: the servers at work at each one's start
+    assert [b.servers for b in block_loads(sc, "agents.desk", ["08", "12", "14"])] == [5, 7, 4]
+
+
+def test_block_loads_need_a_calendar_and_a_staffed_resource() -> None:
+    with pytest.raises(ValueError, match="calendar"):
+        block_loads(call_centre(12), "agents.desk")
+    with pytest.raises(ValueError, match=r"agents\.desk, pickers"):
+        block_loads(_default_with(), "vehicles.regional")
+
+
+def test_a_queue_staffed_by_block_is_stable_when_its_staffed_hours_carry_the_work() -> None:
+    # desk without abandonment: 4.17 Erlang on average; blocks of 5, 7, 4 agents average
+    # 5.1 (stable), of 3, 6, 3 average 3.9 (not), although the headcount is 7 in both
+    patient = ("order_entry.patience_s", None)
+    stable = _default_with(
+        patient, ("order_entry.pools.desk.agents_by_block", {"08": 5, "10": 7, "13": 4})
+    )
+    (desk,) = [q for q in check_stability(stable) if q.resource == "agents.desk"]
+    assert desk.staffed_servers == pytest.approx((5 * 2 + 7 * 3 + 4 * 5) / 10)
+    assert desk.stable and desk.servers == 7
+    unstable = _default_with(
+        patient, ("order_entry.pools.desk.agents_by_block", {"08": 3, "10": 6, "13": 3})
+    )
+    with pytest.raises(UnstableScenarioError) as info:
+        check_stability(unstable)
+    assert "agents.desk: offered load 4.17 >= 3.90 server(s) on average" in str(info.value)
+
+
+def test_a_block_whose_busiest_hour_exceeds_its_staff_is_warned_about() -> None:
+    sc = _default_with(
+        ("picking.pickers", 16), ("picking.pickers_by_block", {"08": 16, "12": 10, "14": 13})
+    )
+    (pickers,) = [q for q in check_stability(sc) if q.resource == "pickers"]
+    assert pickers.peak_overloaded
+    warnings = [w for w in load_warnings([pickers]) if w.startswith("pickers")]
+    # 12–14: busiest hour 10.12 Erlang >= 10; 14–18: 12.37 Erlang < 13; 08–12: 15.74 < 16
+    assert len(warnings) == 1 and "block 12 (12–14 h)" in warnings[0]
+    assert "11 would keep up with its peak" in warnings[0]
+
+
+def test_abandonment_by_block_is_each_blocks_erlang_a_weighted_by_its_calls() -> None:
+    sc = _default_with(("order_entry.pools.desk.agents_by_block", {"08": 5, "10": 7, "13": 4}))
+    (desk,) = [q for q in offered_loads(sc) if q.resource == "agents.desk"]
+    handling_h = sc.order_entry.handling_time_s.expected_value / 3600
+    assert sc.order_entry.patience_s is not None and desk.mean_patience_h is not None
+    weighted = sum(
+        b.offered_load
+        * b.staffed_hours_per_week
+        * erlang_a(
+            b.servers, b.offered_load / handling_h, handling_h, desk.mean_patience_h
+        ).abandon_probability
+        for b in desk.blocks
+    ) / sum(b.offered_load * b.staffed_hours_per_week for b in desk.blocks)
+    assert desk.abandon_probability == pytest.approx(weighted)
+    # in the busiest hour of the thin 13:00 block (4 agents, 5.28 Erlang) more callers leave
+    assert desk.peak_abandon_probability is not None
+    assert desk.peak_abandon_probability > desk.abandon_probability
