@@ -429,6 +429,7 @@ def _simulate_and_plan(
         executor=pool,
         cache_dir=config.cache_dir or out / "cache",
         top_k=2 if config.quick else 3,
+        max_recentres=2 if config.quick else 4,
         progress=say,
     )
     for saved in sweep.save(out / "sweep.parquet"):

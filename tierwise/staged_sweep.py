@@ -5,8 +5,8 @@
 2. **extension**: while the best configuration sits at the edge of an integer range that was
    not declared, one step beyond it (at most ``max_extensions`` times);
 3. **coordinate**: around the ``top_k`` best configurations, every other lever one at a time
-   (each tier's shipping mode, declared reserves, cut-offs, …), then once more around the best
-   configuration if a coordinate move changed it.
+   (each tier's shipping mode, shift-block staff, declared reserves, cut-offs, …), then around
+   each better configuration a move finds, up to ``max_recentres`` times (coordinate ascent).
 
 Every stage runs on the same executor and cache, so a variant simulated twice is read back.
 The stages' tables are combined into one :class:`SweepResult`; a lever a stage did not vary
@@ -122,6 +122,7 @@ def run_staged_sweep(
     screening: bool = True,
     top_k: int = 2,
     max_extensions: int = 2,
+    max_recentres: int = 3,
     progress: Callable[[str, SweepProgress | None], None] | None = None,
 ) -> SweepResult:
     """Simulate the decision space ``space`` of the scenario at ``scenario_path`` in stages.
@@ -152,6 +153,9 @@ def run_staged_sweep(
         Configurations the coordinate stage searches around.
     max_extensions : int
         Most edge-extension stages.
+    max_recentres : int
+        Most coordinate stages around a configuration a coordinate move found (coordinate
+        ascent; it stops earlier when no move improves the best configuration).
     progress : callable, optional
         ``progress(message, sweep_state)``.
 
@@ -208,12 +212,16 @@ def run_staged_sweep(
             break
     if space.coordinate:
         order, params = ranked()
-        around = order[:top_k]
-        for configuration in around:
+        searched = set(order[:top_k])
+        for configuration in order[:top_k]:
             moves = coordinate_variants(params[configuration], space)
             stage([_stabilised(v, base) for v in moves], "coordinate search")
-        order, params = ranked()
-        if order and order[0] not in around:
+        # coordinate ascent: while a move found a better configuration, search around it
+        for _ in range(max_recentres):
+            order, params = ranked()
+            if not order or order[0] in searched:
+                break
+            searched.add(order[0])
             moves = coordinate_variants(params[order[0]], space)
             stage([_stabilised(v, base) for v in moves], "coordinate search")
     if not results:

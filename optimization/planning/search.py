@@ -6,8 +6,10 @@ Levers are scenario fields addressed by their dotted paths. The main job splits 
   combined as a full grid. Their ranges come from the scenario's ``decisions:`` section or, by
   default, from queueing theory (the least stable staff at the offered load and a few above).
 * **coordinate levers**: everything else a planner decides: each tier's shipping mode (by
-  default every mode of the scenario, for every tier), and whatever the ``decisions:`` section
-  declares besides staffing (rationing reserves, cut-offs, reorder points, a tier's desk …).
+  default every mode of the scenario, for every tier), the staff of each shift block of a pool
+  (or of the pickers) staffed by block (by default from the block's least stable staff, from
+  its offered load, to two above what the scenario has), and whatever the ``decisions:``
+  section declares besides staffing (rationing reserves, cut-offs, reorder points …).
   They are searched one at a time around the best configurations of the grid (coordinate
   search), so their number adds to the runs instead of multiplying them.
 
@@ -34,6 +36,7 @@ from tierwise.optimization.planning.options import RUN_LENGTH_FIELDS, configurat
 from tierwise.simulation.scenario.decisions import declared_levers
 from tierwise.simulation.scenario.overrides import lookup_path
 from tierwise.simulation.scenario.schema import Scenario
+from tierwise.simulation.theory.loads import min_stable_servers_by_block
 
 __all__ = [
     "STAFFING_SUFFIXES",
@@ -120,6 +123,15 @@ def lever_space(
             continue
         target = grid if path.endswith(STAFFING_SUFFIXES) else coordinate
         target[path] = tuple(values)
+    data = scenario.model_dump(mode="json")
+    for headcount, blocks in _block_levers(scenario).items():
+        grid.pop(headcount, None)  # with blocks the headcount changes no simulated number
+        for path, values in blocks.items():
+            if path not in declared and path not in held:
+                coordinate[path] = values
+        if headcount not in held:  # at least the largest block of every variant
+            staff = [v for path in blocks for v in coordinate.get(path, ())]
+            fixed[headcount] = max([*staff, int(lookup_path(data, headcount))])
     modes = tuple(scenario.shipping.modes) if scenario.shipping.enabled else ()
     if len(modes) > 1:
         for tier in scenario.tiers:
@@ -130,6 +142,30 @@ def lever_space(
         fixed.setdefault(path, value)
     base_values = lever_base_values(scenario, (*grid, *coordinate))
     return LeverSpace(grid, coordinate, fixed, frozenset(declared), base_values)
+
+
+def _block_levers(scenario: Scenario) -> dict[str, dict[str, tuple[int, ...]]]:
+    """Per staffed-by-block resource: its headcount path → {block path → candidate staff}."""
+    out: dict[str, dict[str, tuple[int, ...]]] = {}
+    resources: list[tuple[str, str, Mapping[str, int] | None]] = [
+        (f"agents.{name}", f"order_entry.pools.{name}", pool.agents_by_block)
+        for name, pool in scenario.order_entry.pools.items()
+        if scenario.order_entry.enabled
+    ]
+    if scenario.picking.enabled:
+        resources.append(("pickers", "picking", scenario.picking.pickers_by_block))
+    for resource, prefix, blocks in resources:
+        if not blocks:
+            continue
+        least = min_stable_servers_by_block(scenario, resource, list(blocks))
+        field = "agents" if resource.startswith("agents.") else "pickers"
+        out[f"{prefix}.{field}"] = {
+            f"{prefix}.{field}_by_block.{block}": tuple(
+                range(max(least[block], now - 2, 1), now + 3)
+            )
+            for block, now in blocks.items()
+        }
+    return out
 
 
 def lever_base_values(scenario: Scenario, paths: Sequence[str]) -> dict[str, Any]:
@@ -181,13 +217,18 @@ def coordinate_variants(
     -------
     list of dict
         For each coordinate lever and each of its candidates other than the configuration's
-        (or the scenario's) value, the configuration with that one lever changed.
+        (or the scenario's) value, the configuration with that one lever changed; an integer
+        lever at the top of a default (not declared) range also gets one step above it.
     """
     start = {**_shared(configuration_params), **space.fixed}
     out: list[dict[str, Any]] = []
     for path, values in space.coordinate.items():
         current = start.get(path, space.base_values.get(path))
-        for value in values:
+        candidates = list(values)
+        integral = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        if integral and path not in space.declared and current == max(values):
+            candidates.append(current + 1)  # at the top of a default range: one step beyond
+        for value in candidates:
             if value != current:
                 out.append({**start, path: value})
     return out
