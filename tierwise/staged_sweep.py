@@ -179,7 +179,12 @@ def run_staged_sweep(
         else:
             spec = {"axes": {}, "design": {"kind": "list", "variants": fresh}, "screening": False}
         spec.update({"name": name, "base": scenario_path.name, "replications": replications})
-        plan = plan_sweep(spec, base_dir=scenario_path.parent, source=f"{label} of {name}")
+        # the grid's source names the scenario file ("run sweep of PATH"): a run folder without
+        # a manifest is traced back to its scenario through it (sweep.summary.json)
+        source = (
+            f"run sweep of {scenario_path}" if grid else f"run sweep ({label}) of {scenario_path}"
+        )
+        plan = plan_sweep(spec, base_dir=scenario_path.parent, source=source)
         if progress:
             progress(f"sweep ({label}): {len(plan.variants)} variants × {replications}", None)
         results.append(

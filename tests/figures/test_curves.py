@@ -207,7 +207,7 @@ def test_optimum_is_named_by_its_decisions_not_its_id(
     for ax, tier in zip(fig.axes, "ABC", strict=True):
         (text,) = [t.get_text() for t in ax.texts]
         row = curves[tier].set_index("variant_id").loc[optima[tier].variant_id]
-        assert f"desk agents {row[AGENTS]}" in text and f"pickers {row[PICKERS]}" in text
+        assert f"{row[AGENTS]} desk agents" in text and f"{row[PICKERS]} pickers" in text
         assert "horizon" not in text  # the same for every variant
         assert optima[tier].variant_id not in text
 

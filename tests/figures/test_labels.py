@@ -30,9 +30,22 @@ def test_decisions_are_the_parameters_that_vary_across_tiers_frames() -> None:
 def test_decision_label_names_values_and_breaks_lines_only_after_commas() -> None:
     row = pd.Series({AGENTS: 8, PICKERS: 13.0, VEHICLES: 6, HORIZON: float("nan")})
     columns = [AGENTS, PICKERS, VEHICLES, HORIZON]
-    assert decision_label(row, columns) == "desk agents 8, pickers 13, regional vehicles 6"
+    assert (
+        decision_label(row, columns)
+        == "8 desk agents, 13 pickers, 6 vehicles in the regional fleet"
+    )
     wrapped = decision_label(row, columns, width=26)
-    assert wrapped == "desk agents 8, pickers 13,\nregional vehicles 6"
+    assert wrapped == "8 desk agents, 13 pickers,\n6 vehicles in the regional fleet"
+    # lists (stored as JSON text in sweep tables) and names read as the planner wrote them
+    cut = pd.Series(
+        {
+            "param.shipping.modes.express.cutoff_hours": "[13, 17.5]",
+            "param.tiers.A.shipping_mode": "express",
+        }
+    )
+    assert (
+        decision_label(cut, list(cut.index)) == "express cut-off 13:00 and 17:30, express shipping"
+    )
     assert decision_label(row, ["param.missing"]) == ""
 
 

@@ -10,6 +10,8 @@ one value, such as a fixed horizon, is the same for all and says nothing about a
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -132,6 +134,23 @@ def parameter_name(column: str) -> str:
     return " ".join(tail).replace("_", " ")
 
 
+def _missing(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as the setting: numpy scalars as Python ones, JSON text (how a sweep
+    table stores a list such as cut-off hours) decoded."""
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def decision_columns(frames: Iterable[pd.DataFrame]) -> list[str]:
     """``param.*`` columns whose value differs between the variants of ``frames``.
 
@@ -178,9 +197,9 @@ def decision_label(
         Empty when ``row`` has none of ``columns``.
     """
     parts = [
-        f"{parameter_name(c)} {compact(row[c])}"
+        decision_phrase(c, _cell(row[c]))
         for c in columns
-        if c in row and row[c] is not None and not pd.isna(row[c])
+        if c in row and row[c] is not None and not _missing(row[c])
     ]
     if width is None:
         return ", ".join(parts)
