@@ -69,21 +69,27 @@ class CycleTimeHistogram:
 
 @dataclass
 class TierAccumulator:
-    """Counters for the orders of one tier created in the measurement window."""
+    """Counters for the orders of one tier created in the measurement window.
+
+    The quality flags of completed orders are counted as failures (``late``, ``incomplete``,
+    ``damaged``, ``inaccurate``, ``misbilled``, ``imperfect``), so that the common perfect
+    order adds to none of them; the successes are ``completed`` minus the failures
+    (:attr:`on_time`, :attr:`complete`, … read them).
+    """
 
     arrived: int = 0
     completed: int = 0
     lost: int = 0
     sum_cycle_h: float = 0.0
     histogram: CycleTimeHistogram = field(default_factory=CycleTimeHistogram)
-    on_time: int = 0
+    late: int = 0
     lines: int = 0
     lines_filled: int = 0
-    complete: int = 0
-    damage_free: int = 0
-    accurate: int = 0
-    billed_right: int = 0
-    perfect: int = 0
+    incomplete: int = 0
+    damaged: int = 0
+    inaccurate: int = 0
+    misbilled: int = 0
+    imperfect: int = 0
     calls_offered: int = 0
     calls_answered: int = 0
     answered_within_target: int = 0
@@ -97,7 +103,36 @@ class TierAccumulator:
     revenue_usd: float = 0.0
     agent_busy_h: float = 0.0
     picker_busy_h: float = 0.0
-    units_by_family: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def on_time(self) -> int:
+        """Completed orders delivered by their deadline."""
+        return self.completed - self.late
+
+    @property
+    def complete(self) -> int:
+        """Completed orders shipped complete (no line short at allocation)."""
+        return self.completed - self.incomplete
+
+    @property
+    def damage_free(self) -> int:
+        """Completed orders delivered undamaged."""
+        return self.completed - self.damaged
+
+    @property
+    def accurate(self) -> int:
+        """Completed orders keyed and picked right."""
+        return self.completed - self.inaccurate
+
+    @property
+    def billed_right(self) -> int:
+        """Completed orders billed right."""
+        return self.completed - self.misbilled
+
+    @property
+    def perfect(self) -> int:
+        """Perfect completed orders: on time, complete, undamaged, accurate, billed right."""
+        return self.completed - self.imperfect
 
 
 #: Stage names of the ``stage_<name>_h`` metrics, in :class:`Stage` order.
