@@ -30,7 +30,7 @@ def test_flushed_sums_equal_sequential_sums_bit_for_bit() -> None:
 
 
 def test_histogram_add_many_counts_as_add_one_by_one_including_out_of_range() -> None:
-    values = [1e-6, 1e-4, 0.5, 3.0, 9_999.0, 1e4, 5e6] + np.geomspace(1e-3, 1e3, 500).tolist()
+    values = [1e-6, 1e-4, 0.5, 3.0, 9_999.0, 1e4, 5e6, *np.geomspace(1e-3, 1e3, 500).tolist()]
     one, many = CycleTimeHistogram(), CycleTimeHistogram()
     for value in values:
         one.add(value)
