@@ -205,6 +205,14 @@ class StockPoint:
         self.env = env
         self.policy: Policy = policy_from_spec(family.policy)
         self.periodic = self.policy.review_period_h is not None
+        #: the highest inventory position at which the continuous review may order
+        self._order_level = (
+            -math.inf
+            if self.periodic
+            else self.policy.reorder_point_units
+            if isinstance(self.policy, ReorderPointPolicy)
+            else math.inf
+        )
         self.lead_time_h = lead_time_h
         self.window_start_h, self.window_end_h = window
         self.on_hand = float(
@@ -252,18 +260,29 @@ class StockPoint:
         now, otherwise an event that fires when the line is covered (``keep_short``: the
         available units are taken now, the rest is backordered) or never (a lost line).
         """
-        now = self.env.now
         if measured:
             self.demand_lines += 1
-        reserve = self.reserve_units.get(tier, 0.0) if tier is not None else 0.0
+        reserve = self.reserve_units.get(tier, 0.0) if self.reserve_units and tier else 0.0
         available = self.on_hand - reserve if reserve else self.on_hand
         if available >= units:
-            self._integrate()
+            # filled from stock (the common case): _integrate and the review, inlined
+            now = self.env.now
+            a = self._last_change_h
+            if a < self.window_start_h:
+                a = self.window_start_h
+            b = now if now < self.window_end_h else self.window_end_h
+            if b > a:
+                self.on_hand_area += self.on_hand * (b - a)
+            self._last_change_h = now
             self.on_hand -= units
             if measured:
                 self.filled_lines += 1
-            self._replenish_if_needed()
+            # a continuous review orders only at or below its order level (an (s, Q) policy's
+            # s; a base-stock policy orders after every demand; a periodic review never here)
+            if self.on_hand + self.on_order - self.backordered <= self._order_level:
+                self._replenish_if_needed()
             return None
+        now = self.env.now
         if available < 0.0:
             available = 0.0  # stock at or below the reserve: nothing for this tier
         if now >= self.window_start_h:
@@ -406,6 +425,8 @@ class Inventory:
         self.families = dict(inv.families)
         self.family_names = list(inv.families)
         self.family_index = {name: i for i, name in enumerate(self.family_names)}
+        #: units ordered by the measured orders of each tier, by family index
+        self.units_by_tier: dict[str, list[float]] = {}
         self.points = [
             StockPoint(
                 env,
@@ -426,22 +447,23 @@ class Inventory:
         """Take the lines of an order of ``tier`` from stock, in line order; the lines that are
         short (a stock-out, or stock held back by the family's reserve for the tier).
 
-        Counts the lines, the lines filled and the units per family of a measured order in
-        the tier's ``acc``.
+        Counts the lines and the lines filled of a measured order in the tier's ``acc``, and
+        its units per family (:attr:`units_by_tier`).
         """
-        points, names, keep_short = self.points, self.family_names, self.keep_short
+        points, keep_short = self.points, self.keep_short
         short: list[Shortage] = []
         for line in lines:
             covered = points[line.family].demand(line.units, measured, keep_short, tier)
-            if measured:
-                acc.lines += 1
-                family = names[line.family]
-                acc.units_by_family[family] = acc.units_by_family.get(family, 0.0) + line.units
-            if covered is None:
-                if measured:
-                    acc.lines_filled += 1
-            else:
+            if covered is not None:
                 short.append(Shortage(line, covered))
+        if measured:
+            acc.lines += len(lines)
+            acc.lines_filled += len(lines) - len(short)
+            units = self.units_by_tier.get(tier)
+            if units is None:
+                units = self.units_by_tier[tier] = [0.0] * len(points)
+            for line in lines:
+                units[line.family] += line.units
         return short
 
     def cost_shares(
@@ -452,13 +474,14 @@ class Inventory:
         Closes the holding-cost integrals at the current time.
         """
         shares = []
-        for name, point in zip(self.family_names, self.points, strict=True):
+        no_units = [0.0] * len(self.points)
+        for k, (name, point) in enumerate(zip(self.family_names, self.points, strict=True)):
             point.close()
             family = self.families[name]
             holding = point.on_hand_area * family.unit_value_usd * holding_rate_per_year
             holding /= HOURS_PER_YEAR
             replenishment = point.replenishments * family.replenishment_order_cost_usd
-            demand = {t: run.acc.units_by_family.get(name, 0.0) for t, run in tiers.items()}
+            demand = {t: self.units_by_tier.get(t, no_units)[k] for t in tiers}
             shares.append(CostShare({"holding": holding, "replenishment": replenishment}, demand))
         return shares
 

@@ -11,8 +11,9 @@ its SimPy resource, its bookkeeping, its utilisation and its cost; the run sums 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Callable, Generator, Iterator
+from functools import partial
+from itertools import islice, repeat
 from typing import Any, NamedTuple
 
 import simpy
@@ -30,7 +31,7 @@ from tierwise.simulation.engine.order import (
 )
 from tierwise.simulation.engine.picking import PickingStation, PickLane
 from tierwise.simulation.engine.recovery import RecoveryDesk, RecoveryLane
-from tierwise.simulation.engine.results import RunResult, tier_metrics
+from tierwise.simulation.engine.results import FLUSH_EVERY, RunResult, tier_metrics
 from tierwise.simulation.engine.shipping import ShipLane, ShippingStation
 from tierwise.simulation.engine.staffing import StaffedPool
 from tierwise.simulation.engine.stages import Stage
@@ -48,6 +49,9 @@ _PROCESSING = Stage.PROCESSING.value
 _STOCK_WAIT = Stage.STOCK_WAIT.value
 #: The one line of an order when neither picking nor inventory is simulated.
 _SINGLE_LINE = OrderLine(NO_FAMILY, 1, 0.0)
+#: ``_new_line((family, units, pick_h))`` makes an OrderLine in C (a named tuple's own
+#: constructor is a Python function)
+_new_line = partial(tuple.__new__, OrderLine)
 
 #: The random draws each order used, by (tier, creation index) → attribute → value.
 DrawLog = dict[tuple[str, int], dict[str, float]]
@@ -121,10 +125,12 @@ class OrderCycleModel:
             )
             for name in self.tiers
         }
-        for tier in self.tiers.values():
+        for name, tier in self.tiers.items():
+            tier.lanes = self.lanes[name]
             if self.inventory is not None:
                 index = self.inventory.family_index
                 tier.family_ids = [index[f] for f in tier.spec.family_mix or {}]
+                tier.last_family = len(tier.family_ids) - 1
         #: a partial shipment can leave a remainder (its draws are made for every order)
         self.remainders = self.inventory is not None and self.inventory.shortage == "partial"
 
@@ -146,14 +152,20 @@ class OrderCycleModel:
         """Create the tier's orders until the end of the window, one order-cycle process each."""
         env = self.env
         start, end = self.window_start_h, self.window_end_h
-        next_arrival_h, timeout, process = tier.next_arrival_h, env.timeout, env.process
+        timeout, process = env.timeout, env.process
         order_cycle, acc = self._order_cycle, tier.acc
-        if tier.rate_per_h > 0:
+        hazard, rate, weekly = tier.interarrival, tier.rate_per_h, tier.weekly_rate
+        if rate > 0:
+            now = env.now
             while True:
-                t = next_arrival_h(env.now)
+                # the next arrival (TierRun.next_arrival_h, inlined: one call less per order)
+                if weekly is None:
+                    t = now + hazard() / rate
+                else:
+                    t = weekly.next_arrival_h(now, hazard())
                 if t >= end:
                     break
-                yield timeout(t - env.now)
+                yield timeout(t - now)
                 # a new order
                 now = env.now
                 measured = start <= now < end
@@ -170,14 +182,12 @@ class OrderCycleModel:
     # ----------------------------------------------------------------- the order cycle
     def _order_cycle(self, order: Order) -> Process:
         env, tier = self.env, order.tier
-        acc = tier.acc
         measured = order.measured
         stage = order.stage_h
         # ---- attributes drawn at creation (common random numbers); only for enabled stages
         route = tier.single_route or tier.route()
         transmission_h = route.transmission_h() if route.transmission_h is not None else 0.0
-        entry, picking, ship, recovery = self.lanes[tier.name]
-        handling_h = patience_h = None
+        entry, picking, ship, recovery = tier.lanes
         if entry is not None:
             handling_h = entry.handling_h()
             patience_h = entry.patience_h() if entry.patience_h is not None else None
@@ -190,36 +200,39 @@ class OrderCycleModel:
                 order.billed_right = False
         n_lines = 1
         per_order_pick_h = 0.0
-        lines = order.lines
+        pick_hs: list[float] = []
+        units: list[int] = []
+        families: list[int] = []
         if tier.lines_on:
             n_lines = round(tier.lines())
             if n_lines < 1:  # at least one line (a comparison: cheaper than max per order)
                 n_lines = 1
-            stock_on = tier.stock_on
+            # the lines' draws, n at a time from each stream (the same draws as one by one)
+            if tier.stock_on:
+                units = [u if u >= 1 else 1 for u in map(round, islice(tier.units_draws, n_lines))]
+                family_ids, last = tier.family_ids, tier.last_family
+                families = [
+                    family_ids[i if i < last else last]
+                    for i in map(tier.family_of_u, islice(tier.family_draws, n_lines))
+                ]
             if picking is not None:
                 per_order_pick_h = picking.per_order_h()
-            # the family of each line: a draw on the tier's family mix
-            family_cdf, family_ids, family_u = tier.family_cdf, tier.family_ids, tier.family_u
-            last_family = len(family_ids) - 1
-            units_sampler = tier.units
-            for _ in range(n_lines):
-                units = 1
-                if stock_on:
-                    units = round(units_sampler())
-                    if units < 1:
-                        units = 1
-                family = (
-                    family_ids[min(bisect_right(family_cdf, family_u()), last_family)]
-                    if stock_on
-                    else NO_FAMILY
+                pick_hs = list(islice(picking.per_line_draws, n_lines))
+            lines = list(
+                map(
+                    _new_line,
+                    zip(
+                        families or repeat(NO_FAMILY, n_lines),
+                        units or repeat(1, n_lines),
+                        pick_hs or repeat(0.0, n_lines),
+                        strict=True,
+                    ),
                 )
-                pick_h = picking.per_line_h() if picking is not None else 0.0
-                lines.append(OrderLine(family, units, pick_h))
+            )
         else:
-            lines.append(_SINGLE_LINE)
+            lines = [_SINGLE_LINE]
+        order.lines = lines
         pick_error = picking is not None and picking.picked_wrongly(n_lines)
-        damaged = False
-        transit_h = 0.0
         if ship is not None:
             damaged = ship.damaged()
             transit_h = ship.transit_h()
@@ -231,11 +244,11 @@ class OrderCycleModel:
         # ---- order transmission
         if transmission_h > 0:
             yield env.timeout(transmission_h)
-        stage[_TRANSMISSION] = transmission_h
+            stage[_TRANSMISSION] = transmission_h
 
         # ---- order entry
         if entry is not None and route.uses_order_entry:
-            assert self.desk is not None and handling_h is not None
+            assert self.desk is not None
             answered = yield from self.desk.take_order(order, entry, handling_h, patience_h)
             if not answered:
                 self._lose(order)
@@ -247,11 +260,12 @@ class OrderCycleModel:
             stage[_PROCESSING] = processing_h
 
         # ---- stock allocation
-        if self.inventory is not None:
-            short = self.inventory.allocate(lines, measured, acc, tier.name)
+        inventory = self.inventory
+        if inventory is not None:
+            short = inventory.allocate(lines, measured, tier.acc, tier.name)
             if short:
                 order.complete = False
-                shortage = self.inventory.shortage
+                shortage = inventory.shortage
                 if shortage == "backorder":
                     t_wait = env.now
                     yield env.all_of([s.covered for s in short])
@@ -261,25 +275,32 @@ class OrderCycleModel:
                     # the lines shipped now: those equal to no short line (value equality)
                     short_lines = [s.line for s in short]
                     lines = [line for line in lines if line not in short_lines]
+                    pick_hs = [line.pick_h for line in lines]
                     if shortage == "partial":
                         order.pending_parts += 1
                         env.process(self._remainder(order, short))
         elif measured:
+            acc = tier.acc
             acc.lines += n_lines
             acc.lines_filled += n_lines
         if lines:
             if picking is not None:
                 assert self.picking is not None
-                pick_h = per_order_pick_h + sum(line.pick_h for line in lines)
-                yield from self.picking.pick(order, picking, pick_h)
+                yield from self.picking.pick(order, picking, per_order_pick_h + sum(pick_hs))
             if pick_error:
                 order.accurate = False
             if ship is not None:
-                assert self.shipping is not None
                 if self.draw_log is not None:
                     self._log_draws(order, damaged=damaged, transit_h=transit_h)
-                yield from self.shipping.ship(order, ship, transit_h, damaged, first=True)
-        self._part_done(order)
+                assert self.shipping is not None
+                yield from self.shipping.ship(order, ship, transit_h, damaged, True)
+        # the first part is delivered (_part_done, inlined)
+        order.pending_parts -= 1
+        now = env.now
+        if now > order.done_h:
+            order.done_h = now
+        if order.pending_parts == 0:
+            self._complete(order)
 
     def _remainder(self, order: Order, short: list[Shortage]) -> Process:
         """Second shipment of a partially shipped order, once the stock has arrived."""
@@ -309,9 +330,8 @@ class OrderCycleModel:
 
     def _complete(self, order: Order) -> None:
         tier = order.tier
-        acc = tier.acc
-        cycle_h = order.done_h - order.created_h
-        on_time = order.done_h <= tier.deadline_h(order.created_h) + EPS
+        done_h = order.done_h
+        on_time = done_h <= tier.deadline_h(order.created_h) + EPS
         perfect = (
             on_time
             and order.complete
@@ -320,19 +340,24 @@ class OrderCycleModel:
             and order.billed_right
         )
         if order.measured:
+            acc = tier.acc
+            cycle_h = done_h - order.created_h
             tier.open_orders -= 1
             acc.completed += 1
-            acc.sum_cycle_h += cycle_h
-            acc.histogram.add(cycle_h)
-            acc.on_time += on_time
-            acc.complete += order.complete
-            acc.damage_free += not order.damaged
-            acc.accurate += order.accurate
-            acc.billed_right += order.billed_right
-            acc.perfect += perfect
-            stage_sums = acc.stage_h
-            for i, value in enumerate(order.stage_h):
-                stage_sums[i] += value
+            # the cycle time (sum and histogram) and the stage times, summed in batches
+            pending = acc.pending_cycle_h
+            pending.append(cycle_h)
+            acc.pending_stage_h.append(order.stage_h)
+            if len(pending) >= FLUSH_EVERY:
+                acc.flush()
+            # failures are counted (the common perfect order adds nothing to them)
+            if not perfect:
+                acc.imperfect += 1
+                acc.late += not on_time
+                acc.incomplete += not order.complete
+                acc.damaged += order.damaged
+                acc.inaccurate += not order.accurate
+                acc.misbilled += not order.billed_right
             acc.revenue_usd += tier.revenue_per_order_usd
             if not on_time:
                 acc.direct_cost_usd += tier.late_penalty_usd
@@ -356,10 +381,11 @@ class OrderCycleModel:
                 self._log_draws(order, complaint_u=order.complaint_u)
             if self.recovery.raises_complaint(order):
                 self.env.process(self._complaint(order))
-            else:
-                self._close()
-        else:
-            self._close()
+                return
+        # the order leaves (_close, inlined)
+        self.open_orders -= 1
+        if self.open_orders == 0:
+            self._maybe_finish()
 
     def _lose(self, order: Order) -> None:
         """An abandoned call: the order is lost (a failed order, no cycle time)."""

@@ -12,7 +12,7 @@ last block runs to the end of the pickers' shift, so its pickers are the ones pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import simpy
@@ -25,7 +25,7 @@ from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool, loading_calendar
 from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import TierRun, uniform_stream
-from tierwise.simulation.scenario.distributions import Sampler, make_sampler
+from tierwise.simulation.scenario.distributions import Sampler, make_draws, make_sampler
 from tierwise.simulation.scenario.hours import Calendar
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.scenario.shift_blocks import shift_blocks
@@ -41,9 +41,10 @@ class PickLane:
 
     Attributes
     ----------
-    per_order_h, per_line_h : Sampler
-        Picking time per order (pack and label) and per line, hours (streams
-        ``pick_order/<tier>``, ``pick_line/<tier>``).
+    per_order_h : Sampler
+        Picking time per order (pack and label), hours (stream ``pick_order/<tier>``).
+    per_line_draws : Iterator of float
+        Picking times per line, hours (stream ``pick_line/<tier>``), taken n at a time.
     error_probability_per_line : float
         Probability that a line is picked wrongly.
     error_u : Sampler
@@ -52,19 +53,25 @@ class PickLane:
         Makes a request for a picker at the tier's priority.
     """
 
-    __slots__ = ("error_probability_per_line", "error_u", "per_line_h", "per_order_h", "request")
+    __slots__ = (
+        "error_probability_per_line",
+        "error_u",
+        "per_line_draws",
+        "per_order_h",
+        "request",
+    )
 
     def __init__(
         self,
         request: Callable[[], Request],
         per_order_h: Sampler,
-        per_line_h: Sampler,
+        per_line_draws: Iterator[float],
         error_probability_per_line: float,
         error_u: Sampler,
     ) -> None:
         self.request = request
         self.per_order_h = per_order_h
-        self.per_line_h = per_line_h
+        self.per_line_draws = per_line_draws
         self.error_probability_per_line = error_probability_per_line
         self.error_u = error_u
 
@@ -135,7 +142,7 @@ class PickingStation:
                 stream(seed, rep, f"pick_order/{tier_name}"),
                 1 / MINUTES_PER_HOUR,
             ),
-            make_sampler(
+            make_draws(
                 pk.time_per_line_min,
                 stream(seed, rep, f"pick_line/{tier_name}"),
                 1 / MINUTES_PER_HOUR,

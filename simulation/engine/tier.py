@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from functools import partial
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tierwise.simulation.engine.clock import business_deadline_h, receiving_calendar
 from tierwise.simulation.engine.results import TierAccumulator
 from tierwise.simulation.engine.rng import stream
-from tierwise.simulation.scenario.distributions import Distribution, Sampler, make_sampler
+from tierwise.simulation.scenario.distributions import (
+    Distribution,
+    Sampler,
+    make_draws,
+    make_sampler,
+)
 from tierwise.simulation.scenario.schema import Scenario, Tier
 
 __all__ = [
@@ -32,11 +38,12 @@ EPS = 1e-9
 HOURS_PER_WEEK = 168
 
 
+_UNIT_UNIFORM = Distribution(dist="uniform", low=0.0, high=1.0)
+
+
 def uniform_stream(seed: int, replication: int, name: str) -> Sampler:
     """Block-buffered U(0, 1) draws from the stream ``name`` of one replication."""
-    return make_sampler(
-        Distribution(dist="uniform", low=0.0, high=1.0), stream(seed, replication, name)
-    )
+    return make_sampler(_UNIT_UNIFORM, stream(seed, replication, name))
 
 
 class ChannelRoute(NamedTuple):
@@ -183,10 +190,17 @@ class TierRun:
         self.stock_on = sc.inventory.enabled
         self.lines_on = sc.picking.enabled or self.stock_on
         self.lines = sampler(tier.lines_per_order, "lines")
-        self.units = sampler(tier.units_per_line, "units")
+        # per-line draws, taken n at a time (islice) for the n lines of an order
+        self.units_draws = make_draws(tier.units_per_line, stream(seed, rep, f"units/{name}"))
         self.family_cdf = list(accumulate((tier.family_mix or {}).values()))
-        self.family_u = uniform_stream(seed, rep, f"family/{name}")
+        self.family_draws = make_draws(_UNIT_UNIFORM, stream(seed, rep, f"family/{name}"))
+        #: the family_mix position of a U(0, 1) draw (may be one past the end: round-off)
+        self.family_of_u = partial(bisect_right, self.family_cdf)
         self.family_ids: list[int] = []  # inventory index per family of family_mix
+        self.last_family = -1  # the last position in family_ids
+        #: the tier's lanes through the stations (entry, picking, shipping, recovery; None
+        #: where a stage is off), wired in by the model
+        self.lanes: tuple[Any, Any, Any, Any] = (None, None, None, None)
 
     def deadline_h(self, created_h: float) -> float:
         """Latest on-time delivery of an order created at ``created_h`` (hours): the promise in

@@ -9,7 +9,9 @@ The unit of every value is the unit named by the scenario field that holds the d
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import chain
 from typing import Annotated, Literal
 
 import numpy as np
@@ -17,7 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tierwise.simulation.scenario.values import NonNegative, Number
 
-__all__ = ["MAX_CV", "Distribution", "DistributionKind", "Sampler", "make_sampler"]
+__all__ = [
+    "MAX_CV",
+    "Distribution",
+    "DistributionKind",
+    "Sampler",
+    "make_draws",
+    "make_sampler",
+]
 
 DistributionKind = Literal[
     "exponential", "lognormal", "gamma", "triangular", "uniform", "deterministic", "empirical"
@@ -203,6 +212,23 @@ def _block_drawer(dist: Distribution, rng: np.random.Generator, scale: float) ->
     return lambda: rng.choice(values, size=_BLOCK, p=probs).tolist()
 
 
+def make_draws(dist: Distribution, rng: np.random.Generator, scale: float = 1.0) -> Iterator[float]:
+    """The endless iterator of draws from ``dist`` with its own generator.
+
+    Parameters are those of :func:`make_sampler`. The draws come in blocks of ``_BLOCK``
+    values, the next block drawn when the last one is used up (lazily, so the generator's
+    sequence does not depend on how the draws are taken). ``next(draws)`` takes one draw,
+    ``islice(draws, n)`` the next ``n`` in one call.
+    """
+    draw_block = _block_drawer(dist, rng, scale)
+
+    def blocks() -> Iterator[list[float]]:
+        while True:
+            yield draw_block()
+
+    return chain.from_iterable(blocks())
+
+
 def make_sampler(dist: Distribution, rng: np.random.Generator, scale: float = 1.0) -> Sampler:
     """Build a fast sampler drawing from ``dist`` with its own generator.
 
@@ -219,16 +245,7 @@ def make_sampler(dist: Distribution, rng: np.random.Generator, scale: float = 1.
     Returns
     -------
     Callable[[], float]
-        Each call returns the next draw, in engine units.
+        Each call returns the next draw, in engine units: ``next`` on :func:`make_draws`'s
+        iterator, a C-level call without a Python frame of its own.
     """
-    draw_block = _block_drawer(dist, rng, scale)
-    buffer: list[float] = []
-
-    def sample() -> float:
-        if not buffer:
-            block = draw_block()
-            block.reverse()
-            buffer.extend(block)
-        return buffer.pop()
-
-    return sample
+    return partial(next, make_draws(dist, rng, scale))

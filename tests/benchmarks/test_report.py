@@ -86,3 +86,22 @@ def test_the_docs_table_is_the_generated_one() -> None:
     assert report.render_table(records).splitlines()[2:] == [
         line for line in table.strip().splitlines()[2:] if line.startswith("|")
     ]
+
+
+def test_write_report_fills_the_readme_table_with_the_engine_rows_only(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        json.dumps({"benchmark": "engine.memory", "orders": 1e6, "peak_rss_mb": 68, "load": [1]})
+        + "\n"
+        + json.dumps({"benchmark": "sweep.cache", "fraction": 0.01, "rerun_s": 0.1, "first_s": 9})
+        + "\n",
+        encoding="utf-8",
+    )
+    doc, readme = tmp_path / "benchmarks.md", tmp_path / "README.md"
+    for path in (doc, readme):
+        path.write_text(f"head\n{report.START}\nold\n{report.END}\ntail\n", encoding="utf-8")
+    report.write_report(results, doc=doc, readme=readme)
+    readme_text = readme.read_text(encoding="utf-8")
+    assert "(c) peak RSS" in readme_text and "cached rerun" not in readme_text
+    assert "old" not in readme_text and readme_text.endswith("tail\n")
+    assert "(c) peak RSS" in doc.read_text(encoding="utf-8")

@@ -55,3 +55,24 @@ def test_named_streams_are_independent_of_each_other_and_reproducible() -> None:
 def test_inconsistent_parameters_are_rejected(kwargs: dict, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         Distribution(**kwargs)
+
+
+def test_sampler_and_draws_follow_the_generators_blocks_across_block_boundaries() -> None:
+    """Taken one by one or n at a time, the draws are the generator's blocks in order."""
+    from itertools import islice
+
+    from tierwise.simulation.scenario.distributions import _BLOCK, make_draws
+
+    dist = Distribution(dist="lognormal", mean=3.0, cv=0.5)
+    sigma2 = np.log1p(0.25)
+    reference = np.random.Generator(np.random.PCG64(7))
+    expected = np.concatenate(
+        [reference.lognormal(np.log(3.0) - sigma2 / 2, np.sqrt(sigma2), _BLOCK) for _ in range(3)]
+    ).tolist()
+    n = 2 * _BLOCK + 5
+    sample = make_sampler(dist, np.random.Generator(np.random.PCG64(7)))
+    one_by_one = [sample() for _ in range(n)]
+    draws = make_draws(dist, np.random.Generator(np.random.PCG64(7)))
+    in_batches = [x for k in (1, 2046, 3, 2000, 53) for x in islice(draws, k)]
+    assert one_by_one == expected[:n]
+    assert in_batches == expected[:4103]
