@@ -166,7 +166,8 @@ SYSTEM_METRICS: dict[str, Metric] = {
         "cost", "Cost line item", "USD/day", -1,
         "one line item of cost per calendar day of the measurement window (wages_agents, "
         "wages_pickers, overtime, desk_fixed, vehicles, tours, pickups, late_pickup_surcharge, "
-        "holding, replenishment, shipping_and_recovery; docs/model.md)", "system",
+        "holding, replenishment, shipping_and_recovery; docs/model.md); per tier "
+        "(<tier>.cost.<item>_usd_per_day) the tier's allocated share of it", "system",
     ),
     "total.cost_per_day_usd": Metric(
         "total.cost_per_day_usd", "Total cost per day", "USD/day", -1,
@@ -233,6 +234,8 @@ def unit_of_key(key: str, tiers: frozenset[str] | set[str] | tuple[str, ...]) ->
     ``"inventory.fast.line_fill_rate"``, ``"utilisation.pickers"``); ``""`` if unknown."""
     head, _, rest = key.partition(".")
     if head in tiers:
+        if rest.startswith("cost."):  # a tier's share of one line item
+            return SYSTEM_METRICS["cost"].unit
         found = METRICS.get(rest)
         return "" if found is None else found.unit
     if key in SYSTEM_METRICS:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-__all__ = ["COST_LINE_ITEMS", "CostShare", "sum_costs"]
+__all__ = ["COST_LINE_ITEMS", "CostShare", "sum_costs", "tier_line_items"]
 
 #: Cost line items of a run, in the order of the results (``cost.<item>_usd_per_day``).
 COST_LINE_ITEMS = (
@@ -81,3 +81,21 @@ def sum_costs(
             )
             tier_cost[name] += total * fraction
     return line_items, tier_cost
+
+
+def tier_line_items(
+    shares: Iterable[CostShare], tier_names: list[str]
+) -> dict[str, dict[str, float]]:
+    """Each tier's allocated cost by line item (USD over the window): the same allocation as
+    :func:`sum_costs`, item by item (so a planner sees what a tier's pickups, tours or overtime
+    cost it). Every tier gets every item of :data:`COST_LINE_ITEMS`."""
+    out = {name: dict.fromkeys(COST_LINE_ITEMS, 0.0) for name in tier_names}
+    for share in shares:
+        weight_sum = sum(share.weights.values())
+        for name in tier_names:
+            fraction = (
+                share.weights.get(name, 0.0) / weight_sum if weight_sum > 0 else 1 / len(tier_names)
+            )
+            for item, usd in share.items.items():
+                out[name][item] += usd * fraction
+    return out

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import simpy
 
 from tierwise.simulation.engine.clock import staffed_hours, working_days_between
-from tierwise.simulation.engine.costing import CostShare, sum_costs
+from tierwise.simulation.engine.costing import CostShare, sum_costs, tier_line_items
 from tierwise.simulation.engine.desk import DeskLane, OrderDesk
 from tierwise.simulation.engine.inventory import Inventory
 from tierwise.simulation.engine.order import (
@@ -479,12 +479,15 @@ class OrderCycleModel:
         w0, w1 = self.window_start_h, self.window_end_h
         days = (w1 - w0) / 24.0
         staffed_h = staffed_hours(sc.calendar, w0, w1)
-        line_items, tier_cost = sum_costs(self._cost_shares(staffed_h), list(self.tiers))
+        shares = self._cost_shares(staffed_h)
+        line_items, tier_cost = sum_costs(shares, list(self.tiers))
+        tier_items = tier_line_items(shares, list(self.tiers))
         # per-order costs (carrier, expediting, recovery, late penalties) charged to the tier
         direct = {name: run.acc.direct_cost_usd for name, run in self.tiers.items()}
         line_items["shipping_and_recovery"] = sum(direct.values())
         for name in tier_cost:
             tier_cost[name] += direct[name]
+            tier_items[name]["shipping_and_recovery"] += direct[name]
         resources: dict[str, float] = {}
         if self.desk is not None:
             resources.update(self.desk.utilisations(staffed_h))
@@ -504,6 +507,9 @@ class OrderCycleModel:
             resources=resources,
             costs={k: v / days for k, v in line_items.items()},
             inventory=self.inventory.metrics() if self.inventory is not None else {},
+            tier_costs={
+                name: {k: v / days for k, v in items.items()} for name, items in tier_items.items()
+            },
         )
 
 

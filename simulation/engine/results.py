@@ -205,6 +205,10 @@ class RunResult:
         late_pickup_surcharge, tours, overtime, desk_fixed).
     inventory : dict
         ``family → metric → value`` (line_fill_rate, mean_on_hand_units, …).
+    tier_costs : dict
+        ``tier → line item → USD per calendar day``: each tier's allocated cost by line item
+        (they add up to the tier's ``cost_per_day_usd``); flat keys
+        ``"A.cost.pickups_usd_per_day"``.
     """
 
     scenario_hash: str
@@ -215,6 +219,7 @@ class RunResult:
     resources: dict[str, float]
     costs: dict[str, float]
     inventory: dict[str, dict[str, float]]
+    tier_costs: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def flat(self) -> dict[str, float]:
         """One flat mapping ``"A.on_time_rate" → value``, ``"cost.holding" → …`` for tables."""
@@ -230,6 +235,9 @@ class RunResult:
         for family, metrics in self.inventory.items():
             for name, value in metrics.items():
                 row[f"inventory.{family}.{name}"] = value
+        for tier, items in self.tier_costs.items():
+            for name, value in items.items():
+                row[f"{tier}.cost.{name}_usd_per_day"] = value
         return row
 
 

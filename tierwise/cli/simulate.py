@@ -41,7 +41,7 @@ from tierwise.cli.options import (
     check_output_folder_option,
     precision_metric_keys,
 )
-from tierwise.cli.tables import HEADLINE_METRICS
+from tierwise.cli.tables import HEADLINE_METRICS, print_tier_costs
 from tierwise.common.formatting import MISSING, estimate
 from tierwise.simulation.scenario.schema import Scenario
 
@@ -229,6 +229,7 @@ def _print_summary(scenario: Scenario, frame: pd.DataFrame, n: int) -> None:
             cells.append(estimate(row["mean"], row["half_width"], unit))
         table.add_row(metric, "%" if unit == "rate" else unit, *cells)
     console.print(table)
+    print_tier_costs(tiers, rows)
     system = Table(title="resources and cost by line item")
     system.add_column("item")
     system.add_column("value", justify="right")

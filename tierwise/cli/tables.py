@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from tierwise.cli.console import console
-from tierwise.common.formatting import estimate, pct_estimate, signed, usd
+from tierwise.common.formatting import MISSING, estimate, pct_estimate, signed, usd
+from tierwise.simulation.engine.costing import COST_LINE_ITEMS
 from tierwise.simulation.metrics import BOOKED_REVENUE, PROFIT, REVENUE
 
 if TYPE_CHECKING:  # loaded by the commands once their arguments are checked
     from tierwise.optimization.milp.result import PlanResult
     from tierwise.optimization.planning.verify import VerifiedPlan
 
-__all__ = ["HEADLINE_METRICS", "print_plan", "print_verification"]
+__all__ = ["HEADLINE_METRICS", "print_plan", "print_tier_costs", "print_verification"]
 
 #: Metrics shown in the terminal table (JSON/CSV carry all of them); revenue and profit are the
 #: revenue response's, booked revenue the engine's count.
@@ -129,4 +131,30 @@ def print_verification(verified: VerifiedPlan) -> None:
             estimate(r["simulated_cost_per_day_usd"], r["simulated_cost_half_width_usd"], "USD"),
             _yes(r["cost_agrees"]),
         )
+    console.print(table)
+
+
+def print_tier_costs(
+    tiers: Sequence[str], rows: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> None:
+    """Each tier's allocated cost by line item (USD/day, mean ± 95 % CI): what the tier's
+    pickups, tours, overtime or desk cost it. ``rows`` maps ``(tier, metric)`` to a row of a
+    replication summary frame (``mean``, ``half_width``); items no tier pays are left out."""
+    items = [item for item in COST_LINE_ITEMS if any(
+        (rows.get((t, f"cost.{item}_usd_per_day")) or {}).get("mean", 0.0) for t in tiers
+    )]  # fmt: skip
+    if not items:
+        return
+    table = Table(title="cost by tier and line item (USD/day, mean ± 95% CI)")
+    table.add_column("line item", no_wrap=True)
+    for tier in tiers:
+        table.add_column(f"tier {tier}", justify="right")
+    for item in items:
+        cells = []
+        for tier in tiers:
+            row = rows.get((tier, f"cost.{item}_usd_per_day"))
+            cells.append(
+                MISSING if row is None else estimate(row["mean"], row["half_width"], "USD/day")
+            )
+        table.add_row(item.replace("_", " "), *cells)
     console.print(table)
