@@ -268,3 +268,15 @@ def test_a_desk_with_abandonment_is_stable_at_any_load() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "abandon" in result.output and "warning: agents.desk" in result.output
+
+
+def test_check_prints_the_offered_loads_as_json_or_csv_and_nothing_else() -> None:
+    import io
+
+    as_json = CliRunner().invoke(app, ["check", "default", "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    document = json.loads(as_json.stdout)
+    assert document["stable"] and {q["resource"] for q in document["loads"]} >= {"pickers"}
+    as_csv = CliRunner().invoke(app, ["check", "default", "--format", "csv"])
+    frame = pd.read_csv(io.StringIO(as_csv.stdout))
+    assert "offered_load_erlang" in frame.columns and len(frame) == len(document["loads"])

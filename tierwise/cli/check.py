@@ -5,13 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
-from tierwise.cli.console import console, fail, load_or_fail, warn
-from tierwise.cli.options import Overrides
+from tierwise.cli.console import console, emit_results, fail, load_or_fail, warn
+from tierwise.cli.options import Format, OutputFormat, Overrides
 from tierwise.common.formatting import pct
-from tierwise.simulation.theory.loads import UnstableScenarioError, load_warnings, offered_loads
+from tierwise.simulation.theory.loads import (
+    QueueLoad,
+    UnstableScenarioError,
+    load_warnings,
+    offered_loads,
+)
 
 __all__ = ["check_command"]
 
@@ -21,9 +27,24 @@ def check_command(
         Path, typer.Argument(metavar="SCENARIO", help="scenario YAML or a bundled name (default)")
     ],
     set_: Overrides = None,
+    output_format: Format = OutputFormat.table,
 ) -> None:
     """Validate a scenario and show its tiers and offered loads (no simulation)."""
     scenario = load_or_fail(scenario_path, set_)
+    loads = offered_loads(scenario)
+    if output_format is not OutputFormat.table:
+        frame = pd.DataFrame([_load_row(q) for q in loads])
+        document = {
+            "scenario": scenario.name,
+            "scenario_hash": scenario.content_hash,
+            "stable": all(q.stable for q in loads),
+            "warnings": load_warnings(loads),
+            "loads": frame.to_dict("records"),
+        }
+        emit_results(output_format, document, frame)
+        if not document["stable"]:
+            raise typer.Exit(code=2)
+        return
     table = Table(title=f"{scenario.name} ({scenario.content_hash[:12]})")
     for col in ("tier", "customers", "orders/h (base)", "channels", "pool", "mode", "promise"):
         table.add_column(col)
@@ -40,7 +61,6 @@ def check_command(
             else f"{tier.promise_h:g} h",
         )
     console.print(table)
-    loads = offered_loads(scenario)
     load_table = Table(title="offered load while staffed (Erlang; vehicles: needed per dispatch)")
     columns = ("resource", "offered", "peak hour", "servers", "utilisation", "peak util.")
     for col in (*columns, "abandon", "min stable"):
@@ -74,3 +94,18 @@ def check_command(
         )
     else:
         console.print("[green]scenario is valid and every queue is stable[/]")
+
+
+def _load_row(q: QueueLoad) -> dict[str, object]:
+    """One queue's offered load as a table row (units in the column names)."""
+    return {
+        "resource": q.resource,
+        "offered_load_erlang": q.offered_load,
+        "peak_hour_load_erlang": q.peak_load,
+        "servers": q.servers,
+        "utilisation": q.utilisation,
+        "peak_utilisation": q.peak_utilisation,
+        "abandon_probability": q.abandon_probability if q.abandonment else None,
+        "min_stable_servers": q.min_stable_servers,
+        "stable": q.stable,
+    }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
-from tierwise.cli.console import console, fail, progress_bar
-from tierwise.cli.options import DEFAULT_WORKERS, Confidence, Seed, Workers
+from tierwise.cli.console import console, emit_results, fail, progress_bar
+from tierwise.cli.options import DEFAULT_WORKERS, Confidence, Format, OutputFormat, Seed, Workers
 from tierwise.common.formatting import pct
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ def validate_command(
     seed: Seed = 2024,
     effort: Annotated[float, typer.Option(min=0.05, help="simulated-time multiplier")] = 1.0,
     workers: Workers = DEFAULT_WORKERS,
+    output_format: Format = OutputFormat.table,
 ) -> None:
     """Simulate the reference cases and compare with exact queueing/inventory theory."""
     from tierwise.simulation.experiments.validation import reference_cases, validate
@@ -37,6 +39,33 @@ def validate_command(
             bar.advance(task)
 
         validate(cases, confidence=confidence, workers=workers, progress=step)
+    failed = [r for r in results if not r.passed]
+    if output_format is not OutputFormat.table:
+        frame = pd.DataFrame(
+            [
+                {
+                    "case": r.case.name,
+                    "exact": r.case.exact,
+                    "simulated": r.estimate.mean,
+                    "family_wise_half_width": r.estimate.half_width,
+                    "within_ci": r.contains_exact,
+                    "relative_half_width": r.precision.half_width / abs(r.case.exact),
+                    "tight": r.tight_enough,
+                    "passed": r.passed,
+                }
+                for r in results
+            ]
+        )
+        document = {
+            "confidence_family_wise": confidence,
+            "confidence_per_check": per_check,
+            "passed": not failed,
+            "checks": frame.to_dict("records"),
+        }
+        emit_results(output_format, document, frame)
+        if failed:
+            raise typer.Exit(code=1)
+        return
     table = Table(
         title=f"engine vs theory: {confidence:.0%} family-wise (Bonferroni, each check "
         f"at {per_check:.4%}), {len(cases)} checks"
@@ -63,7 +92,6 @@ def validate_command(
             "yes" if r.tight_enough else f"[red]NO (> {pct(r.max_relative_half_width, 0)})[/]",
         )
     console.print(table)
-    failed = [r for r in results if not r.passed]
     if failed:
         fail(f"{len(failed)} of {len(results)} reference checks failed", code=1)
     console.print(f"[green]all {len(results)} reference checks passed[/]")
