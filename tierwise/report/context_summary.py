@@ -18,8 +18,12 @@ from tierwise.common.formatting import (
     signed,
     usd,
 )
-from tierwise.figures.labels import decision_phrase, parameter_name, plan_in_words
 from tierwise.optimization.economics.tiers import TierResponse, tier_responses
+from tierwise.optimization.planning.words import (
+    decision_phrase,
+    decisions_in_words,
+    parameter_name,
+)
 from tierwise.report.blocks import (
     Block,
     Box,
@@ -119,7 +123,7 @@ def _plan_words(files: RunFiles) -> list[Block]:
     items = []
     for tier, params in decisions.items():
         option = chosen.get(tier, {})
-        words = plan_in_words(params) or "as the scenario gives it"
+        words = decisions_in_words(params) or "as the scenario gives it"
         service = pct_estimate(option.get("service_level"), option.get("service_half_width"))
         revenue, cost = option.get("revenue_per_day_usd"), option.get("cost_per_day_usd")
         try:

@@ -25,8 +25,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tierwise.figures.labels import SETTINGS
 from tierwise.optimization.economics.tiers import TierResponse
+from tierwise.optimization.planning.words import is_decision
 from tierwise.report.sources import RunFiles
 from tierwise.simulation.analysis.statistics import student_t_half_width
 from tierwise.simulation.scenario.overrides import lookup_path
@@ -73,9 +73,7 @@ def plan_decisions(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for tier, option in chosen.items():
         params = option.get("params") or option.get("resources") or {}
         result[str(tier)] = {
-            str(k).removeprefix(_PREFIX): v
-            for k, v in params.items()
-            if str(k).removeprefix(_PREFIX) not in SETTINGS
+            str(k).removeprefix(_PREFIX): v for k, v in params.items() if is_decision(str(k))
         }
     return result
 
@@ -139,11 +137,7 @@ def _variant_as_given(files: RunFiles, scenario: Scenario) -> str | None:
     if sweep is None or sweep.empty or "variant_id" not in sweep.columns:
         return None
     document = scenario.model_dump(mode="json")
-    columns = [
-        c
-        for c in sweep.columns
-        if str(c).startswith(_PREFIX) and str(c).removeprefix(_PREFIX) not in SETTINGS
-    ]
+    columns = [c for c in sweep.columns if str(c).startswith(_PREFIX) and is_decision(str(c))]
     if not columns:
         return None
     variants = sweep.drop_duplicates("variant_id")
@@ -398,7 +392,7 @@ def lever_effects(
     effects: list[LeverEffect] = []
     for column in variants.columns:
         path = str(column).removeprefix(_PREFIX)
-        if not str(column).startswith(_PREFIX) or path in SETTINGS:
+        if not str(column).startswith(_PREFIX) or not is_decision(path):
             continue
         levels = variants[column]
         if levels.dropna().nunique() < 2:
