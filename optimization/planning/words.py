@@ -23,15 +23,21 @@ from tierwise.common.formatting import compact
 from tierwise.optimization.planning.options import RUN_LENGTH_FIELDS
 
 __all__ = [
+    "IN_WORDS_KEY",
     "PlanInWords",
     "decision_phrase",
     "decisions_in_words",
     "is_decision",
     "parameter_name",
     "plan_in_words",
+    "same_value",
+    "value_in_words",
 ]
 
 _PARAM_PREFIX = "param."
+
+#: Key of ``plan.json`` holding the plan in words (:meth:`PlanInWords.to_dict`).
+IN_WORDS_KEY = "in_words"
 
 
 def _words(name: str) -> str:
@@ -88,8 +94,10 @@ def parameter_name(column: str) -> str:
     return " ".join(tail).replace("_", " ")
 
 
-def _value_words(parts: list[str], value: Any) -> str | None:
-    """The value alone as the phrase says it (for ``(was …)``); ``None``: the whole phrase."""
+def value_in_words(path: str, value: Any) -> str:
+    """A lever's value alone, as its phrase says it: ``"13:00 and 17:30"`` for cut-off hours,
+    ``"express"`` for a shipping mode, ``"3,000"`` for a number (``(was …)``, tables)."""
+    parts = path.removeprefix(_PARAM_PREFIX).split(".")
     match parts:
         case ["shipping", "modes", _, "cutoff_hours"]:
             return _times(value)
@@ -121,8 +129,8 @@ def decision_phrase(path: str, value: Any, was: Any = None) -> str:
     """
     parts = path.removeprefix(_PARAM_PREFIX).split(".")
     phrase = _phrase(parts, value)
-    if was is not None and not _same(value, was):
-        phrase += f" (was {_value_words(parts, was)})"
+    if was is not None and not same_value(value, was):
+        phrase += f" (was {value_in_words(path, was)})"
     return phrase
 
 
@@ -157,9 +165,10 @@ def _phrase(parts: list[str], value: Any) -> str:
     return f"{parameter_name('.'.join(parts))} {shown}"
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two lever values are the same decision (``10 == 10.0``, lists item by item)."""
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, int | float) and isinstance(b, int | float):
         return float(a) == float(b)
     return a == b
@@ -208,14 +217,20 @@ class PlanInWords:
             out.append(f"All tiers: {self.shared}")
         return out
 
+    def of_tier(self, tier: str) -> str:
+        """Everything ``tier`` gets: its own levers, then the shared ones."""
+        return ", ".join(part for part in (self.tiers.get(tier, ""), self.shared) if part)
+
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able: ``tiers``, ``shared``, ``changes`` and ``lines``."""
+        """JSON-able: ``tiers`` (own levers), ``shared``, ``by_tier`` (:meth:`of_tier`),
+        ``changes`` and ``lines``."""
         return {
             "tiers": dict(self.tiers),
             "shared": self.shared,
+            "by_tier": {t: self.of_tier(t) for t in self.tiers},
             "changes": dict(self.changes),
             "lines": self.lines(),
         }
@@ -250,7 +265,7 @@ def plan_in_words(
         path: value
         for decisions in (*own.values(), shared)
         for path, value in decisions.items()
-        if path in base and base[path] is not None and not _same(value, base[path])
+        if path in base and base[path] is not None and not same_value(value, base[path])
     }
     return PlanInWords(
         tiers={t: decisions_in_words(d, base) for t, d in own.items()},

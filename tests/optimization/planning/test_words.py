@@ -88,3 +88,11 @@ def test_a_plan_in_words_says_each_tiers_own_levers_and_the_shared_ones_once() -
     assert words.lines()[0] == "Tier A: express shipping (was regional)"
     assert words.lines()[-1].startswith("All tiers: 9 desk agents")
     assert plan_in_words({"A": {"horizon_days": 3}}).lines() == ["Tier A: as the scenario gives it"]
+
+
+def test_what_a_tier_gets_is_its_own_levers_then_the_shared_ones() -> None:
+    chosen = {"A": {AGENTS: 9, "tiers.A.shipping_mode": "express"}, "B": {AGENTS: 9}}
+    words = plan_in_words(chosen)
+    assert words.of_tier("A") == "express shipping, 9 desk agents"
+    assert words.of_tier("B") == "9 desk agents"
+    assert words.to_dict()["by_tier"] == {"A": words.of_tier("A"), "B": "9 desk agents"}
