@@ -37,6 +37,7 @@ from tierwise.optimization.milp.problem import PlanProblem, TierOption
 from tierwise.optimization.milp.result import PlanResult
 from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.words import (
+    decision_phrase,
     decisions_in_words,
     is_decision,
     parameter_name,
@@ -205,8 +206,9 @@ class LeverServiceEffect:
     best_value : Any
         The lever's value in the tier's best option.
     edge : {"highest", "lowest"} or None
-        Where ``best_value`` sits in the simulated range of a numeric lever (``None``: inside,
-        or not numeric).
+        Where ``best_value`` sits in the simulated range of a numeric lever when service is
+        highest there on average (so it may rise beyond the range); ``None``: inside the range,
+        not a number, or service higher elsewhere in the range.
     """
 
     path: str
@@ -269,7 +271,8 @@ def lever_service_effects(problem: PlanProblem, tier: str) -> list[LeverServiceE
         means = tuple((v, sum(s) / len(s)) for v, s in ordered)
         best_value = best.params.get(path)
         edge: Literal["highest", "lowest"] | None = None
-        if numeric and _numeric(best_value):
+        top = max(means, key=lambda vm: vm[1])[0]
+        if numeric and _numeric(best_value) and same_value(best_value, top):
             if same_value(best_value, max(values)):
                 edge = "highest"
             elif same_value(best_value, min(values)):
@@ -341,10 +344,14 @@ class TargetLimit:
             text += " No lever was varied across its options."
         if self.at_edge:
             edges = "; ".join(
-                f"{e.path} = {value_in_words(e.path, e.best_value)} is the {e.edge} simulated"
+                f"{decision_phrase(e.path, e.best_value)} is the "
+                f"{'most' if e.edge == 'highest' else 'least'} simulated"
                 for e in self.at_edge
             )
-            text += f" The best option sits at the edge of the simulated range: {edges}."
+            text += (
+                f" The best option sits at the edge of the simulated range, where service is "
+                f"highest on average: {edges}; simulate beyond it."
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -388,7 +395,9 @@ def target_limit(
     best = max(options, key=problem.effective_service)
     if problem.effective_service(best) >= target - 1e-12:
         return None
-    params = {p: v for p, v in best.params.items() if _own_or_shared(p, tier)}
+    # the tier's own levers first, then the shared ones
+    params = {p: v for p, v in best.params.items() if p.startswith(f"tiers.{tier}.")}
+    params.update({p: v for p, v in best.params.items() if _own_or_shared(p, tier)})
     return TargetLimit(
         tier,
         problem.metric_name(tier),

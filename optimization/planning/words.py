@@ -159,6 +159,8 @@ def _phrase(parts: list[str], value: Any) -> str:
         case ["recovery", "desk"]:
             return f"complaints handled by the {_words(str(value))} desk"
         case ["inventory", "families", family, "reserve_units", tier]:
+            if value == 0:
+                return f"no {_words(family)} stock kept back from {tier}"
             return f"{shown} units of {_words(family)} stock kept back from {tier}"
         case ["inventory", "families", family, *rest] if rest:
             return f"{_words(rest[-1])} {shown} ({_words(family)} stock)"

@@ -36,6 +36,10 @@ def test_decision_phrases_say_each_lever_as_a_planner_would() -> None:
     assert decision_phrase(EXPRESS_CUTOFFS, [17.5]) == "express pickup at 17:30"
     assert decision_phrase(EXPRESS_CUTOFFS, [13, 17.5]) == "express pickups at 13:00 and 17:30"
     assert decision_phrase(RESERVE_C, 3000) == "3,000 units of slow stock kept back from C"
+    assert decision_phrase(RESERVE_C, 0) == "no slow stock kept back from C"
+    assert decision_phrase(RESERVE_C, 3000, was=0) == (
+        "3,000 units of slow stock kept back from C (was 0)"
+    )
     assert decision_phrase("inventory.families.fast.policy.reorder_point", 120) == (
         "reorder point 120 (fast stock)"
     )
