@@ -207,8 +207,9 @@ class LeverServiceEffect:
         The lever's value in the tier's best option.
     edge : {"highest", "lowest"} or None
         Where ``best_value`` sits in the simulated range of a numeric lever when service is
-        highest there on average (so it may rise beyond the range); ``None``: inside the range,
-        not a number, or service higher elsewhere in the range.
+        highest there on average (so it may rise beyond the range) and the lever's spread
+        exceeds the noise (the mean service half-width of the tier's options); ``None``:
+        inside the range, not a number, service higher elsewhere, or an effect within noise.
     """
 
     path: str
@@ -254,6 +255,7 @@ def lever_service_effects(problem: PlanProblem, tier: str) -> list[LeverServiceE
     """
     options = problem.options_for(tier)
     best = max(options, key=problem.effective_service)
+    noise = sum(o.service_half_width for o in options) / len(options)
     paths = dict.fromkeys(p for o in options for p in o.params if _own_or_shared(p, tier))
     effects: list[LeverServiceEffect] = []
     for path in paths:
@@ -272,7 +274,8 @@ def lever_service_effects(problem: PlanProblem, tier: str) -> list[LeverServiceE
         best_value = best.params.get(path)
         edge: Literal["highest", "lowest"] | None = None
         top = max(means, key=lambda vm: vm[1])[0]
-        if numeric and _numeric(best_value) and same_value(best_value, top):
+        spread = max(m for _, m in means) - min(m for _, m in means)
+        if numeric and _numeric(best_value) and same_value(best_value, top) and spread > noise:
             if same_value(best_value, max(values)):
                 edge = "highest"
             elif same_value(best_value, min(values)):

@@ -182,3 +182,13 @@ def test_a_lever_at_the_edge_counts_only_where_service_is_highest_on_average() -
     ]
     lucky = lever_service_effects(PlanProblem(options=options), "A")[0]
     assert lucky.best_value == 8 and lucky.edge is None
+
+
+def test_a_lever_whose_effect_is_within_noise_is_not_at_an_edge() -> None:
+    # 0.5 pp between the two staffing levels, options known to ± 1 pp: no direction to follow
+    options = [
+        _option("A", "a1", 0.800, 100.0, 400.0, **{AGENTS: 4}),
+        _option("A", "a2", 0.805, 200.0, 450.0, **{AGENTS: 6}),
+    ]
+    agents = lever_service_effects(PlanProblem(options=options), "A")[0]
+    assert agents.best_value == 6 and agents.edge is None
