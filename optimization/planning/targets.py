@@ -544,6 +544,18 @@ class TargetsAnswer:
         reachable, or none is)."""
         return self._price(self.optimal, self.reachable)
 
+    def _cheapest(self, plans: TargetPlans) -> str:
+        """``" (the cheapest plan meeting them costs $16,645/day, the profit-optimal plan
+        $17,487/day)"``; ``""`` when either cost is unknown."""
+        cheapest = plans.cheapest.total_cost_per_day_usd if plans.cheapest.has_plan else None
+        optimal = self.optimal.total_cost_per_day_usd if self.optimal.has_plan else None
+        if cheapest is None or optimal is None:
+            return ""
+        return (
+            f" (the cheapest plan meeting them costs ${cheapest:,.0f}/day, the profit-optimal "
+            f"plan ${optimal:,.0f}/day)"
+        )
+
     def messages(self) -> list[str]:
         """The answer as sentences: unmet targets, the price, what limits a target."""
         out: list[str] = []
@@ -565,14 +577,16 @@ class TargetsAnswer:
         price = self.price_usd_per_day
         if price is not None:
             out.append(
-                f"Meeting every {_label(self.metric)} target costs ${price:,.0f}/day of profit."
+                f"Meeting every {_label(self.metric)} target costs ${price:,.0f}/day of profit"
+                f"{self._cheapest(self.meeting)}."
             )
         else:
             out.append(f"No simulated plan meets every {_label(self.metric)} target.")
             if self.reachable is not None and self.price_of_reachable_usd_per_day is not None:
                 out.append(
                     "Meeting the reachable ones costs "
-                    f"${self.price_of_reachable_usd_per_day:,.0f}/day of profit."
+                    f"${self.price_of_reachable_usd_per_day:,.0f}/day of profit"
+                    f"{self._cheapest(self.reachable)}."
                 )
         out += [limit.message() for limit in self.limits.values()]
         return out

@@ -270,8 +270,6 @@ def _targets(files: RunFiles, scenario: Scenario) -> list[Block]:
         # the run's own sentences: what no plan reaches, which lever limits it, the price of
         # the reachable targets
         said = [str(m) for m in answered.get("messages", [])[1:]]
-        if isinstance(price, int | float):
-            said = said[1:]
         if said:
             blocks.append(BulletList(tuple(rich(m) for m in said)))
     elif checks and not isinstance(price, int | float):

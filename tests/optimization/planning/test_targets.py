@@ -95,7 +95,9 @@ def test_the_price_of_the_targets_is_the_profit_given_up_for_them() -> None:
     document = answer.to_dict()
     assert document[PRICE_OF_TARGETS_KEY] == pytest.approx(10.0)
     assert document["meeting_all"]["cheapest"]["cost_per_day_usd"] == pytest.approx(290.0)
-    assert "costs $10/day of profit" in " ".join(answer.messages())
+    said = " ".join(answer.messages())
+    assert "costs $10/day of profit" in said
+    assert "the cheapest plan meeting them costs $290/day, the profit-optimal plan $150/day" in said
 
 
 def test_checks_use_the_simulated_plan_where_there_is_one() -> None:
