@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,9 @@ from tierwise.cli.app import app
 from tierwise.optimization.economics.tiers import tier_responses
 from tierwise.optimization.milp.result import PlanStatus
 from tierwise.optimization.planning.options import resource_axes
+from tierwise.optimization.planning.targets import PRICE_OF_TARGETS_KEY, TARGETS_KEY
 from tierwise.optimization.planning.verify import verify_plan
+from tierwise.optimization.planning.words import IN_WORDS_KEY
 from tierwise.pipeline import (
     PipelineConfig,
     PipelineReport,
@@ -70,6 +73,39 @@ def test_quick_run_writes_plan_figures_and_verification(quick_run: PipelineRepor
     # the plan's pooled resources are the largest pool any chosen option was simulated with
     for name, units in quick_run.plan.resource_units.items():
         assert units == max(o.resources[name] for o in quick_run.plan.chosen.values())
+
+
+def test_the_plan_answers_its_targets_and_compares_with_the_scenario_as_given(
+    quick_run: PipelineReport,
+) -> None:
+    """plan.json carries the price of the targets, a targets block per tier judged on the
+    verification and the plan in words; baseline_comparison.csv pairs today with the plan."""
+    plan = json.loads(next(p for p in quick_run.files if p.name == "plan.json").read_text())
+    assert PRICE_OF_TARGETS_KEY in plan
+    price = plan[PRICE_OF_TARGETS_KEY]
+    assert price is None or price >= 0
+    targets = plan[TARGETS_KEY]
+    assert set(targets["tiers"]) == set(quick_run.scenario.tiers)
+    verification = quick_run.verified.rounds[-1].checks if quick_run.verified else []
+    simulated = {c.tier: c.simulated.mean for c in verification}
+    for tier, entry in targets["tiers"].items():
+        on_metric = [c for c in entry["checks"] if c["metric"] == "perfect_order_rate"]
+        assert on_metric and on_metric[0]["basis"] == "simulated"
+        assert on_metric[0]["value"] == pytest.approx(simulated[tier])
+        # a target no option reaches names the lever that limits it
+        best = max(o.service_level for o in quick_run.problem.options_for(tier))
+        assert ("limit" in entry) == (best < on_metric[0]["target"])
+    if price is None:  # some target is out of reach: the cheapest plan's explanation says so
+        assert targets["meeting_all"]["cheapest"]["status"] == "infeasible"
+    assert set(plan[IN_WORDS_KEY]["by_tier"]) == set(quick_run.scenario.tiers)
+    assert not re.search(r"\b[0-9a-f]{12}\b", " ".join(plan[IN_WORDS_KEY]["lines"]))
+    baseline = pd.read_csv(next(p for p in quick_run.files if p.name == "baseline_comparison.csv"))
+    total = baseline[(baseline["scope"] == "total") & (baseline["metric"] == "profit_per_day_usd")]
+    assert len(total) == 1 and total.iloc[0]["half_width"] >= 0
+    row = total.iloc[0]
+    assert row["difference"] == pytest.approx(row["plan"] - row["today"])
+    kinds = {e.name: e.kind for e in quick_run.manifest.files}
+    assert kinds["baseline_comparison.csv"] == Kind.BASELINE_COMPARISON
 
 
 def test_the_plan_is_one_option_per_tier_confirmed_by_its_re_simulation(
@@ -235,6 +271,10 @@ def test_cli_run_quick_uses_the_cache_and_prints_the_plan(
     # the bundled scenario is the file the fixture ran: everything came from the cache
     assert "0 runs simulated" in result.output
     assert "chosen plan" in result.output and "verification" in result.output
+    # the plan in words, not by option ids; the targets and today versus the plan
+    assert "every tier:" in result.output and "desk agents" in result.output
+    assert not re.search(r"\b[0-9a-f]{12}\b", result.output)
+    assert "targets:" in result.output and "today versus the plan" in result.output
     assert (tmp_path / "plan.json").exists()
     opt = CliRunner().invoke(
         app,

@@ -27,6 +27,7 @@ from tierwise.optimization.planning.curves import CurvesReport, build_curves
 from tierwise.optimization.planning.options import options_from_table, resource_axes
 from tierwise.optimization.planning.search import LeverSpace, lever_space
 from tierwise.optimization.planning.verify import VerifiedPlan, verify_plan
+from tierwise.plan_answers import PlanAnswers, answer_plan
 from tierwise.simulation.experiments.executor import Executor, make_executor
 from tierwise.simulation.experiments.sweep import SweepProgress
 from tierwise.simulation.experiments.sweep_result import SweepResult
@@ -116,6 +117,9 @@ class PipelineReport:
         What ``manifest.json`` of the output folder records (kinds, sizes, hashes).
     warnings : list of str
         Caveats of the run (:func:`horizon_warnings` of the sweep).
+    answers : PlanAnswers
+        Targets answered, the plan in words, today versus the plan
+        (:func:`tierwise.plan_answers.answer_plan`).
     """
 
     scenario: Scenario
@@ -128,6 +132,7 @@ class PipelineReport:
     files: list[Path]
     manifest: Manifest
     warnings: list[str] = field(default_factory=list)
+    answers: PlanAnswers = field(default_factory=lambda: PlanAnswers({}))
 
 
 def replenishment_cycle_days(scenario: Scenario) -> dict[str, float]:
@@ -332,7 +337,9 @@ def run_pipeline(
     Files (recorded in ``manifest.json`` by kind): ``sweep.parquet`` and
     ``sweep.summary.json``, ``cost_vs_service.png/svg``, ``revenue_cost_profit.png/svg``,
     ``frontier.csv``, ``profit_curves.csv``, ``optimum.csv``, ``profit_vs_budget.png/svg`` and
-    ``.csv``, ``plan.json``, ``plan.csv``, ``verification.csv``, ``plan_scenario_overrides.json``.
+    ``.csv``, ``plan.json`` (with the targets answered, their price and the plan in words),
+    ``plan.csv``, ``verification.csv``, ``baseline_comparison.csv`` (today versus the plan, with
+    verification), ``plan_scenario_overrides.json``.
 
     The output folder is opened (clearing the files of its earlier run) once the scenario and
     its revenue settings are valid, before the sweep; ``manifest.json`` is written even when a
@@ -482,7 +489,19 @@ def _simulate_and_plan(
             fig = plot_profit_vs_budget(budget_curve, f"{scenario.name}: profit vs budget")
             folder.write_figure("profit_vs_budget", fig, "profit, revenue, cost vs budget")
             folder.write_frame("profit_vs_budget.csv", budget_curve, Kind.BUDGET_CURVE)
-    folder.write_json("plan.json", result.to_dict(), Kind.PLAN, "the chosen plan")
+    answers = answer_plan(
+        folder,
+        scenario,
+        problem,
+        result,
+        verified,
+        space.base_values,
+        config.solver,
+        config.time_limit_s,
+        executor=pool,
+        say=say,
+    )
+    folder.write_json("plan.json", answers.document, Kind.PLAN, "the chosen plan")
     folder.write_frame("plan.csv", result.to_frame(), Kind.PLAN_TABLE, "one row per tier")
     if verified is not None and verified.rounds:
         folder.write_json(
@@ -494,7 +513,17 @@ def _simulate_and_plan(
     files = folder.files
     manifest = folder.finish()
     return PipelineReport(
-        scenario, sweep, curves, problem, result, verified, budget_curve, files, manifest, warnings
+        scenario,
+        sweep,
+        curves,
+        problem,
+        result,
+        verified,
+        budget_curve,
+        files,
+        manifest,
+        warnings,
+        answers,
     )
 
 

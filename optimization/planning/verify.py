@@ -138,12 +138,17 @@ class VerificationRound:
 
 @dataclass(frozen=True)
 class VerifiedPlan:
-    """The final plan and the rounds that led to it."""
+    """The final plan and the rounds that led to it.
+
+    ``summary`` is the last round's re-simulation of the plan; ``problem`` the problem the
+    final plan was solved on (the sweep's, with the options the rounds corrected).
+    """
 
     plan: PlanResult
     rounds: list[VerificationRound]
     scenario: Scenario
     summary: ReplicationSummary | None = field(default=None, repr=False)
+    problem: PlanProblem | None = field(default=None, repr=False)
 
     @property
     def converged(self) -> bool:
@@ -292,7 +297,7 @@ def verify_plan(
         ]
         current = replace(current, options=tuple(options))
         plan = solve(current, solver=solver, time_limit_s=time_limit_s)
-    return VerifiedPlan(plan, rounds, scenario, summary)
+    return VerifiedPlan(plan, rounds, scenario, summary, current)
 
 
 def _shifted(

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
     from tierwise.optimization.milp.result import PlanResult
     from tierwise.optimization.planning.verify import VerifiedPlan
+    from tierwise.optimization.planning.words import PlanInWords
 
 __all__ = ["optimize_command"]
 
@@ -121,6 +122,7 @@ def optimize_command(
     from tierwise.optimization.planning.curves import build_curves
     from tierwise.optimization.planning.search import lever_base_values
     from tierwise.optimization.planning.verify import verify_plan
+    from tierwise.optimization.planning.words import IN_WORDS_KEY, plan_in_words
     from tierwise.pipeline import PipelineConfig, planning_problem, run_pipeline, sweep_warnings
 
     if base is not None:
@@ -130,6 +132,7 @@ def optimize_command(
             fail(str(exc))
     result: PlanResult
     verified: VerifiedPlan | None
+    words: PlanInWords | None = None
     try:
         if table is None:
             scenario_file = resolve_scenario_path(source) or source
@@ -162,7 +165,7 @@ def optimize_command(
                         completed=s.done if s else 0,
                     ),
                 )
-            result, verified = report.plan, report.verified
+            result, verified, words = report.plan, report.verified, report.answers.words
         else:
             folder = open_folder_or_fail(
                 out, base, scenario_path, inputs={"results": source}, overwrite=overwrite
@@ -172,6 +175,18 @@ def optimize_command(
                     responses = tier_responses(base, metric)
                 else:
                     responses = build_curves(table, metric=metric).responses
+                base_values = (
+                    lever_base_values(
+                        base,
+                        [
+                            str(c).removeprefix("param.")
+                            for c in table
+                            if str(c).startswith("param.")
+                        ],
+                    )
+                    if base is not None
+                    else None
+                )
                 problem = planning_problem(
                     table,
                     responses,
@@ -181,16 +196,7 @@ def optimize_command(
                     floors,
                     order,
                     max_cost_per_order,
-                    base_params=lever_base_values(
-                        base,
-                        [
-                            str(c).removeprefix("param.")
-                            for c in table
-                            if str(c).startswith("param.")
-                        ],
-                    )
-                    if base is not None
-                    else None,
+                    base_params=base_values,
                 )
                 verified = None
                 if verify and base is not None:
@@ -209,7 +215,11 @@ def optimize_command(
                     )
                 else:
                     result = solve(problem, solver=solver.value, time_limit_s=time_limit)
-                folder.write_json("plan.json", result.to_dict(), Kind.PLAN, "the chosen plan")
+                words = plan_in_words({t: o.params for t, o in result.chosen.items()}, base_values)
+                document = result.to_dict()
+                if result.has_plan:
+                    document[IN_WORDS_KEY] = words.to_dict()
+                folder.write_json("plan.json", document, Kind.PLAN, "the chosen plan")
                 folder.write_frame(
                     "plan.csv", result.to_frame(), Kind.PLAN_TABLE, "one row per tier"
                 )
@@ -220,7 +230,7 @@ def optimize_command(
     if emit_results(output_format, result.to_dict(), result.to_frame()):
         err.print(f"plan written to {out}/plan.json and plan.csv (manifest.json)")
         return
-    print_plan(result, f"plan ({metric}, USD per day)")
+    print_plan(result, f"plan ({metric}, USD per day)", words)
     if verified is not None:
         print_verification(verified)
     console.print(f"plan written to {out}/plan.json and plan.csv (manifest.json)")

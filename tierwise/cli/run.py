@@ -41,7 +41,12 @@ from tierwise.cli.options import (
     parse_min_service,
     parse_tier_order,
 )
-from tierwise.cli.tables import print_plan, print_verification
+from tierwise.cli.tables import (
+    print_plan,
+    print_targets,
+    print_today_versus_plan,
+    print_verification,
+)
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.overrides import parse_override
 
@@ -132,7 +137,8 @@ def run_command(
         except (ScenarioError, ValueError, RuntimeError) as exc:
             fail(str(exc))
     summary = report.sweep.summary()
-    if emit_results(output_format, report.plan.to_dict(), report.plan.to_frame()):
+    document = report.answers.document or report.plan.to_dict()
+    if emit_results(output_format, document, report.plan.to_frame()):
         err.print(f"figures and tables in {out}/ (every file listed in {MANIFEST_NAME})")
         if not report.plan.status.has_plan:
             raise typer.Exit(1)
@@ -144,12 +150,22 @@ def run_command(
         f"({report.sweep.elapsed_s:.0f} s)",
         highlight=False,
     )
-    print_plan(report.plan, f"{report.scenario.name}: chosen plan ({metric}, USD per day)")
+    print_plan(
+        report.plan,
+        f"{report.scenario.name}: chosen plan ({metric}, USD per day)",
+        report.answers.words,
+    )
     if report.verified is not None:
         print_verification(report.verified)
+    if report.answers.targets is not None:
+        print_targets(report.answers.targets)
+    if report.answers.baseline is not None:
+        print_today_versus_plan(report.answers.baseline)
     console.print(f"figures and tables in {out}/ (every file listed in {MANIFEST_NAME}):")
     for path in report.files:
-        if path.suffix in (".png", ".json") and path.parent == out:
+        if path.parent == out and (
+            path.suffix in (".png", ".json") or path.name == "baseline_comparison.csv"
+        ):
             console.print(f"  {path.name}")
     console.print(f"  {MANIFEST_NAME}")
     if not report.plan.status.has_plan:

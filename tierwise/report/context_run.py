@@ -18,7 +18,8 @@ from tierwise.common.formatting import (
     signed,
     usd,
 )
-from tierwise.figures.labels import decision_columns, plan_in_words
+from tierwise.figures.labels import decision_columns
+from tierwise.optimization.planning.words import decisions_in_words
 from tierwise.report.blocks import (
     Block,
     Box,
@@ -115,7 +116,7 @@ def _variant_words(files: RunFiles) -> dict[str, str]:
     variants = sweep.drop_duplicates("variant_id")
     columns = decision_columns([variants])
     return {
-        str(row["variant_id"]): plan_in_words({c: row[c] for c in columns})
+        str(row["variant_id"]): decisions_in_words({c: row[c] for c in columns})
         for _, row in variants.iterrows()
     }
 
@@ -207,7 +208,7 @@ def _plan(files: RunFiles) -> list[Block]:
         rows.append(
             [
                 strong(tier),
-                plan_in_words(plan_decisions(plan).get(str(tier), {}))
+                decisions_in_words(plan_decisions(plan).get(str(tier), {}))
                 or code(option.get("option_id", "")),
                 pct_estimate(option.get("service_level"), option.get("service_half_width")),
                 number(option.get("orders_per_day")),

@@ -18,8 +18,14 @@ from tierwise.common.formatting import (
     signed,
     usd,
 )
-from tierwise.figures.labels import decision_phrase, parameter_name, plan_in_words
 from tierwise.optimization.economics.tiers import TierResponse, tier_responses
+from tierwise.optimization.planning.targets import PRICE_OF_TARGETS_KEY, TARGETS_KEY
+from tierwise.optimization.planning.words import (
+    IN_WORDS_KEY,
+    decision_phrase,
+    decisions_in_words,
+    parameter_name,
+)
 from tierwise.report.blocks import (
     Block,
     Box,
@@ -36,7 +42,6 @@ from tierwise.report.blocks import (
 from tierwise.report.context_common import metric_label
 from tierwise.report.sources import RunFiles
 from tierwise.report.summary import (
-    PRICE_OF_TARGETS_KEY,
     BaselineRow,
     baseline_rows,
     lever_effects,
@@ -116,10 +121,16 @@ def _plan_words(files: RunFiles) -> list[Block]:
     decisions = plan_decisions(plan)
     chosen: Mapping[str, Any] = plan.get("chosen") or {}
     metric = metric_label(files.metric()).lower()
+    # the run's own words (changes against the scenario flagged), else each option's decisions
+    block = plan.get(IN_WORDS_KEY)
+    said: Mapping[str, Any] = block if isinstance(block, Mapping) else {}
+    own: Mapping[str, Any] = said.get("by_tier") or {}
     items = []
     for tier, params in decisions.items():
         option = chosen.get(tier, {})
-        words = plan_in_words(params) or "as the scenario gives it"
+        words = (own.get(tier) if said else decisions_in_words(params)) or (
+            "as the scenario gives it"
+        )
         service = pct_estimate(option.get("service_level"), option.get("service_half_width"))
         revenue, cost = option.get("revenue_per_day_usd"), option.get("cost_per_day_usd")
         try:
@@ -242,18 +253,26 @@ def _targets(files: RunFiles, scenario: Scenario) -> list[Block]:
                 css="compact",
             )
         )
-    price = (files.plan or {}).get(PRICE_OF_TARGETS_KEY)
+    plan = files.plan or {}
+    price = plan.get(PRICE_OF_TARGETS_KEY)
+    answered = plan.get(TARGETS_KEY)
     if isinstance(price, int | float):
         blocks.append(
             Paragraph(
                 rich(
                     strong("Price of the targets: "),
                     f"{usd(price)}/day of profit (the most profitable plan against the "
-                    "cheapest plan that meets every target).",
+                    "most profitable plan that meets every target).",
                 )
             )
         )
-    elif checks:
+    if isinstance(answered, Mapping):
+        # the run's own sentences: what no plan reaches, which lever limits it, the price of
+        # the reachable targets
+        said = [str(m) for m in answered.get("messages", [])[1:]]
+        if said:
+            blocks.append(BulletList(tuple(rich(m) for m in said)))
+    elif checks and not isinstance(price, int | float):
         blocks.append(
             Paragraph(
                 rich("The price of the targets was not computed by this run."),

@@ -25,15 +25,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from tierwise.figures.labels import SETTINGS
 from tierwise.optimization.economics.tiers import TierResponse
+from tierwise.optimization.planning.targets import TARGETS_KEY, Verdict, target_verdict
+from tierwise.optimization.planning.words import is_decision
 from tierwise.report.sources import RunFiles
 from tierwise.simulation.analysis.statistics import student_t_half_width
 from tierwise.simulation.scenario.overrides import lookup_path
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
-    "PRICE_OF_TARGETS_KEY",
     "BaselineRow",
     "LeverEffect",
     "TargetCheck",
@@ -42,10 +42,6 @@ __all__ = [
     "plan_decisions",
     "target_checks",
 ]
-
-#: Key of ``plan.json`` holding the price of the targets, USD/day (profit of the best plan
-#: without targets minus that of the cheapest plan meeting them), when the run computed it.
-PRICE_OF_TARGETS_KEY = "price_of_targets_usd_per_day"
 
 _PREFIX = "param."
 
@@ -73,9 +69,7 @@ def plan_decisions(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for tier, option in chosen.items():
         params = option.get("params") or option.get("resources") or {}
         result[str(tier)] = {
-            str(k).removeprefix(_PREFIX): v
-            for k, v in params.items()
-            if str(k).removeprefix(_PREFIX) not in SETTINGS
+            str(k).removeprefix(_PREFIX): v for k, v in params.items() if is_decision(str(k))
         }
     return result
 
@@ -139,11 +133,7 @@ def _variant_as_given(files: RunFiles, scenario: Scenario) -> str | None:
     if sweep is None or sweep.empty or "variant_id" not in sweep.columns:
         return None
     document = scenario.model_dump(mode="json")
-    columns = [
-        c
-        for c in sweep.columns
-        if str(c).startswith(_PREFIX) and str(c).removeprefix(_PREFIX) not in SETTINGS
-    ]
+    columns = [c for c in sweep.columns if str(c).startswith(_PREFIX) and is_decision(str(c))]
     if not columns:
         return None
     variants = sweep.drop_duplicates("variant_id")
@@ -271,22 +261,45 @@ class TargetCheck:
     source: str
 
     @property
-    def verdict(self) -> Literal["met", "missed", "within noise", "not simulated"]:
+    def verdict(self) -> Verdict:
         """``met`` (the CI lies at or above the target), ``missed`` (below), ``within noise``
-        (the CI contains it)."""
-        if self.value is None:
-            return "not simulated"
-        width = self.half_width or 0.0
-        if self.value - width >= self.target:
-            return "met"
-        if self.value + width < self.target:
-            return "missed"
-        return "within noise"
+        (the CI contains it): :func:`~tierwise.optimization.planning.targets.target_verdict`."""
+        return target_verdict(self.value, self.half_width, self.target)
+
+
+def _answered_checks(plan: Mapping[str, Any]) -> list[TargetCheck] | None:
+    """The scenario targets as the run answered them (``plan.json``'s targets block: the
+    verification's simulated values); ``None`` when the run wrote no such block."""
+    block = plan.get(TARGETS_KEY)
+    if not isinstance(block, Mapping) or not isinstance(block.get("tiers"), Mapping):
+        return None
+    checks: list[TargetCheck] = []
+    for tier, entry in block["tiers"].items():
+        for record in entry.get("checks", []) if isinstance(entry, Mapping) else []:
+            target = _finite(record.get("target"))
+            if target is None:
+                continue
+            checks.append(
+                TargetCheck(
+                    str(tier),
+                    str(record.get("metric", "")),
+                    target,
+                    _finite(record.get("value")),
+                    _finite(record.get("half_width")),
+                    "scenario",
+                )
+            )
+    return checks
 
 
 def target_checks(files: RunFiles, scenario: Scenario) -> list[TargetCheck]:
-    """Every scenario target and ``--min-service`` floor against the chosen plan."""
+    """Every scenario target and ``--min-service`` floor against the chosen plan: as the run
+    answered them when ``plan.json`` has its targets block, else from the chosen option's rows
+    of the sweep table."""
     plan = files.plan or {}
+    answered = _answered_checks(plan)
+    if answered is not None:
+        return answered + _floor_checks(files)
     chosen: Mapping[str, Any] = plan.get("chosen") or {}
     sweep = files.sweep
     checks: list[TargetCheck] = []
@@ -398,7 +411,7 @@ def lever_effects(
     effects: list[LeverEffect] = []
     for column in variants.columns:
         path = str(column).removeprefix(_PREFIX)
-        if not str(column).startswith(_PREFIX) or path in SETTINGS:
+        if not str(column).startswith(_PREFIX) or not is_decision(path):
             continue
         levels = variants[column]
         if levels.dropna().nunique() < 2:
