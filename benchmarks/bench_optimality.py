@@ -53,6 +53,11 @@ PROFIT = "total.profit_per_day_usd"
 Candidate = tuple[tuple[str, Any], ...]
 
 
+def _key(value: Any) -> Any:
+    """A lever value as a hashable key (a list of cut-off hours as a tuple)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def reference_levers(scenario_name: str, quick: bool) -> dict[str, list[Any]]:
     """Every lever of the main job with its candidates, staffing ranges widened by two steps
     on both sides (not below 1)."""
@@ -64,7 +69,7 @@ def reference_levers(scenario_name: str, quick: bool) -> dict[str, list[Any]]:
             lo, hi = min(values), max(values)
             levers[path] = list(range(max(lo - 2, 1), hi + 3))
         else:
-            levers[path] = list(values)
+            levers[path] = [_key(v) for v in values]
     return levers
 
 
@@ -77,7 +82,10 @@ class Scorer:
 
     def __call__(self, candidate: Candidate) -> float:
         if candidate not in self.scores:
-            overrides = [*self.fixed.items(), *candidate]
+            overrides = [
+                *self.fixed.items(),
+                *((p, list(v) if isinstance(v, tuple) else v) for p, v in candidate),
+            ]
             try:
                 scenario = plan_scenario(self.base, overrides)
                 summary = replicate(
@@ -141,7 +149,7 @@ def main() -> None:
     job_cpu_s, job_wall_s = cpu_seconds() - cpu0, time.perf_counter() - t0
     if report.verified is None or not report.plan.status.has_plan:
         raise SystemExit(f"the main job found no plan: {report.plan.status.value}")
-    plan = dict(report.verified.rounds[-1].overrides)
+    plan = {p: _key(v) for p, v in report.verified.rounds[-1].overrides}
     levers = reference_levers(args.scenario, args.quick)
     fixed = {"seed": base.seed + FRESH_SEED_OFFSET}
     fixed.update({p: v for p, v in plan.items() if p not in levers})  # e.g. a block headcount
@@ -151,7 +159,7 @@ def main() -> None:
         f"reference: local search over {size:,} combinations of {len(levers)} levers, "
         f"{evaluations} candidates × {replications} replications, seed {fixed['seed']}"
     )
-    given = lever_base_values(base, list(levers))
+    given = {p: _key(v) for p, v in lever_base_values(base, list(levers)).items()}
     start = tuple((p, given[p]) for p in levers)
     cpu1 = cpu_seconds()
     with make_executor("processes", args.workers) as pool:
