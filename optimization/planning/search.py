@@ -141,6 +141,10 @@ def lever_space(
     for path, value in held.items():
         fixed.setdefault(path, value)
     base_values = lever_base_values(scenario, (*grid, *coordinate))
+    # the scenario's value as its candidate is written ([17] rather than the schema's [17.0]),
+    # so tables and figures show one value once
+    candidates = {**grid, **coordinate}
+    base_values = {p: next((c for c in candidates[p] if c == v), v) for p, v in base_values.items()}
     return LeverSpace(grid, coordinate, fixed, frozenset(declared), base_values)
 
 

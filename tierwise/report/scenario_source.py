@@ -87,7 +87,18 @@ def _recorded_run_scenario(files: RunFiles) -> tuple[str | None, str]:
 
 
 def _run_matches(files: RunFiles, path: Path) -> bool | None:
-    """Whether ``path`` is the scenario of the run; ``None`` when nothing records a hash."""
+    """Whether ``path`` is the scenario of the run; ``None`` when nothing records a hash.
+
+    The manifest's hash (the scenario as the run loaded it) is checked first; a run given
+    ``--set`` values has another hash, and then the first sweep variant is rebuilt from its
+    recorded settings and compared with the hash the sweep recorded for it."""
+    manifest = files.folder.manifest
+    if manifest is not None and manifest.scenario_hash:
+        try:
+            if load_scenario(path).content_hash == manifest.scenario_hash:
+                return True
+        except ScenarioError:
+            return False
     recorded = files.recorded_hash()
     if recorded is not None:
         expected, overrides = recorded
@@ -96,12 +107,8 @@ def _run_matches(files: RunFiles, path: Path) -> bool | None:
         except ScenarioError:
             return False
         return variant.content_hash == expected
-    manifest = files.folder.manifest
     if manifest is not None and manifest.scenario_hash:
-        try:
-            return load_scenario(path).content_hash == manifest.scenario_hash
-        except ScenarioError:
-            return False
+        return False
     return None
 
 
