@@ -186,6 +186,7 @@ class OrderCycleModel:
         stage = order.stage_h
         # ---- attributes drawn at creation (common random numbers); only for enabled stages
         route = tier.single_route or tier.route()
+        order.channel = route.channel
         transmission_h = route.transmission_h() if route.transmission_h is not None else 0.0
         entry, picking, ship, recovery = tier.lanes
         if entry is not None:
@@ -364,7 +365,9 @@ class OrderCycleModel:
             if self.records is not None:
                 self.records.append(
                     OrderRecord(
+                        f"{tier.name}-{order.index}",
                         tier.name,
+                        order.channel,
                         order.created_h,
                         cycle_h,
                         False,
@@ -374,6 +377,7 @@ class OrderCycleModel:
                         order.accurate,
                         order.billed_right,
                         perfect,
+                        *order.stage_h,
                     )
                 )
         if self.recovery is not None and not perfect:
@@ -396,7 +400,9 @@ class OrderCycleModel:
             if self.records is not None:
                 self.records.append(
                     OrderRecord(
+                        f"{tier.name}-{order.index}",
                         tier.name,
+                        order.channel,
                         order.created_h,
                         math.nan,
                         True,
@@ -406,6 +412,7 @@ class OrderCycleModel:
                         False,
                         False,
                         False,
+                        *order.stage_h,
                     )
                 )
         self._close()

@@ -59,10 +59,16 @@ class Shortage(NamedTuple):
 class OrderRecord(NamedTuple):
     """One measured order, written when ``record_orders`` is on (``--orders-out``).
 
-    A lost (abandoned) order has ``cycle_time_h`` NaN and every quality flag False.
+    ``order_id`` is ``<tier>-<creation index>`` (the same order in every run that shares the
+    seed, warm-up orders counted). The ``*_h`` stage fields are the hours the order spent in each
+    stage of the cycle (:class:`~tierwise.simulation.engine.stages.Stage`), 0 for a stage it
+    skipped. A lost (abandoned) order has ``cycle_time_h`` NaN, its stage times so far, and
+    every quality flag False (the CLI writes them empty).
     """
 
+    order_id: str
     tier: str
+    channel: str
     created_h: float
     cycle_time_h: float
     lost: bool
@@ -72,6 +78,12 @@ class OrderRecord(NamedTuple):
     accurate: bool
     billed_right: bool
     perfect: bool
+    transmission_h: float
+    order_entry_h: float
+    processing_h: float
+    stock_wait_h: float
+    picking_h: float
+    shipping_h: float
 
 
 class Order:
@@ -81,6 +93,8 @@ class Order:
     ----------
     tier : TierRun
         The tier the order belongs to.
+    channel : str
+        Channel the order came by (set when its route is drawn).
     index : int
         Creation index within the tier (0 for the tier's first order); with the tier's name it
         identifies the order across runs that share the seed (common random numbers).
@@ -115,6 +129,7 @@ class Order:
     __slots__ = (
         "accurate",
         "billed_right",
+        "channel",
         "complaint_u",
         "complete",
         "created_h",
@@ -137,6 +152,7 @@ class Order:
         self.index = index
         self.created_h = created_h
         self.measured = measured
+        self.channel = ""
         self.accurate = True
         self.billed_right = True
         self.complete = True

@@ -57,11 +57,14 @@ class ChannelRoute(NamedTuple):
         Probability that the order is keyed in wrongly.
     transmission_h : Sampler or None
         Transmission delay sampler, hours (None: no delay, nothing drawn).
+    channel : str
+        Name of the channel (for the order records).
     """
 
     uses_order_entry: bool
     entry_error_probability: float
     transmission_h: Sampler | None
+    channel: str = ""
 
 
 class WeeklyRate:
@@ -176,6 +179,7 @@ class TierRun:
                 sampler(sc.channels[c].transmission_delay_h, f"transmission/{c}")
                 if sc.channels[c].transmission_delay_h != zero
                 else None,
+                c,
             )
             for c in channels
         ]

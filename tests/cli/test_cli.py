@@ -49,7 +49,11 @@ def test_simulate_json_has_hash_seed_and_estimates(tmp_path: Path) -> None:
     assert set(doc["tiers"]) == {"A", "B", "C"}
     assert doc["tiers"]["A"]["on_time_rate"]["n"] == 2
     assert (tmp_path / "result.json").exists() and (tmp_path / "result.csv").exists()
-    assert (tmp_path / "orders.csv").read_text().startswith("order_id,tier,created_h,cycle_time_h")
+    assert (
+        (tmp_path / "orders.csv")
+        .read_text()
+        .startswith("order_id,tier,channel,created_h,cycle_time_h")
+    )
 
 
 def test_simulate_revenue_is_the_tier_response_at_the_simulated_service() -> None:

@@ -45,15 +45,17 @@ def test_every_row_of_result_csv_has_the_unit_of_the_registry(tmp_path: Path) ->
     assert (booked["mean"] - booked["mean_summary"]).abs().max() < 1e-6 * booked["mean"].max()
 
 
-def _record(tier: str, created: float, lost: bool) -> OrderRecord:
+def _record(order_id: str, created: float, lost: bool) -> OrderRecord:
     flag = not lost
-    return OrderRecord(tier, created, float("nan") if lost else 5.0, lost, *([flag] * 6))
+    tier = order_id.split("-")[0]
+    cycle = float("nan") if lost else 5.0
+    return OrderRecord(order_id, tier, "phone", created, cycle, lost, *([flag] * 6), *([0.5] * 6))
 
 
 def test_orders_have_ids_in_creation_order_and_lost_orders_empty_flags(tmp_path: Path) -> None:
-    records = [_record("B", 3.0, False), _record("A", 2.0, True), _record("A", 1.0, False)]
+    records = [_record("B-7", 3.0, False), _record("A-3", 2.0, True), _record("A-2", 1.0, False)]
     orders = orders_frame(records)
-    assert list(orders["order_id"]) == ["A-1", "A-2", "B-1"]
+    assert list(orders["order_id"]) == ["A-2", "A-3", "B-7"]  # the engine's creation index
     assert list(orders["created_h"]) == [1.0, 2.0, 3.0]
     lost = orders[orders["lost"]]
     assert lost[list(QUALITY_FLAGS)].isna().all().all()  # not False: never delivered
@@ -61,5 +63,6 @@ def test_orders_have_ids_in_creation_order_and_lost_orders_empty_flags(tmp_path:
     assert kept[list(QUALITY_FLAGS)].all().all()
     path = tmp_path / "orders.csv"
     orders.to_csv(path, index=False)
-    assert path.read_text().splitlines()[2] == "A-2,A,2.0,,True,,,,,,"
-    assert list(orders_frame([]).columns)[:3] == ["order_id", "tier", "created_h"]
+    assert path.read_text().splitlines()[2] == "A-3,A,phone,2.0,,True,,,,,," + ",0.5" * 6
+    assert list(orders_frame([]).columns)[:4] == ["order_id", "tier", "channel", "created_h"]
+    assert "picking_h" in orders.columns and "shipping_h" in orders.columns

@@ -43,6 +43,7 @@ from tierwise.cli.options import (
 )
 from tierwise.cli.tables import HEADLINE_METRICS, print_tier_costs
 from tierwise.common.formatting import MISSING, estimate
+from tierwise.simulation.engine.order import OrderRecord
 from tierwise.simulation.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -63,9 +64,10 @@ QUALITY_FLAGS = (
 )
 
 #: Columns of ``--orders-out``: one row per measured order of replication 0, in creation order
-#: per tier. ``order_id`` is ``<tier>-<n>``, n counting the tier's measured orders from 1 (the
-#: engine's own index, channel and per-stage times follow when its order records carry them).
-ORDER_COLUMNS = ("order_id", "tier", "created_h", "cycle_time_h", "lost", *QUALITY_FLAGS)
+#: per tier: ``order_id`` (``<tier>-<creation index>``, the same order in every run on the
+#: seed), tier, channel, times, quality flags and the hours spent in each stage
+#: (:class:`~tierwise.simulation.engine.order.OrderRecord`).
+ORDER_COLUMNS: tuple[str, ...] = OrderRecord._fields
 
 
 def simulate_command(

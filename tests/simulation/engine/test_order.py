@@ -27,7 +27,9 @@ def test_every_stage_has_a_registered_metric_filled_from_its_index() -> None:
 
 def test_order_record_fields_are_the_orders_csv_columns() -> None:
     assert OrderRecord._fields == (
+        "order_id",
         "tier",
+        "channel",
         "created_h",
         "cycle_time_h",
         "lost",
@@ -37,6 +39,8 @@ def test_order_record_fields_are_the_orders_csv_columns() -> None:
         "accurate",
         "billed_right",
         "perfect",
+        # one field per stage of the cycle, in the stages' order
+        *(f"{stage.label}_h" for stage in Stage),
     )
     line = OrderLine(family=1, units=3, pick_h=0.02)
     assert line == (1, 3, 0.02) and line.units == 3
