@@ -46,6 +46,7 @@ __all__ = [
     "options_from_table",
     "plan_overrides",
     "resource_axes",
+    "setting_of_cell",
     "simulated_option",
 ]
 
@@ -161,7 +162,8 @@ def options_from_table(
             if not math.isfinite(service):
                 continue
             params: dict[str, Any] = {
-                c.removeprefix("param."): _plain(first_rows.at[vid, c]) for c in param_columns
+                c.removeprefix("param."): setting_of_cell(first_rows.at[vid, c])
+                for c in param_columns
             }
             if base_params is not None and _changes_other_tiers(params, tier, base_params):
                 continue
@@ -245,7 +247,7 @@ def simulated_option(
     )
 
 
-def _plain(value: Any) -> Any:
+def setting_of_cell(value: Any) -> Any:
     """A sweep-table cell as the setting it records: numpy scalars → Python scalars, JSON text
     (how the table stores a list or mapping, e.g. a set of cut-off hours) → the value."""
     if hasattr(value, "item"):

@@ -10,13 +10,13 @@ one value, such as a fixed horizon, is the same for all and says nothing about a
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from tierwise.optimization.planning.options import setting_of_cell
 from tierwise.optimization.planning.words import decision_phrase
 
 __all__ = ["decision_columns", "decision_label"]
@@ -26,19 +26,6 @@ _PARAM_PREFIX = "param."
 
 def _missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
-
-
-def _cell(value: Any) -> Any:
-    """A table cell as the setting: numpy scalars as Python ones, JSON text (how a sweep
-    table stores a list such as cut-off hours) decoded."""
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, str) and value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def decision_columns(frames: Iterable[pd.DataFrame]) -> list[str]:
@@ -87,7 +74,7 @@ def decision_label(
         Empty when ``row`` has none of ``columns``.
     """
     parts = [
-        decision_phrase(c, _cell(row[c]))
+        decision_phrase(c, setting_of_cell(row[c]))
         for c in columns
         if c in row and row[c] is not None and not _missing(row[c])
     ]
