@@ -164,7 +164,7 @@ def split_list(values: str | Sequence[str] | None, pairs: bool = False) -> list[
             elif char in "]})":
                 depth = max(depth - 1, 0)
             elif char == "," and depth == 0:
-                if pairs and not _NEXT_PAIR.match(text, i + 1):
+                if pairs and text[i + 1 :].strip() and not _NEXT_PAIR.match(text, i + 1):
                     continue
                 items.append(text[start:i])
                 start = i + 1
