@@ -28,7 +28,7 @@ from tierwise.cli.options import (
     check_output_folder_option,
     check_table_metric,
     comma_list,
-    split_list,
+    comma_pairs,
 )
 from tierwise.common.formatting import pct, usd
 
@@ -61,6 +61,7 @@ def curves_command(
         list[str] | None,
         typer.Option(
             metavar="TIER=A|B|C,…",
+            callback=comma_pairs,
             help="default revenue profile of tiers not named A/B/C, e.g. key=A,retail=C",
         ),
     ] = None,
@@ -80,14 +81,13 @@ def curves_command(
     tiers = sweep_tiers(table)
     check_names("--tier", list(tier or []), tiers, "tier")
     check_table_metric(table, tiers, metric, results)
-    profile = split_list(profile, pairs=True)
     profiles: dict[str, str] = {}
-    for text in profile:
+    for text in profile or []:
         name, sep, value = text.partition("=")
         if not sep or value.strip().upper() not in ("A", "B", "C"):
             bad_option("--profile", f"{text!r}: expected TIER=A, TIER=B or TIER=C, e.g. key=A")
         profiles[name.strip()] = value.strip().upper()
-    check_names("--profile", [p.partition("=")[0].strip() for p in profile], tiers, "tier")
+    check_names("--profile", [p.partition("=")[0].strip() for p in profile or []], tiers, "tier")
     check_output_folder_option(out, overwrite)
     try:
         report = build_curves(

@@ -54,6 +54,7 @@ __all__ = [
     "TierOrder",
     "TimeLimit",
     "Verify",
+    "VerifyReplications",
     "Workers",
     "bad_option",
     "check_confidence",
@@ -63,6 +64,7 @@ __all__ = [
     "check_precision",
     "check_table_metric",
     "comma_list",
+    "comma_pairs",
     "metric_name",
     "parse_min_service",
     "parse_tier_order",
@@ -177,7 +179,7 @@ def comma_list(values: list[str] | None) -> list[str] | None:
     return None if values is None else split_list(values)
 
 
-def _comma_pairs(values: list[str] | None) -> list[str] | None:
+def comma_pairs(values: list[str] | None) -> list[str] | None:
     """Callback of a list option of ``NAME=VALUE`` items (:func:`split_list` with pairs)."""
     return None if values is None else split_list(values, pairs=True)
 
@@ -200,7 +202,7 @@ def check_confidence(value: float) -> float:
 
 
 def _check_overrides(values: list[str] | None) -> list[str] | None:
-    values = _comma_pairs(values)
+    values = comma_pairs(values)
     for text in values or []:
         try:
             parse_override(text)
@@ -236,7 +238,16 @@ def _check_non_negative(value: float | None) -> float | None:
 
 Workers = Annotated[int, typer.Option(min=1, help="worker processes (>= 1)")]
 Replications = Annotated[
-    int | None, typer.Option(min=1, help="fixed replications (default: the scenario's)")
+    int | None,
+    typer.Option(min=1, help="fixed replications (default: the scenario's, or the sweep spec's)"),
+]
+VerifyReplications = Annotated[
+    int | None,
+    typer.Option(
+        "--replications",
+        min=1,
+        help="replications of each verification round (default: the verification's, 6)",
+    ),
 ]
 PairedReplications = Annotated[
     int | None,
@@ -299,7 +310,7 @@ Overrides = Annotated[
         metavar="FIELD=VALUE,…",
         callback=_check_overrides,
         help="override scenario fields: dotted.path=value, e.g. seed=7,picking.pickers=12 "
-        "(values are YAML; the option may be repeated)",
+        "(values are YAML)",
     ),
 ]
 ServiceMetric = Annotated[

@@ -20,6 +20,7 @@ from tierwise.cli.options import (
     OutputFormat,
     bad_option,
     check_output_file,
+    comma_pairs,
     split_list,
 )
 from tierwise.common.formatting import number, pct, usd
@@ -115,6 +116,7 @@ def tiers_command(
             "--column",
             "-c",
             metavar="FIELD=COLUMN,…",
+            callback=comma_pairs,
             help="field=column of the file, e.g. customer=cust_id,value=net_usd; fields: "
             "customer, timestamp, order_id, lines, units, value, margin, channel, family",
         ),
@@ -172,7 +174,7 @@ def tiers_command(
 
     try:
         mapping = read_column_map(columns) if columns is not None else ColumnMap()
-        mapping = mapping.merged(ColumnMap.parse(split_list(column, pairs=True), date_format))
+        mapping = mapping.merged(ColumnMap.parse(column, date_format))
         analysis = analyse_history(
             path,
             method=method.value,  # type: ignore[arg-type]
