@@ -213,6 +213,12 @@ CASES = [
     Case(("optimize", "{table}", "--out", "{foreign}"), "--out", ("outputs of another run",)),
     Case(("optimize", D, "--min-service", "D=0.9"), "--min-service", ("unknown tier 'D'", *TIERS)),
     Case(("optimize", D, "--scenario", D), "--scenario", ("only with a sweep table",)),
+    Case(("optimize", D, "--replications", "3"), "--replications", ("only with a sweep table",)),
+    Case(("optimize", "{table}", "--seed", "3"), "--seed", ("only with --verify",)),
+    Case(("sweep", str(SWEEP_SPEC), "--seed", "-1"), "--seed"),
+    Case(("sweep", str(SWEEP_SPEC), "--format", "xml"), "--format", ("table", "json", "csv")),
+    Case(("compare", str(STRATEGIES), "--seed", "-1"), "--seed"),
+    Case(("curves", "{table}", "--tier", "A,D"), "--tier", ("unknown tier 'D'", *TIERS)),
     Case(("optimize", D, "--out", "{file}"), "--out", ("is not a folder",)),
     # sweep
     Case(("sweep", str(SWEEP_SPEC), "--out", "{folder}/t.xlsx"), "--out", (".parquet or .csv",)),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
 import yaml
 from typer.testing import CliRunner
@@ -219,3 +220,36 @@ def test_format_json_and_csv_print_only_the_comparison(tmp_path: Path) -> None:
     as_csv = runner.invoke(app, [*args, "--out", str(tmp_path / "c"), "--format", "csv"])
     assert as_csv.exit_code == 0, as_csv.output
     assert as_csv.stdout == (tmp_path / "c" / "comparison.csv").read_text()
+
+
+def _seeded_comparison(tmp_path: Path, *extra: str) -> tuple[Any, Any]:
+    spec = _strategies(
+        tmp_path,
+        {"six": {}, "eight": {"overrides": {"order_entry.pools.desk.agents": 8}}},
+    )
+    args = ["compare", str(spec), "--replications", "2", "--format", "json", *extra]
+    own = runner.invoke(app, [*args, "--out", str(tmp_path / "own")])
+    new = runner.invoke(app, [*args, "--seed", "6", "--out", str(tmp_path / "new")])
+    return own, new
+
+
+def test_seed_gives_every_strategy_the_new_seed(tmp_path: Path) -> None:
+    own, result = _seeded_comparison(tmp_path)
+    assert result.exit_code == 0, result.output
+    before, after = json.loads(own.stdout), json.loads(result.stdout)
+    assert (before["seed"], after["seed"]) == (5, 6)
+    assert "re-seeded" not in result.output  # one seed for all: common random numbers kept
+    assert after["differences"] != before["differences"]  # other random numbers, other numbers
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tierwise.report matches a comparison's strategies by hash without its seed "
+    "(fix in tierwise/report/scenario_source.py: reseed the loaded strategies first)",
+)
+def test_the_report_reads_a_comparison_made_with_a_new_seed(tmp_path: Path) -> None:
+    from tierwise.report.build import build_report
+
+    _, result = _seeded_comparison(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert build_report(tmp_path / "new").kind == "compare"

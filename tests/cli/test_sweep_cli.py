@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -168,3 +169,41 @@ def test_the_table_is_written_in_the_format_of_the_out_suffix(
     assert len(pd.read_csv(out)) == 1
     assert json.loads((tmp_path / "table.summary.json").read_text())["runs_executed"] == 1
     assert not (tmp_path / "table.parquet").exists()
+
+
+def test_format_json_prints_the_summary_and_csv_the_table_and_nothing_else(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, {"axes": {AGENTS: [3, 4]}, "replications": 1})
+    out = tmp_path / "sweep.parquet"
+    args = ["sweep", str(spec), "--cache", str(tmp_path / "cache"), "--out", str(out)]
+    as_json = runner.invoke(app, [*args, "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    document = json.loads(as_json.stdout)  # nothing but the JSON on standard output
+    assert document == json.loads(out.with_name("sweep.summary.json").read_text())
+    assert document["variants"] == 2
+    assert "written:" in as_json.stderr and "written:" not in as_json.stdout
+    as_csv = runner.invoke(app, [*args, "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    printed = pd.read_csv(io.StringIO(as_csv.stdout))
+    table = pd.read_parquet(out)
+    assert list(printed.columns) == list(table.columns) and len(printed) == len(table) == 2
+    assert list(printed["variant_id"]) == list(table["variant_id"])
+
+
+def test_seed_and_replications_replace_the_specs_own(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, {"axes": {AGENTS: [3]}, "replications": 1, "seed": 11})
+    out = tmp_path / "sweep.csv"
+    args = ["sweep", str(spec), "--cache", str(tmp_path / "cache"), "--out", str(out)]
+    default = runner.invoke(app, args)
+    assert default.exit_code == 0, default.output
+    spec_table = pd.read_csv(out)
+    assert len(spec_table) == 1 and set(spec_table["seed"]) == {11}
+    changed = runner.invoke(app, [*args, "--seed", "12", "--replications", "2"])
+    assert changed.exit_code == 0, changed.output
+    table = pd.read_csv(out)
+    assert len(table) == 2 and set(table["seed"]) == {12}  # two replications of seed 12
+    measured = [c for c in spec_table.columns if c.endswith("_h") and "." in c]
+    assert measured and not table.loc[0, measured].equals(spec_table.loc[0, measured])

@@ -102,6 +102,25 @@ def test_mapped_columns_and_a_short_history_warn_of_a_flat_profile(tmp_path: Pat
     assert runner.invoke(app, ["check", str(scenario)]).exit_code == 0
 
 
+def test_columns_in_the_comma_form_map_like_the_repeated_option(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "nr,kunde,zeit,zeilen,marge\n1,K1,2025-01-06 08:00,2,10\n2,K2,2025-01-07 09:00,1,5\n",
+        encoding="utf-8",
+    )
+    mapping = ["order_id=nr", "customer=kunde", "timestamp=zeit", "lines=zeilen", "margin=marge"]
+    repeated = [arg for pair in mapping for arg in ("-c", pair)]
+    comma = ["-c", ",".join(mapping[:3]), "--column", ",".join(mapping[3:])]
+    outputs = []
+    for columns in (repeated, comma):
+        result = runner.invoke(
+            app, ["tiers", str(path), *columns, "--no-figure", "--format", "csv"]
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1] and "K1" not in outputs[0]  # tiers, not customers
+
+
 def test_bad_options_exit_2(tmp_path: Path) -> None:
     code, out = _tiers("sample", "--cuts", "0.9,0.8", "--no-figure")
     assert code == 2 and "strictly increasing" in out

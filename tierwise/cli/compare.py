@@ -10,6 +10,7 @@ strategy, is revenue response − cost.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,14 +29,16 @@ from tierwise.cli.console import (
 )
 from tierwise.cli.options import (
     DEFAULT_WORKERS,
+    ComparePrecision,
     Format,
     OutputFormat,
     Overwrite,
+    PairedReplications,
+    SeedOverride,
     Workers,
     bad_option,
     check_names,
     check_output_folder_option,
-    check_precision,
     metric_name,
 )
 from tierwise.common.formatting import decimals_for, level, number, p_value, signed
@@ -202,18 +205,9 @@ def compare_command(
         str | None,
         typer.Option(help="strategy the others are compared with (default: the file's, or first)"),
     ] = None,
-    replications: Annotated[
-        int | None,
-        typer.Option(min=2, help="paired replications per strategy (default: the scenario's)"),
-    ] = None,
-    precision: Annotated[
-        float | None,
-        typer.Option(
-            callback=check_precision,
-            help="add replications until every profit difference's CI half-width is at most "
-            "this fraction of the baseline's profit, in (0, 1), e.g. 0.01 (cap 200)",
-        ),
-    ] = None,
+    replications: PairedReplications = None,
+    precision: ComparePrecision = None,
+    seed: SeedOverride = None,
     workers: Workers = DEFAULT_WORKERS,
     metric: Annotated[
         str, typer.Option(help="metric of the figure (also compared if not a default one)")
@@ -242,6 +236,8 @@ def compare_command(
     except ScenarioError as exc:
         fail(str(exc))
         return
+    if seed is not None:
+        strategies = _reseeded(strategies, seed)
     names = list(strategies.scenarios)
     chosen = baseline if baseline is not None else strategies.baseline
     if baseline is not None:
@@ -332,6 +328,16 @@ def compare_command(
 
     for path in written:
         console.print(f"wrote {path}", highlight=False)
+
+
+def _reseeded(strategies: StrategySet, seed: int) -> StrategySet:
+    """``--seed``: every strategy on the new seed (still one seed: common random numbers)."""
+    return replace(
+        strategies,
+        scenarios={n: s.model_copy(update={"seed": seed}) for n, s in strategies.scenarios.items()},
+        seed=seed,
+        reseeded=(),
+    )
 
 
 def _inputs(sources: list[Path], names: list[str]) -> dict[str, str | Path]:

@@ -5,23 +5,37 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from tierwise.cli.console import console, fail, open_folder_or_fail, read_sweep_or_fail
+from tierwise.cli.console import (
+    console,
+    emit_results,
+    err,
+    fail,
+    open_folder_or_fail,
+    read_sweep_or_fail,
+)
 from tierwise.cli.options import (
+    Format,
+    OutputFormat,
     Overwrite,
     ServiceMetric,
     bad_option,
     check_names,
     check_output_folder_option,
     check_table_metric,
+    comma_list,
+    comma_pairs,
 )
 from tierwise.common.formatting import pct, usd
 
-__all__ = ["ResponseChoice", "curves_command"]
+if TYPE_CHECKING:
+    from tierwise.optimization.planning.curves import CurvesReport
+
+__all__ = ["ResponseChoice", "curves_command", "curves_document"]
 
 
 class ResponseChoice(StrEnum):
@@ -35,20 +49,31 @@ class ResponseChoice(StrEnum):
 
 def curves_command(
     results: Annotated[Path, typer.Argument(metavar="RESULTS", help="sweep table (.parquet/.csv)")],
-    tier: Annotated[list[str] | None, typer.Option(help="tier(s) to include (repeatable)")] = None,
+    tier: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TIER,…", callback=comma_list, help="tiers to include, e.g. A,B"),
+    ] = None,
     metric: ServiceMetric = "perfect_order_rate",
     response: Annotated[
         ResponseChoice, typer.Option(help="default revenue model")
     ] = ResponseChoice.logistic,
     profile: Annotated[
         list[str] | None,
-        typer.Option(help="default revenue profile of a tier not named A/B/C: TIER=A|B|C"),
+        typer.Option(
+            metavar="TIER=A|B|C,…",
+            callback=comma_pairs,
+            help="default revenue profile of tiers not named A/B/C, e.g. key=A,retail=C",
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option(help="figure title (default: file name)")] = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/curves"),
+    output_format: Format = OutputFormat.table,
     overwrite: Overwrite = False,
 ) -> None:
-    """Cost-vs-service frontier, revenue and profit curves per tier, with the optimum marked."""
+    """Cost-vs-service frontier, revenue and profit curves per tier, with the optimum marked.
+
+    ``--format json`` writes the optimum per tier, the frontiers and the profit curves;
+    ``--format csv`` the optimum per tier (``optimum.csv``)."""
     from tierwise.figures.curves import write_curves
     from tierwise.optimization.planning.curves import build_curves, sweep_tiers
 
@@ -73,6 +98,10 @@ def curves_command(
     folder = open_folder_or_fail(out, inputs={"results": results}, overwrite=overwrite)
     with folder:  # the manifest is written on the way out
         paths = write_curves(report, folder, title or results.stem)
+    if emit_results(output_format, curves_document(report), report.optimum_table()):
+        for path in paths:
+            err.print(f"wrote {path}", highlight=False)
+        return
     view = Table(title=f"profit-maximising {metric} per tier (USD per day, 95% CI)")
     for col in ("tier", "variant", "service", "revenue", "cost", "profit", "MR = MC at"):
         view.add_column(col, justify="right")
@@ -93,3 +122,15 @@ def curves_command(
     console.print(view)
     for path in paths:
         console.print(f"wrote {path}")
+
+
+def curves_document(report: CurvesReport) -> dict[str, Any]:
+    """``curves --format json``: the service metric, the optimum per tier (the rows of
+    ``optimum.csv``), and per tier its frontier and profit curve (``frontier.csv``,
+    ``profit_curves.csv``), USD per day."""
+    return {
+        "metric": report.metric,
+        "optimum": report.optimum_table().to_dict("records"),
+        "frontiers": {t: f.to_dict("records") for t, f in report.frontiers.items()},
+        "profit_curves": {t: c.to_dict("records") for t, c in report.curves.items()},
+    }

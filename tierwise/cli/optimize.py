@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -31,11 +31,14 @@ from tierwise.cli.options import (
     ObjectiveChoice,
     OutputFormat,
     Overwrite,
+    SeedOverride,
     ServiceMetric,
     Solver,
     SolverChoice,
     TierOrder,
     TimeLimit,
+    Verify,
+    VerifyReplications,
     Workers,
     bad_option,
     check_output_folder_option,
@@ -46,6 +49,7 @@ from tierwise.cli.options import (
 from tierwise.cli.tables import print_plan, print_verification
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.library import resolve_scenario_path
+from tierwise.simulation.scenario.overrides import parse_override
 from tierwise.simulation.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -82,7 +86,9 @@ def optimize_command(
     max_cost_per_order: MaxCostPerOrder = None,
     solver: Solver = SolverChoice.cbc,
     time_limit: TimeLimit = 30.0,
-    verify: Annotated[bool, typer.Option(help="re-simulate the plan and refine")] = False,
+    verify: Verify = False,
+    seed: SeedOverride = None,
+    replications: VerifyReplications = None,
     workers: Workers = DEFAULT_WORKERS,
     out: Annotated[Path, typer.Option(metavar="DIR", help="output folder")] = Path("out/optimize"),
     output_format: Format = OutputFormat.table,
@@ -90,15 +96,25 @@ def optimize_command(
 ) -> None:
     """Choose the service level and resources per tier (PuLP MILP) from a sweep.
 
-    Every argument is checked before anything is simulated or solved.
+    On a scenario, its sweep is simulated first (``--seed`` gives it a new seed); on a sweep
+    table, ``--verify`` re-simulates the plan on ``--scenario`` (``--seed`` and
+    ``--replications`` for that verification). Every argument is checked before anything is
+    simulated or solved.
     """
     from_scenario = source.suffix.lower() in _SCENARIO_SUFFIXES
+    seeded = [f"seed={seed}"] if seed is not None else []
+    if not from_scenario and not verify:
+        for given, option in ((seed, "--seed"), (replications, "--replications")):
+            if given is not None:
+                bad_option(option, "on a sweep table only with --verify (nothing else simulates)")
+    if from_scenario and replications is not None:
+        bad_option("--replications", "only with a sweep table and --verify")
     table: pd.DataFrame | None = None
     base: Scenario | None
     if from_scenario:
         if scenario_path is not None:
             bad_option("--scenario", "only with a sweep table; the argument is a scenario")
-        base = load_or_fail(source)
+        base = load_or_fail(source, seeded)
         stable_or_fail(base)
         tiers = list(base.tiers)
     else:
@@ -106,7 +122,7 @@ def optimize_command(
             bad_option("--verify", "on a sweep table it needs --scenario (the sweep's base)")
         table = read_sweep_or_fail(source)
         tiers = table_tiers(table)
-        base = load_or_fail(scenario_path) if scenario_path is not None else None
+        base = load_or_fail(scenario_path, seeded) if scenario_path is not None else None
         if base is not None and set(base.tiers) != set(tiers):
             bad_option(
                 "--scenario",
@@ -147,10 +163,11 @@ def optimize_command(
                 solver=solver.value,
                 time_limit_s=time_limit,
                 verify=verify,
+                overrides=[parse_override(o) for o in seeded],
                 overwrite=overwrite,
             )
             assert base is not None
-            for warning in sweep_warnings(base, False):
+            for warning in sweep_warnings(base, False, config.overrides):
                 warn(warning)
             with progress_bar() as bar:
                 task = bar.add_task("sweep", total=None)
@@ -199,12 +216,16 @@ def optimize_command(
                     base_params=base_values,
                 )
                 verified = None
+                counts: dict[str, Any] = (
+                    {} if replications is None else {"replications": replications}
+                )
                 if verify and base is not None:
                     verified = verify_plan(
                         problem,
                         base,
                         responses,
                         metric,
+                        **counts,
                         workers=workers,
                         solver=solver.value,
                         time_limit_s=time_limit,

@@ -12,6 +12,7 @@ never a traceback; unknown names get a "did you mean" and the allowed list.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "DEFAULT_WORKERS",
     "MAX_SEED",
     "Budget",
+    "ComparePrecision",
     "Confidence",
     "Format",
     "MaxCostPerOrder",
@@ -40,6 +42,7 @@ __all__ = [
     "OutputFormat",
     "Overrides",
     "Overwrite",
+    "PairedReplications",
     "Precision",
     "PrecisionMetrics",
     "Replications",
@@ -50,6 +53,8 @@ __all__ = [
     "SolverChoice",
     "TierOrder",
     "TimeLimit",
+    "Verify",
+    "VerifyReplications",
     "Workers",
     "bad_option",
     "check_confidence",
@@ -58,12 +63,15 @@ __all__ = [
     "check_output_folder_option",
     "check_precision",
     "check_table_metric",
+    "comma_list",
+    "comma_pairs",
     "metric_name",
     "parse_min_service",
     "parse_tier_order",
     "precision_metric_keys",
     "service_metric",
     "service_metrics",
+    "split_list",
 ]
 
 #: Worker processes of every command that simulates (results never depend on it).
@@ -115,6 +123,67 @@ def _unknown(kind: str, name: str, allowed: Iterable[str]) -> str:
     return f"unknown {kind} {name!r}{did_you_mean(name, names)} (allowed: {', '.join(names)})"
 
 
+# -- one list syntax: comma-separated items, in one value or over repeated options -----------
+
+#: A comma that starts a new ``NAME=`` item (``A=0.9,B=0.85``; ``a.b=1,c=[1, 2]``).
+_NEXT_PAIR = re.compile(r"\s*[^\s=,\[\]{}\"']+\s*=")
+
+
+def split_list(values: str | Sequence[str] | None, pairs: bool = False) -> list[str]:
+    """The items of a list option: ``"A,B,C"`` → ``["A", "B", "C"]``.
+
+    Every option that takes a list takes this one form: items separated by commas, in one
+    value (``--tier A,B``) or spread over repeated options (``--tier A --tier B``; the two
+    mix). Blank items are dropped and items are stripped. A comma inside brackets, braces or
+    quotes does not separate (``--set 'tiers.A.channel_mix={web: 0.5, phone: 0.5}'``). With
+    ``pairs`` (``NAME=VALUE`` items: ``--set``, ``--min-service``, ``--profile``,
+    ``--column``) a comma separates only where a new ``NAME=`` follows, so a value may hold
+    a comma (``--set description=fast, cheap`` is one item).
+
+    Parameters
+    ----------
+    values : str, sequence of str or None
+        The option's value, or the values of a repeated option.
+    pairs : bool
+        Items are ``NAME=VALUE``.
+
+    Returns
+    -------
+    list of str
+        The items in order (possibly empty).
+    """
+    texts = [values] if isinstance(values, str) else list(values or [])
+    items: list[str] = []
+    for text in texts:
+        depth, quote, start = 0, "", 0
+        for i, char in enumerate(text):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char in "[{(":
+                depth += 1
+            elif char in "]})":
+                depth = max(depth - 1, 0)
+            elif char == "," and depth == 0:
+                if pairs and text[i + 1 :].strip() and not _NEXT_PAIR.match(text, i + 1):
+                    continue
+                items.append(text[start:i])
+                start = i + 1
+        items.append(text[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
+def comma_list(values: list[str] | None) -> list[str] | None:
+    """Callback of a list option of names: its items by :func:`split_list`."""
+    return None if values is None else split_list(values)
+
+
+def comma_pairs(values: list[str] | None) -> list[str] | None:
+    """Callback of a list option of ``NAME=VALUE`` items (:func:`split_list` with pairs)."""
+    return None if values is None else split_list(values, pairs=True)
+
+
 # -- values checked on their own, while the command line is parsed ---------------------------
 
 
@@ -133,6 +202,7 @@ def check_confidence(value: float) -> float:
 
 
 def _check_overrides(values: list[str] | None) -> list[str] | None:
+    values = comma_pairs(values)
     for text in values or []:
         try:
             parse_override(text)
@@ -168,7 +238,40 @@ def _check_non_negative(value: float | None) -> float | None:
 
 Workers = Annotated[int, typer.Option(min=1, help="worker processes (>= 1)")]
 Replications = Annotated[
-    int | None, typer.Option(min=1, help="fixed replications (default: the scenario's)")
+    int | None,
+    typer.Option(min=1, help="fixed replications (default: the scenario's, or the sweep spec's)"),
+]
+VerifyReplications = Annotated[
+    int | None,
+    typer.Option(
+        "--replications",
+        min=1,
+        help="replications of each verification round (default: the verification's, 6)",
+    ),
+]
+PairedReplications = Annotated[
+    int | None,
+    typer.Option(
+        "--replications",
+        min=2,
+        help="paired replications per strategy (default: the scenario's, at least 2)",
+    ),
+]
+ComparePrecision = Annotated[
+    float | None,
+    typer.Option(
+        "--precision",
+        callback=check_precision,
+        help="add replications until every profit difference's CI half-width is at most "
+        "this fraction of the baseline's profit, in (0, 1), e.g. 0.01 (cap 200)",
+    ),
+]
+Verify = Annotated[
+    bool,
+    typer.Option(
+        "--verify/--no-verify",
+        help="re-simulate the chosen plan on the scenario and refine it (closed loop)",
+    ),
 ]
 Precision = Annotated[
     float | None,
@@ -181,8 +284,10 @@ PrecisionMetrics = Annotated[
     list[str] | None,
     typer.Option(
         "--precision-metric",
-        metavar="METRIC",
-        help="metric --precision watches (repeatable): a per-tier metric (every tier), "
+        metavar="METRIC,…",
+        callback=comma_list,
+        help="metrics --precision watches, e.g. on_time,A.cost_per_day_usd: a per-tier metric "
+        "(every tier), "
         "TIER.metric or total.cost_per_day_usd; default: every tier's perfect_order_rate and "
         "cost_per_day_usd",
     ),
@@ -190,7 +295,10 @@ PrecisionMetrics = Annotated[
 Seed = Annotated[int, typer.Option(callback=_check_seed, help="seed (0 … 2^63 − 1)")]
 SeedOverride = Annotated[
     int | None,
-    typer.Option(callback=_check_seed, help="override the scenario seed (0 … 2^63 − 1)"),
+    typer.Option(
+        callback=_check_seed,
+        help="a new seed for what is simulated (0 … 2^63 − 1; default: the scenario's)",
+    ),
 ]
 Confidence = Annotated[
     float, typer.Option(callback=check_confidence, help="confidence level in (0, 1), e.g. 0.99")
@@ -199,9 +307,10 @@ Overrides = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
-        metavar="FIELD=VALUE",
+        metavar="FIELD=VALUE,…",
         callback=_check_overrides,
-        help="override a scenario field: dotted.path=value (repeatable)",
+        help="override scenario fields: dotted.path=value, e.g. seed=7,picking.pickers=12 "
+        "(values are YAML)",
     ),
 ]
 ServiceMetric = Annotated[
@@ -372,9 +481,7 @@ def parse_min_service(text: str | None, tiers: Collection[str]) -> dict[str, flo
     option = "--min-service"
     result: dict[str, float] = {}
     names: list[str] = []
-    for part in (text or "").split(","):
-        if not part.strip():
-            continue
+    for part in split_list(text, pairs=True):
         tier, sep, value = part.partition("=")
         try:
             level = float(value)
@@ -396,7 +503,7 @@ def parse_tier_order(text: str | None, tiers: Collection[str]) -> list[str] | No
     of the scenario."""
     if not text:
         return None
-    order = [t.strip() for t in text.split(",") if t.strip()]
+    order = split_list(text)
     if len(order) < 2:
         bad_option("--tier-order", f"{text!r}: name at least two tiers, e.g. A,B,C")
     check_names("--tier-order", order, tiers, "tier")

@@ -7,7 +7,6 @@ revenue − cost; booked revenue (revenue per order × completed orders) is show
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
@@ -15,9 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 import typer
 from rich.table import Table
 
-from tierwise.artifacts import Kind, OutputFolder, json_text, write_table
+from tierwise.artifacts import Kind, OutputFolder, write_table
 from tierwise.cli.console import (
     console,
+    emit_results,
     err,
     load_or_fail,
     open_folder_or_fail,
@@ -142,11 +142,7 @@ def simulate_command(
                 _write_orders(scenario, orders_out, folder)
     elif orders_out is not None:
         _write_orders(scenario, orders_out, None)
-    if output_format is OutputFormat.json:
-        sys.stdout.write(json_text(document))
-    elif output_format is OutputFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False))
-    else:
+    if not emit_results(output_format, document, frame):
         _print_summary(scenario, frame, len(summary.runs))
         if out is not None:
             console.print(f"results written to {out}/result.json and result.csv (manifest.json)")

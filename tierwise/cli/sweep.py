@@ -24,11 +24,21 @@ from rich.progress import (
 from rich.table import Table
 
 from tierwise.artifacts import json_text, write_table
-from tierwise.cli.console import console, err, fail, progress_bar, verbose
-from tierwise.cli.options import DEFAULT_WORKERS, Workers, bad_option, check_output_file
+from tierwise.cli.console import console, emit_results, err, fail, progress_bar, verbose
+from tierwise.cli.options import (
+    DEFAULT_WORKERS,
+    Format,
+    OutputFormat,
+    Replications,
+    SeedOverride,
+    Workers,
+    bad_option,
+    check_output_file,
+)
 from tierwise.common.atomic import write_text
-from tierwise.simulation.experiments.sweep_spec import load_sweep
+from tierwise.simulation.experiments.sweep_spec import SweepPlan, load_sweep, plan_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.yaml_input import read_yaml
 
 if TYPE_CHECKING:
     from tierwise.simulation.experiments.sweep import SweepProgress
@@ -73,21 +83,21 @@ def sweep_command(
         bool | None,
         typer.Option("--screening/--no-screening", help="override the spec's screening switch"),
     ] = None,
+    seed: SeedOverride = None,
+    replications: Replications = None,
+    output_format: Format = OutputFormat.table,
 ) -> None:
     """Simulate every variant of a sweep spec: cached, resumable, in parallel.
 
-    Every argument is checked before anything is simulated.
+    ``--seed`` and ``--replications`` replace the spec's (or its base scenario's) seed and
+    replications per variant. Every argument is checked before anything is simulated.
     """
     if scheduler is not None and backend is not BackendChoice.dask:
         bad_option("--scheduler", "--scheduler needs --backend dask")
     check_output_file(out, "--out", (".parquet", ".csv"))
     if cache.exists() and not cache.is_dir():
         bad_option("--cache", f"{cache} exists and is not a folder")
-    try:
-        plan = load_sweep(spec)
-    except ScenarioError as exc:
-        fail(str(exc))
-        raise AssertionError("unreachable") from None
+    plan = _load_plan(spec, seed, replications)
     from tierwise.simulation.experiments.executor import BackendError as SweepBackendError
     from tierwise.simulation.experiments.sweep import run_sweep
 
@@ -140,7 +150,29 @@ def sweep_command(
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
         raise AssertionError("unreachable") from None
+    if emit_results(output_format, result.summary(), result.table):
+        for note in (*result.plan.notes, *result.screening_notes):
+            logger.info("note: %s", note)
+        err.print("written: " + ", ".join(str(p) for p in written), highlight=False)
+        return
     _print_summary(result, written)
+
+
+def _load_plan(spec: Path, seed: int | None, replications: int | None) -> SweepPlan:
+    """Read and expand the sweep spec; ``--seed`` and ``--replications`` replace the spec's
+    own (fixed replications also replace a precision target)."""
+    try:
+        data = read_yaml(spec) if seed is not None or replications is not None else None
+        if not isinstance(data, dict):
+            return load_sweep(spec)  # no option to apply, or its error for a bad spec
+        if seed is not None:
+            data["seed"] = seed
+        if replications is not None:
+            data["replications"] = replications
+            data.pop("precision", None)
+        return plan_sweep(data, spec.parent, source=str(spec), default_name=spec.stem)
+    except ScenarioError as exc:
+        fail(str(exc))
 
 
 def _save(result: SweepResult, out: Path, csv: bool) -> list[Path]:

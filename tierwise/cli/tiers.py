@@ -7,7 +7,6 @@ RFM tiers, demand calibration, retention) and :func:`tierwise.history.writer.bui
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,8 +14,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.console import console, fail, warn
-from tierwise.cli.options import bad_option, check_output_file
+from tierwise.cli.console import console, emit_results, fail, warn
+from tierwise.cli.options import (
+    Format,
+    OutputFormat,
+    bad_option,
+    check_output_file,
+    comma_pairs,
+    split_list,
+)
 from tierwise.common.formatting import number, pct, usd
 
 if TYPE_CHECKING:
@@ -26,14 +32,6 @@ __all__ = ["tiers_command"]
 
 #: The argument naming the bundled sample history instead of a file.
 SAMPLE_NAME = "sample"
-
-
-class TierFormat(StrEnum):
-    """What ``tiers`` writes to standard output."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class TierMethod(StrEnum):
@@ -47,7 +45,7 @@ def _cuts(text: str | None) -> list[float] | None:
     if text is None:
         return None
     try:
-        return [float(part) for part in text.split(",") if part.strip()]
+        return [float(part) for part in split_list(text)]
     except ValueError:
         bad_option("--cuts", f"{text!r}: write fractions separated by commas, e.g. 0.8,0.95")
 
@@ -117,7 +115,9 @@ def tiers_command(
         typer.Option(
             "--column",
             "-c",
-            help="field=column of the file, e.g. customer=cust_id (repeatable); fields: "
+            metavar="FIELD=COLUMN,…",
+            callback=comma_pairs,
+            help="field=column of the file, e.g. customer=cust_id,value=net_usd; fields: "
             "customer, timestamp, order_id, lines, units, value, margin, channel, family",
         ),
     ] = None,
@@ -142,7 +142,7 @@ def tiers_command(
     period_days: Annotated[
         float, typer.Option(min=1.0, help="retention period, days (retention needs two)")
     ] = 28.0,
-    output_format: Annotated[TierFormat, typer.Option("--format")] = TierFormat.table,
+    output_format: Format = OutputFormat.table,
     out: Annotated[
         Path | None, typer.Option(help="write the calibrated scenario YAML here")
     ] = None,
@@ -217,13 +217,7 @@ def tiers_command(
         )
         png, _svg = save_figure(fig, figures, "pareto")
         written.append(f"figure {png} (and .svg)")
-    if output_format is TierFormat.json:
-        from tierwise.artifacts import json_text
-
-        sys.stdout.write(json_text(analysis.to_dict()))
-    elif output_format is TierFormat.csv:
-        sys.stdout.write(analysis.table.reset_index().to_csv(index=False))
-    else:
+    if not emit_results(output_format, analysis.to_dict(), analysis.table.reset_index()):
         _print_table(analysis)
         for line in written:
             console.print(f"wrote {line}", highlight=False)
