@@ -242,11 +242,6 @@ def test_seed_gives_every_strategy_the_new_seed(tmp_path: Path) -> None:
     assert after["differences"] != before["differences"]  # other random numbers, other numbers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tierwise.report matches a comparison's strategies by hash without its seed "
-    "(fix in tierwise/report/scenario_source.py: reseed the loaded strategies first)",
-)
 def test_the_report_reads_a_comparison_made_with_a_new_seed(tmp_path: Path) -> None:
     from tierwise.report.build import build_report
 

@@ -264,7 +264,7 @@ def compare_command(
         out,
         base,
         _absolute(sources[names.index(chosen)] if len(sources) > 1 else sources[0]),
-        inputs=_inputs(sources, names),
+        inputs={**_inputs(sources, names), **({"seed": str(seed)} if seed is not None else {})},
         overwrite=overwrite,
     )
     per_strategy = replications or max(2, base.replications)

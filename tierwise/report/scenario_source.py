@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tierwise.report.sources import Folder, ReportError, RunFiles
 from tierwise.simulation.experiments.strategies import is_strategy_file, load_sources
 from tierwise.simulation.scenario.errors import ScenarioError
-from tierwise.simulation.scenario.loading import load_scenario
+from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
+from tierwise.simulation.scenario.overrides import apply_overrides
 from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = ["AssumedScenario", "compare_scenario", "run_scenario"]
@@ -166,6 +167,16 @@ def _recorded_compare_file(folder: Folder) -> str | None:
     return manifest.inputs.get("strategies") or manifest.scenario_path
 
 
+def _recorded_seed(folder: Folder) -> int | None:
+    """The seed ``compare --seed`` gave every strategy, if the manifest records one."""
+    manifest = folder.manifest
+    text = manifest.inputs.get("seed") if manifest is not None else None
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
 def compare_scenario(
     document: Mapping[str, Any], folder: Folder, given: Path | None
 ) -> AssumedScenario:
@@ -177,8 +188,9 @@ def compare_scenario(
         If no file is given or recorded (folders without a manifest), the file is invalid,
         lacks the baseline or the tiers, or the recorded file no longer matches.
     """
+    seed = _recorded_seed(folder)
     if given is not None:
-        return _compare_file(document, folder.path, given, "given with --scenario")
+        return _compare_file(document, folder.path, given, "given with --scenario", seed)
     named = _recorded_compare_file(folder)
     if named is None:
         raise ReportError(
@@ -192,7 +204,7 @@ def compare_scenario(
             f"the comparison in {folder.path} names {named}, which is not found from here; "
             "pass --scenario with the strategy file given to `tierwise compare`"
         )
-    assumed = _compare_file(document, folder.path, candidate, "recorded in manifest.json")
+    assumed = _compare_file(document, folder.path, candidate, "recorded in manifest.json", seed)
     if assumed.warnings:
         raise ReportError(
             f"the comparison in {folder.path} names {named}, which no longer matches the "
@@ -203,8 +215,10 @@ def compare_scenario(
 
 
 def _compare_file(
-    document: Mapping[str, Any], source: Path, path: Path, origin: str
+    document: Mapping[str, Any], source: Path, path: Path, origin: str, seed: int | None = None
 ) -> AssumedScenario:
+    """The comparison's strategies from ``path``; ``seed``: the one ``compare --seed`` gave
+    every strategy (recorded in the manifest), applied before the hashes are compared."""
     recorded = {
         str(s.get("name")): str(s.get("scenario_hash", ""))
         for s in document.get("strategies", [])
@@ -215,8 +229,17 @@ def _compare_file(
     try:
         if is_strategy_file(path):
             loaded = load_sources([path])
+            # `compare --seed` gave every strategy one new seed: compare hashes with it
+            if seed is not None:
+                loaded = replace(
+                    loaded,
+                    scenarios={n: _reseeded(sc, seed) for n, sc in loaded.scenarios.items()},
+                )
         else:
-            return _compare_single(path, load_scenario(path), recorded, tiers, origin)
+            single = load_scenario(path)
+            if seed is not None:
+                single = _reseeded(single, seed)
+            return _compare_single(path, single, recorded, tiers, origin)
     except ScenarioError as exc:
         raise ReportError(str(exc)) from None
     if baseline not in loaded.scenarios:
@@ -250,6 +273,13 @@ def _compare_file(
             f"{path} has no strategies {', '.join(missing)}, which the comparison holds"
         )
     return assumed
+
+
+def _reseeded(scenario: Scenario, seed: int) -> Scenario:
+    """``scenario`` with ``seed`` (validated like any override; same scenario when equal)."""
+    if scenario.seed == seed:
+        return scenario
+    return scenario_from_dict(apply_overrides(scenario.model_dump(mode="json"), [("seed", seed)]))
 
 
 def _compare_single(
