@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "validate": ("bench_validate.py", ["--quick"], []),
     "scale": ("bench_scale.py", ["--quick"], ["--variants", "100"]),
     "run": ("bench_run.py", ["--quick"], []),
+    "optimality": ("bench_optimality.py", ["--quick"], []),
 }
 
 

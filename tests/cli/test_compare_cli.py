@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 import typer
 import yaml
 from typer.testing import CliRunner
