@@ -38,7 +38,11 @@ from harness import cpu_seconds, emit, load_text
 from scipy import stats
 
 from tierwise.optimization.economics.tiers import scenario_revenue
-from tierwise.optimization.planning.search import lever_base_values, lever_space
+from tierwise.optimization.planning.search import (
+    STAFFING_SUFFIXES,
+    lever_base_values,
+    lever_space,
+)
 from tierwise.optimization.planning.verify import plan_scenario
 from tierwise.pipeline import PipelineConfig, auto_sweep_spec, run_pipeline
 from tierwise.simulation.experiments.executor import Executor, make_executor
@@ -59,13 +63,15 @@ def _key(value: Any) -> Any:
 
 
 def reference_levers(scenario_name: str, quick: bool) -> dict[str, list[Any]]:
-    """Every lever of the main job with its candidates, staffing ranges widened by two steps
-    on both sides (not below 1)."""
+    """Every lever of the main job with its candidates, the staffing ranges (staff per pool,
+    pickers, vehicles, staff per shift block) widened by two steps on both sides (not below 1);
+    declared candidates of other levers (reserves, cut-offs) as declared."""
     base = load_scenario(scenario_name)
     space = lever_space(base, auto_sweep_spec(Path("scenario.yaml"), base, quick)["axes"])
     levers: dict[str, list[Any]] = {}
     for path, values in {**space.grid, **space.coordinate}.items():
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        staffing = path.endswith(STAFFING_SUFFIXES) or "_by_block." in path
+        if staffing and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             lo, hi = min(values), max(values)
             levers[path] = list(range(max(lo - 2, 1), hi + 3))
         else:

@@ -528,17 +528,25 @@ def _simulate_and_plan(
 
 
 def _budget_curve(problem: PlanProblem, config: PipelineConfig) -> pd.DataFrame:
-    """Profit against a budget from the cheapest to the dearest plan (12 budgets, USD/day);
-    empty when every plan costs the same. Every other constraint of ``problem`` (minimum
-    service and its basis, tier order, cost per order) holds at each budget."""
-    low = sum(min(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
-    high = sum(max(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
-    if not high > low:
-        return pd.DataFrame()
+    """Profit against a budget (USD/day): 9 budgets from the cheapest plan to the profit
+    optimum's cost, where each extra dollar still buys profit, and 3 beyond it (+5, +15, +30 %),
+    where it stops paying (without any plan: the options' cost range); empty when every plan
+    costs the same. Every other constraint of
+    ``problem`` (minimum service and its basis, tier order, cost per order) holds at each
+    budget."""
     no_budget = replace(problem, budget_per_day_usd=None, objective="profit")
+    cheapest = solve(
+        replace(no_budget, objective="cost"), solver=config.solver, time_limit_s=config.time_limit_s
+    )
+    best = solve(no_budget, solver=config.solver, time_limit_s=config.time_limit_s)
+    low, top = cheapest.total_cost_per_day_usd, best.total_cost_per_day_usd
+    if not (cheapest.status.has_plan and best.status.has_plan) or low is None or top is None:
+        # no plan at any budget: the options' own cost range shows it (every row infeasible)
+        low = sum(min(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
+        top = sum(max(o.cost_per_day_usd for o in problem.options_for(t)) for t in problem.tiers)
+    if not top > low:
+        return pd.DataFrame()
+    budgets = [*np.linspace(low, top, 9), *(top * f for f in (1.05, 1.15, 1.3))]
     return profit_vs_budget(
-        no_budget,
-        list(np.linspace(low, high, 12)),
-        solver=config.solver,
-        time_limit_s=config.time_limit_s,
+        no_budget, budgets, solver=config.solver, time_limit_s=config.time_limit_s
     )
