@@ -15,7 +15,6 @@ gets the scenario's value in the rows that lack it.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -31,13 +30,13 @@ from tierwise.optimization.planning.search import (
     coordinate_variants,
     edge_extensions,
     grid_variants,
-    is_tier_lever,
     rank_configurations,
+    shared_levers,
 )
 from tierwise.optimization.planning.verify import plan_scenario
 from tierwise.simulation.experiments.executor import Executor
 from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
-from tierwise.simulation.experiments.sweep_result import SweepResult
+from tierwise.simulation.experiments.sweep_result import SweepResult, param_cell_text
 from tierwise.simulation.experiments.sweep_spec import plan_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
 from tierwise.simulation.scenario.schema import Scenario
@@ -69,7 +68,7 @@ def _fill_levers(table: pd.DataFrame, space: LeverSpace) -> pd.DataFrame:
             table[column] = table[column].fillna(value).round().astype("int64")
         else:
             # the table holds a non-scalar setting as JSON text (sweep_result._param_column)
-            text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            text = value if isinstance(value, str) else param_cell_text(value)
             table[column] = table[column].astype(object)
             table.loc[missing, column] = [text] * int(missing.sum())
     return table
@@ -200,7 +199,7 @@ def run_staged_sweep(
     def ranked() -> tuple[list[str], dict[str, dict[str, Any]]]:
         combined = _combine(results, space)
         options = sweep_options(combined.table, responses, metric, space)
-        params = {o.configuration: _shared(o.params) for o in options}
+        params = {o.configuration: shared_levers(o.params) for o in options}
         return rank_configurations(options), params
 
     stage(grid_variants(space), "grid", grid=True)
@@ -232,10 +231,6 @@ def run_staged_sweep(
     if not results:
         raise RuntimeError("the decision space has no variant to simulate")
     return _combine(results, space)
-
-
-def _shared(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if not is_tier_lever(k)}
 
 
 def _key(variant: Mapping[str, Any]) -> str:

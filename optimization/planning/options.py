@@ -27,7 +27,6 @@ minimum-service constraint may then look infeasible although a variant meets it)
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -36,6 +35,7 @@ import pandas as pd
 
 from tierwise.optimization.milp.problem import PlanProblem, TierOption
 from tierwise.simulation.analysis.frontier import ON_FRONTIER, frontiers_by_tier
+from tierwise.simulation.experiments.sweep_result import param_cell_text, param_cell_value
 
 __all__ = [
     "OPTION_SELECTIONS",
@@ -46,7 +46,6 @@ __all__ = [
     "options_from_table",
     "plan_overrides",
     "resource_axes",
-    "setting_of_cell",
     "simulated_option",
 ]
 
@@ -89,7 +88,7 @@ def configuration_id(params: Mapping[str, Any]) -> str:
     }
     if not shared:
         return "cfg-base"
-    text = json.dumps(shared, sort_keys=True, default=str)
+    text = param_cell_text(shared)
     return "cfg-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
@@ -162,7 +161,7 @@ def options_from_table(
             if not math.isfinite(service):
                 continue
             params: dict[str, Any] = {
-                c.removeprefix("param."): setting_of_cell(first_rows.at[vid, c])
+                c.removeprefix("param."): param_cell_value(first_rows.at[vid, c])
                 for c in param_columns
             }
             if base_params is not None and _changes_other_tiers(params, tier, base_params):
@@ -245,19 +244,6 @@ def simulated_option(
         params=params,
         configuration=configuration,
     )
-
-
-def setting_of_cell(value: Any) -> Any:
-    """A sweep-table cell as the setting it records: numpy scalars → Python scalars, JSON text
-    (how the table stores a list or mapping, e.g. a set of cut-off hours) → the value."""
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, str) and value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def plan_overrides(

@@ -48,6 +48,7 @@ __all__ = [
     "lever_base_values",
     "lever_space",
     "rank_configurations",
+    "shared_levers",
 ]
 
 logger = logging.getLogger(__name__)
@@ -201,7 +202,8 @@ def rank_configurations(options: Sequence[TierOption]) -> list[str]:
     return sorted(scores, key=lambda c: scores[c], reverse=True)
 
 
-def _shared(params: Mapping[str, Any]) -> dict[str, Any]:
+def shared_levers(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The shared levers of a variant's settings: every one but the tiers' own."""
     return {k: v for k, v in params.items() if not is_tier_lever(k)}
 
 
@@ -224,7 +226,7 @@ def coordinate_variants(
         (or the scenario's) value, the configuration with that one lever changed; an integer
         lever at the top of a default (not declared) range also gets one step above it.
     """
-    start = {**_shared(configuration_params), **space.fixed}
+    start = {**shared_levers(configuration_params), **space.fixed}
     out: list[dict[str, Any]] = []
     for path, values in space.coordinate.items():
         current = start.get(path, space.base_values.get(path))
@@ -254,7 +256,7 @@ def edge_extensions(
         Values already simulated per lever (an extension is never repeated).
     """
     out: list[dict[str, Any]] = []
-    base = {**_shared(configuration_params), **space.fixed}
+    base = {**shared_levers(configuration_params), **space.fixed}
     for path, values in space.grid.items():
         if path in space.declared or not all(isinstance(v, int) for v in values):
             continue

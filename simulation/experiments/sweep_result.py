@@ -36,7 +36,7 @@ from tierwise.simulation.experiments.tasks import Outcome
 if TYPE_CHECKING:
     from tierwise.simulation.experiments.screening import ScreenedVariant
 
-__all__ = ["JobKey", "SweepResult", "sweep_table"]
+__all__ = ["JobKey", "SweepResult", "param_cell_text", "param_cell_value", "sweep_table"]
 
 #: A run of a sweep: (variant index, replication).
 JobKey = tuple[int, int]
@@ -176,10 +176,26 @@ def _param_column(values: list[Any]) -> pd.Series:
         return pd.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
     if all(isinstance(v, str) for v in present):
         return pd.Series(values, dtype="str")
-    return pd.Series(
-        [None if v is None else json.dumps(v, sort_keys=True, default=str) for v in values],
-        dtype="str",
-    )
+    return pd.Series([None if v is None else param_cell_text(v) for v in values], dtype="str")
+
+
+def param_cell_text(value: Any) -> str:
+    """How a ``param.*`` column of mixed or non-scalar values stores a setting: JSON text."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def param_cell_value(cell: Any) -> Any:
+    """A ``param.*`` cell as the setting it records (the inverse of the table's encoding):
+    numpy scalars → Python scalars, JSON text of a list or mapping (e.g. a set of cut-off
+    hours) → the value; anything else as it is."""
+    if hasattr(cell, "item"):
+        return cell.item()
+    if isinstance(cell, str) and cell[:1] in ("[", "{"):
+        try:
+            return json.loads(cell)
+        except ValueError:
+            return cell
+    return cell
 
 
 def sweep_table(plan: SweepPlan, rows: Mapping[JobKey, Outcome]) -> pd.DataFrame:

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from tierwise.optimization.planning.options import setting_of_cell
 from tierwise.optimization.planning.words import decision_phrase
+from tierwise.simulation.experiments.sweep_result import param_cell_value
 
 __all__ = ["decision_columns", "decision_label"]
 
@@ -74,7 +74,7 @@ def decision_label(
         Empty when ``row`` has none of ``columns``.
     """
     parts = [
-        decision_phrase(c, setting_of_cell(row[c]))
+        decision_phrase(c, param_cell_value(row[c]))
         for c in columns
         if c in row and row[c] is not None and not _missing(row[c])
     ]
