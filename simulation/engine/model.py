@@ -21,6 +21,7 @@ import simpy
 from tierwise.simulation.engine.clock import staffed_hours, working_days_between
 from tierwise.simulation.engine.costing import CostShare, sum_costs, tier_line_items
 from tierwise.simulation.engine.desk import DeskLane, OrderDesk
+from tierwise.simulation.engine.environment import LeanEnvironment
 from tierwise.simulation.engine.inventory import Inventory
 from tierwise.simulation.engine.order import (
     NO_FAMILY,
@@ -81,6 +82,9 @@ class OrderCycleModel:
         Keep, in :attr:`draw_log`, the shipping and recovery draws each order used, at the
         moment it used them (a test hook for common random numbers; memory grows with the
         horizon).
+    environment : callable
+        Makes the event loop (:class:`LeanEnvironment`; ``simpy.Environment`` gives the same
+        numbers, more slowly: a test hook).
     """
 
     def __init__(
@@ -89,11 +93,12 @@ class OrderCycleModel:
         replication: int,
         record_orders: bool = False,
         log_draws: bool = False,
+        environment: Callable[[], simpy.Environment] = LeanEnvironment,
     ) -> None:
         sc = scenario
         self.scenario = scenario
         self.replication = replication
-        self.env = env = simpy.Environment()
+        self.env = env = environment()
         self.window_start_h = sc.warmup_days * 24.0
         self.window_end_h = sc.horizon_days * 24.0
         self.drain_end_h = self.window_end_h + sc.drain_days * 24.0

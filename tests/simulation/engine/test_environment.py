@@ -1,0 +1,227 @@
+"""The lean event loop keeps SimPy's semantics: the same events in the same order, the same
+ends of a run (``until`` a time or an event, no events left, an unhandled failure), and so the
+same numbers for the same seed as :class:`simpy.Environment`."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Generator
+from typing import Any
+
+import pytest
+import simpy
+
+from tests.conftest import DEFAULT_SCENARIO, ROOT, call_centre
+from tierwise.simulation.engine.environment import LeanEnvironment
+from tierwise.simulation.engine.model import OrderCycleModel
+from tierwise.simulation.scenario.loading import load_scenario
+from tierwise.simulation.scenario.schema import Scenario
+
+BOTH: list[Callable[[], simpy.Environment]] = [simpy.Environment, LeanEnvironment]
+
+
+def _network(env: simpy.Environment, seed: int) -> list[tuple[float, str]]:
+    """A small process network with many ties in time (integer delays, zero delays, shared
+    resources, conditions, process joins); returns the log of who ran when, in order."""
+    rng = random.Random(seed)
+    log: list[tuple[float, str]] = []
+    desk = simpy.PriorityResource(env, capacity=2)
+    line = simpy.Resource(env, capacity=1)
+    signal = env.event()
+
+    def job(k: int) -> Generator[simpy.Event, Any, int]:
+        log.append((env.now, f"start {k}"))
+        yield env.timeout(rng.choice([0, 0, 1, 2]))
+        with desk.request(priority=rng.randrange(3)) as req:
+            fired = yield req | env.timeout(rng.choice([0, 1, 3]))
+            log.append((env.now, f"desk {k} {'got' if req in fired else 'gave up'}"))
+            if req in fired:
+                yield env.timeout(rng.choice([1, 2]))
+        with line.request() as req:
+            yield req
+            yield env.timeout(0)
+        if k == 5:
+            signal.succeed(k)
+        log.append((env.now, f"end {k}"))
+        return k
+
+    def source() -> Generator[simpy.Event, Any, None]:
+        children = []
+        for k in range(40):
+            children.append(env.process(job(k)))
+            yield env.timeout(rng.choice([0, 1]))
+        value = yield signal
+        log.append((env.now, f"signal {value}"))
+        done = yield env.all_of(children)
+        log.append((env.now, f"joined {sum(done.values())}"))
+
+    env.process(source())
+    env.run()
+    return log
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_events_at_equal_times_run_in_the_stock_order(seed: int) -> None:
+    stock = _network(simpy.Environment(), seed)
+    lean = _network(LeanEnvironment(), seed)
+    assert len(stock) > 100
+    assert lean == stock
+
+
+def _short(name: str, **changes: Any) -> Scenario:
+    return load_scenario(
+        ROOT / "scenarios" / f"{name}.yaml",
+        [("horizon_days", 7), ("warmup_days", 2), *changes.items()],
+    )
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(lambda: _short("default"), id="default"),
+        pytest.param(lambda: _short("phone_order_desk"), id="shift-blocks-and-patience"),
+        pytest.param(lambda: _short("ecommerce_express"), id="ecommerce"),
+        pytest.param(
+            lambda: load_scenario(
+                DEFAULT_SCENARIO,
+                [("horizon_days", 7), ("warmup_days", 2), ("inventory.shortage", "backorder")],
+            ),
+            id="backorders",
+        ),
+        pytest.param(lambda: call_centre(agents=12), id="mmc"),
+        pytest.param(
+            lambda: call_centre(
+                order_entry={
+                    "pools": {"desk": {"agents": 10, "discipline": "fifo"}},
+                    "handling_time_s": {"dist": "exponential", "mean": 180.0},
+                    "patience_s": {"dist": "exponential", "mean": 60.0},
+                }
+            ),
+            id="mmc-with-patience",
+        ),
+    ],
+)
+def test_same_seed_gives_the_same_orders_as_the_stock_loop(
+    scenario: Callable[[], Scenario],
+) -> None:
+    sc = scenario()
+    runs = []
+    for make in BOTH:
+        model = OrderCycleModel(sc, 1, record_orders=True, log_draws=True, environment=make)
+        result = model.run()
+        runs.append((result.flat(), model.records, model.draw_log, model.env.now))
+    assert runs[0][1], "the run recorded no order"
+    assert runs[1] == runs[0]
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_run_until_a_time_stops_the_clock_there(make: Callable[[], simpy.Environment]) -> None:
+    env = make()
+    ticks: list[float] = []
+
+    def ticker() -> Generator[simpy.Event, Any, None]:
+        while True:
+            ticks.append(env.now)
+            yield env.timeout(1.0)
+
+    env.process(ticker())
+    env.run(until=3.5)
+    assert env.now == 3.5
+    assert ticks == [0.0, 1.0, 2.0, 3.0]
+    env.run(until=5)  # and resumes from there
+    assert ticks == [0.0, 1.0, 2.0, 3.0, 4.0]
+    with pytest.raises(ValueError, match="must be greater"):
+        env.run(until=5)
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_run_until_an_event_returns_its_value(make: Callable[[], simpy.Environment]) -> None:
+    env = make()
+    done = env.event()
+    later: list[str] = []
+
+    def finisher() -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(2.0)
+        done.succeed("finished")
+        yield env.timeout(1.0)
+        later.append("after")
+
+    env.process(finisher())
+    assert env.run(until=done) == "finished"
+    assert env.now == 2.0 and not later
+    assert env.run(until=done) == "finished"  # already processed: returns at once
+    env.run()
+    assert later == ["after"]
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_run_until_an_event_that_never_comes_raises(make: Callable[[], simpy.Environment]) -> None:
+    env = make()
+    env.timeout(1.0)
+    with pytest.raises(RuntimeError, match="No scheduled events left"):
+        env.run(until=env.event())
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_callbacks_after_the_until_event_run_when_the_run_resumes(
+    make: Callable[[], simpy.Environment],
+) -> None:
+    env = make()
+    stop = env.event()
+    seen: list[str] = []
+    stop.callbacks.append(lambda _: seen.append("before"))
+
+    def trigger() -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(1.0)
+        stop.callbacks.append(lambda _: seen.append("after"))  # behind StopSimulation's
+        stop.succeed()
+
+    env.process(trigger())
+    env.run(until=stop)
+    assert seen == ["before"]
+    env.run()
+    assert seen == ["before", "after"]
+    assert env.now == 1.0
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_an_unhandled_failure_crashes_the_run(make: Callable[[], simpy.Environment]) -> None:
+    env = make()
+
+    def broken() -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(1.0)
+        raise KeyError("boom")
+
+    env.process(broken())
+    with pytest.raises(KeyError, match="boom"):
+        env.run()
+    assert env.now == 1.0
+
+
+@pytest.mark.parametrize("make", BOTH)
+def test_a_handled_failure_does_not(make: Callable[[], simpy.Environment]) -> None:
+    env = make()
+    caught: list[str] = []
+    failing = env.event()
+
+    def handler() -> Generator[simpy.Event, Any, None]:
+        try:
+            yield failing
+        except ValueError as exc:
+            caught.append(str(exc))
+
+    env.process(handler())
+    env.run(until=0.5)
+    failing.fail(ValueError("handled"))
+    env.run()
+    assert caught == ["handled"]
+
+
+def test_a_negative_timeout_is_refused() -> None:
+    with pytest.raises(ValueError, match="Negative delay"):
+        LeanEnvironment().timeout(-1.0)
+
+
+def test_a_process_needs_a_generator() -> None:
+    with pytest.raises(ValueError, match="is not a generator"):
+        LeanEnvironment().process(lambda: None)  # type: ignore[arg-type]
