@@ -12,16 +12,14 @@ tiers by their agent time.
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
-
 import simpy
+from simpy.events import PENDING
+from simpy.resources.resource import Request
 
 from tierwise.simulation.engine.costing import CostShare
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool
-from tierwise.simulation.engine.stages import Stage
 from tierwise.simulation.engine.tier import EPS, TierRun
 from tierwise.simulation.scenario.distributions import Sampler, make_sampler
 from tierwise.simulation.scenario.schema import Scenario
@@ -30,7 +28,7 @@ from tierwise.simulation.scenario.shift_blocks import shift_blocks
 __all__ = ["DeskLane", "OrderDesk"]
 
 SECONDS_PER_HOUR = 3600.0
-_ORDER_ENTRY = Stage.ORDER_ENTRY.value  # a plain int indexes faster than the enum
+_new = object.__new__
 
 
 class DeskLane:
@@ -42,19 +40,22 @@ class DeskLane:
         The pool taking the tier's calls (complaints too, on a shared recovery desk).
     request : Callable
         Makes a request for an agent of ``pool`` at the tier's priority.
+    release : Callable
+        Releases the agent of a granted request (the pool's ``resource.release``).
     handling_h : Sampler
         Handling time of a call, hours (stream ``handling/<tier>``).
     patience_h : Sampler or None
         Patience of a caller, hours (stream ``patience/<tier>``); None = infinite.
     """
 
-    __slots__ = ("handling_h", "patience_h", "pool", "request")
+    __slots__ = ("handling_h", "patience_h", "pool", "release", "request")
 
     def __init__(
         self, pool: StaffedPool, priority: int, handling_h: Sampler, patience_h: Sampler | None
     ) -> None:
         self.pool = pool
         self.request = pool.requester(priority)
+        self.release = pool.resource.release
         self.handling_h = handling_h
         self.patience_h = patience_h
 
@@ -119,44 +120,64 @@ class OrderDesk:
         pool = self.pools[self.scenario.pool_of(tier_name)]
         return DeskLane(pool, self.scenario.tiers[tier_name].priority, handling, patience)
 
-    def take_order(
-        self, order: Order, lane: DeskLane, handling_h: float, patience_h: float | None
-    ) -> Generator[simpy.Event, Any, bool]:
-        """Queue the call of ``order`` and key the order in; False if the caller hung up.
+    def call(self, order: Order, lane: DeskLane) -> Request:
+        """Queue the call of ``order``: counts it (inside the window) and returns its request
+        for an agent, which fires when an agent answers."""
+        if order.measured:
+            order.tier.acc.calls_offered += 1
+        return lane.request()
 
-        A caller who hangs up withdraws the request (nothing to release); an answered call holds
-        its agent for ``handling_h`` hours.
+    def patience(self, request: Request, patience_h: float) -> simpy.Event:
+        """The event that fires when the caller is answered (``request``) or hangs up after
+        ``patience_h`` hours, whichever comes first.
+
+        It is ``request | env.timeout(patience_h)`` without the :class:`simpy.Condition`: it
+        fires the same way (scheduled, as the condition is, when the first of the two is
+        processed), so the order of events stays the same. Answered iff ``request`` has been
+        processed when it fires (``request.processed``, what ``request in fired`` tests).
         """
         env = self.env
-        acc = order.tier.acc
-        measured = order.measured
-        t_call = env.now
-        if measured:
-            acc.calls_offered += 1
-        request = lane.request()
-        if patience_h is None:
-            yield request
-        else:
-            fired = yield request | env.timeout(patience_h)
-            if request not in fired:
-                request.cancel()
-                if measured:
-                    acc.abandoned += 1
-                return False
-        with request:  # the agent is released when the call ends
-            wait_h = env.now - t_call
-            if measured:
-                acc.calls_answered += 1
-                acc.sum_answer_wait_h += wait_h
-                if wait_h > EPS:
-                    acc.calls_waited += 1
-                if wait_h <= self.answer_target_h:
-                    acc.answered_within_target += 1
-                acc.agent_busy_h += handling_h
-            lane.pool.start_service(handling_h)
-            yield env.timeout(handling_h)
-        order.stage_h[_ORDER_ENTRY] = env.now - t_call
-        return True
+        schedule = env.schedule
+        first = _new(simpy.Event)
+        first.env = env
+        first.callbacks = []
+
+        def fire(_: simpy.Event) -> None:
+            if first._value is PENDING:
+                first._ok = True
+                first._value = None
+                schedule(first)
+
+        request.callbacks.append(fire)
+        env.timeout(patience_h).callbacks.append(fire)
+        return first
+
+    def hang_up(self, order: Order, request: Request) -> None:
+        """The caller of ``order`` hung up before an agent answered: withdraw the request
+        (nothing to release) and count the abandoned call."""
+        request.cancel()
+        if order.measured:
+            order.tier.acc.abandoned += 1
+
+    def answer(
+        self, order: Order, lane: DeskLane, call_h: float, handling_h: float
+    ) -> simpy.Timeout:
+        """An agent answers the call of ``order`` made at ``call_h`` (hours): count the wait
+        and the agent's time, and return the handling of the call (``handling_h`` hours; the
+        order cycle yields it, then releases the agent with ``lane.release``)."""
+        env = self.env
+        if order.measured:
+            acc = order.tier.acc
+            wait_h = env._now - call_h
+            acc.calls_answered += 1
+            acc.sum_answer_wait_h += wait_h
+            if wait_h > EPS:
+                acc.calls_waited += 1
+            if wait_h <= self.answer_target_h:
+                acc.answered_within_target += 1
+            acc.agent_busy_h += handling_h
+        lane.pool.start_service(handling_h)
+        return env.timeout(handling_h)
 
     def cost_shares(
         self,

@@ -46,6 +46,7 @@ Process = Generator[simpy.Event, Any, None]
 
 # plain ints index an order's stage times faster than the enum members
 _TRANSMISSION = Stage.TRANSMISSION.value
+_ORDER_ENTRY = Stage.ORDER_ENTRY.value
 _PROCESSING = Stage.PROCESSING.value
 _STOCK_WAIT = Stage.STOCK_WAIT.value
 #: The one line of an order when neither picking nor inventory is simulated.
@@ -252,13 +253,23 @@ class OrderCycleModel:
             yield env.timeout(transmission_h)
             stage[_TRANSMISSION] = transmission_h
 
-        # ---- order entry
+        # ---- order entry: the desk's steps, yielded here (no generator per call)
         if entry is not None and route.uses_order_entry:
-            assert self.desk is not None
-            answered = yield from self.desk.take_order(order, entry, handling_h, patience_h)
-            if not answered:
-                self._lose(order)
-                return
+            desk = self.desk
+            assert desk is not None
+            call_h = env._now
+            request = desk.call(order, entry)
+            if patience_h is None:
+                yield request
+            else:
+                yield desk.patience(request, patience_h)
+                if request.callbacks is not None:  # not answered: the caller hung up
+                    desk.hang_up(order, request)
+                    self._lose(order)
+                    return
+            yield desk.answer(order, entry, call_h, handling_h)
+            entry.release(request)
+            stage[_ORDER_ENTRY] = env._now - call_h
 
         # ---- processing (credit check, documents)
         if processing_h > 0:

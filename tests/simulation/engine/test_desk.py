@@ -8,6 +8,8 @@ from typing import Any
 
 from tests.conftest import OFF
 from tierwise.simulation.engine import run, run_with_orders
+from tierwise.simulation.engine.desk import OrderDesk
+from tierwise.simulation.scenario.hours import Calendar
 from tierwise.simulation.scenario.loading import scenario_from_dict
 from tierwise.simulation.scenario.schema import Scenario
 
@@ -114,3 +116,21 @@ def test_a_pools_fixed_cost_is_charged_per_working_day_and_allocated_by_agent_ti
     assert tier_cost["own"] == 0.0  # its pool has no fixed cost
     assert 2.5 * tier_cost["small"] < tier_cost["big"] < 3.5 * tier_cost["small"]  # ≈ 3 : 1
     assert math.isclose(sum(tier_cost.values()), result.costs["desk_fixed"])
+
+
+def _condition_patience(desk: OrderDesk, request: Any, patience_h: float) -> Any:
+    """The patience as it was: a SimPy condition, the first of the answer and the timer."""
+    return request | desk.env.timeout(patience_h)
+
+
+def test_patience_without_a_condition_event_keeps_every_order_as_with_one(monkeypatch) -> None:
+    # a shift calendar (openings: many calls at the same instant), two tiers by priority,
+    # callers who hang up often: ties between answers and hang-ups
+    sc = _two_tier_desk("priority", patience_s={"dist": "exponential", "mean": 60.0})
+    sc = sc.model_copy(update={"calendar": Calendar(open_hour=8, close_hour=18)})
+    lean = run_with_orders(sc, 0)
+    monkeypatch.setattr(OrderDesk, "patience", _condition_patience)
+    with_condition = run_with_orders(sc, 0)
+    assert sum(o.lost for o in lean[1]) > 20
+    assert lean[1] == with_condition[1]
+    assert lean[0].flat() == with_condition[0].flat()
