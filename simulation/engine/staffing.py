@@ -32,6 +32,7 @@ from tierwise.simulation.engine.clock import (
     next_close_h,
     next_open_h,
 )
+from tierwise.simulation.engine.resources import LeanPriorityResource, LeanResource
 from tierwise.simulation.scenario.hours import Calendar
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.scenario.shift_blocks import ShiftBlock
@@ -81,8 +82,9 @@ class StaffedPool:
         Servers (agents, pickers); 0 is simulated as one server that is never paid for.
         Ignored with ``blocks``: the capacity is then the largest block.
     priority : bool
-        Use a :class:`simpy.PriorityResource` (tier priorities, and the shift blocker of a
-        calendar, need one).
+        Use a priority resource (tier priorities, and the shift blocker of a calendar, need
+        one); the resources are SimPy's with lean requests
+        (:mod:`~tierwise.simulation.engine.resources`).
     window : tuple of float
         Measurement window (start, end), hours.
     fifo : bool
@@ -115,9 +117,9 @@ class StaffedPool:
         self.fifo = fifo
         self.window_start_h, self.window_end_h = window
         self.resource: simpy.Resource = (
-            simpy.PriorityResource(env, capacity=max(capacity, 1))
+            LeanPriorityResource(env, capacity=max(capacity, 1))
             if priority
-            else simpy.Resource(env, capacity=max(capacity, 1))
+            else LeanResource(env, capacity=max(capacity, 1))
         )
         self.busy_h = 0.0  # service hours started inside the window
 

@@ -20,13 +20,19 @@ from tierwise.simulation.scenario.schema import Scenario
 BOTH: list[Callable[[], simpy.Environment]] = [simpy.Environment, LeanEnvironment]
 
 
-def _network(env: simpy.Environment, seed: int) -> list[tuple[float, str]]:
+def process_network(
+    env: simpy.Environment,
+    seed: int,
+    priority_resource: type[simpy.PriorityResource] = simpy.PriorityResource,
+    resource: type[simpy.Resource] = simpy.Resource,
+) -> list[tuple[float, str]]:
     """A small process network with many ties in time (integer delays, zero delays, shared
-    resources, conditions, process joins); returns the log of who ran when, in order."""
+    resources, withdrawn requests, conditions, process joins); returns the log of who ran
+    when, in order."""
     rng = random.Random(seed)
     log: list[tuple[float, str]] = []
-    desk = simpy.PriorityResource(env, capacity=2)
-    line = simpy.Resource(env, capacity=1)
+    desk = priority_resource(env, capacity=2)
+    line = resource(env, capacity=1)
     signal = env.event()
 
     def job(k: int) -> Generator[simpy.Event, Any, int]:
@@ -62,8 +68,8 @@ def _network(env: simpy.Environment, seed: int) -> list[tuple[float, str]]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_events_at_equal_times_run_in_the_stock_order(seed: int) -> None:
-    stock = _network(simpy.Environment(), seed)
-    lean = _network(LeanEnvironment(), seed)
+    stock = process_network(simpy.Environment(), seed)
+    lean = process_network(LeanEnvironment(), seed)
     assert len(stock) > 100
     assert lean == stock
 
