@@ -4,6 +4,7 @@ same numbers for the same seed as :class:`simpy.Environment`."""
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable, Generator
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 import simpy
 
 from tests.conftest import DEFAULT_SCENARIO, ROOT, call_centre
-from tierwise.simulation.engine.environment import LeanEnvironment
+from tierwise.simulation.engine.environment import LeanEnvironment, fewer_collections
 from tierwise.simulation.engine.model import OrderCycleModel
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
@@ -231,3 +232,22 @@ def test_a_negative_timeout_is_refused() -> None:
 def test_a_process_needs_a_generator() -> None:
     with pytest.raises(ValueError, match="is not a generator"):
         LeanEnvironment().process(lambda: None)  # type: ignore[arg-type]
+
+
+def test_fewer_collections_spaces_out_young_collections_and_restores_the_setting() -> None:
+    before = gc.get_threshold()
+    with fewer_collections(50_000):
+        assert gc.get_threshold() == (max(before[0], 50_000), *before[1:])
+        with fewer_collections(20_000):  # nested (or another thread's run): still raised
+            assert gc.get_threshold()[0] == max(before[0], 50_000)
+        assert gc.get_threshold()[0] == max(before[0], 50_000)
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyError), fewer_collections(50_000):
+        raise KeyError("a failed run")
+    assert gc.get_threshold() == before
+
+
+def test_a_run_leaves_the_collector_as_it_found_it() -> None:
+    before = gc.get_threshold()
+    OrderCycleModel(call_centre(horizon_days=0.5), 0).run()
+    assert gc.get_threshold() == before
