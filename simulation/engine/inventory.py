@@ -243,7 +243,7 @@ class StockPoint:
         return self.on_hand + self.on_order - self.backordered
 
     def _integrate(self) -> None:
-        now = self.env.now
+        now = self.env._now
         a = max(self._last_change_h, self.window_start_h)
         b = min(now, self.window_end_h)
         if b > a:
@@ -266,7 +266,7 @@ class StockPoint:
         available = self.on_hand - reserve if reserve else self.on_hand
         if available >= units:
             # filled from stock (the common case): _integrate and the review, inlined
-            now = self.env.now
+            now = self.env._now
             a = self._last_change_h
             if a < self.window_start_h:
                 a = self.window_start_h
@@ -282,7 +282,7 @@ class StockPoint:
             if self.on_hand + self.on_order - self.backordered <= self._order_level:
                 self._replenish_if_needed()
             return None
-        now = self.env.now
+        now = self.env._now
         if available < 0.0:
             available = 0.0  # stock at or below the reserve: nothing for this tier
         if now >= self.window_start_h:

@@ -174,7 +174,7 @@ class OrderCycleModel:
         order_cycle, acc = self._order_cycle, tier.acc
         hazard, rate, weekly = tier.interarrival, tier.rate_per_h, tier.weekly_rate
         if rate > 0:
-            now = env.now
+            now = env._now
             while True:
                 # the next arrival (TierRun.next_arrival_h, inlined: one call less per order)
                 if weekly is None:
@@ -185,7 +185,7 @@ class OrderCycleModel:
                     break
                 yield timeout(t - now)
                 # a new order
-                now = env.now
+                now = env._now
                 measured = start <= now < end
                 order = Order(tier, tier.orders_created, now, measured)
                 tier.orders_created += 1
@@ -313,9 +313,15 @@ class OrderCycleModel:
             acc.lines += n_lines
             acc.lines_filled += n_lines
         if lines:
-            if picking is not None:
-                assert self.picking is not None
-                yield from self.picking.pick(order, picking, per_order_pick_h + sum(pick_hs))
+            if picking is not None:  # the station's steps (PickingStation.pick), yielded here
+                station = self.picking
+                assert station is not None
+                pick_start_h = env._now
+                request = picking.request()
+                yield request
+                yield station.start(order, per_order_pick_h + sum(pick_hs))
+                picking.release(request)
+                station.done(order, pick_start_h)
             if pick_error:
                 order.accurate = False
             if ship is not None:
@@ -325,7 +331,7 @@ class OrderCycleModel:
                 yield from self.shipping.ship(order, ship, transit_h, damaged, True)
         # the first part is delivered (_part_done, inlined)
         order.pending_parts -= 1
-        now = env.now
+        now = env._now
         if now > order.done_h:
             order.done_h = now
         if order.pending_parts == 0:
@@ -351,7 +357,7 @@ class OrderCycleModel:
 
     def _part_done(self, order: Order) -> None:
         order.pending_parts -= 1
-        now = self.env.now
+        now = self.env._now
         if now > order.done_h:
             order.done_h = now
         if order.pending_parts == 0:

@@ -51,6 +51,8 @@ class PickLane:
         U(0, 1) draws of the order's pick error (stream ``pick_error/<tier>``).
     request : Callable
         Makes a request for a picker at the tier's priority.
+    release : Callable
+        Frees the picker of a granted request.
     """
 
     __slots__ = (
@@ -58,18 +60,21 @@ class PickLane:
         "error_u",
         "per_line_draws",
         "per_order_h",
+        "release",
         "request",
     )
 
     def __init__(
         self,
         request: Callable[[], Request],
+        release: Callable[[Request], object],
         per_order_h: Sampler,
         per_line_draws: Iterator[float],
         error_probability_per_line: float,
         error_u: Sampler,
     ) -> None:
         self.request = request
+        self.release = release
         self.per_order_h = per_order_h
         self.per_line_draws = per_line_draws
         self.error_probability_per_line = error_probability_per_line
@@ -137,6 +142,7 @@ class PickingStation:
         pk, seed, rep = self.scenario.picking, self.scenario.seed, self.replication
         return PickLane(
             self.pool.requester(self.scenario.tiers[tier_name].priority),
+            self.pool.resource.release,
             make_sampler(
                 pk.time_per_order_min,
                 stream(seed, rep, f"pick_order/{tier_name}"),
@@ -154,16 +160,28 @@ class PickingStation:
     def pick(
         self, order: Order, lane: PickLane, pick_h: float
     ) -> Generator[simpy.Event, Any, None]:
-        """Wait for a picker and pick ``pick_h`` hours for ``order`` (of ``lane``'s tier)."""
-        env, pool = self.env, self.pool
-        t0 = env.now
-        with lane.request() as request:
-            yield request
-            pool.start_service(pick_h)
-            if order.measured:
-                order.tier.acc.picker_busy_h += pick_h
-            yield env.timeout(pick_h)
-        order.stage_h[_PICKING] += env.now - t0
+        """Wait for a picker and pick ``pick_h`` hours for ``order`` (of ``lane``'s tier).
+
+        The steps the order cycle yields itself on its common path: ``request = lane.request()``,
+        then :meth:`start`, then ``lane.release(request)`` and :meth:`done`.
+        """
+        start_h = self.env._now
+        request = lane.request()
+        yield request
+        yield self.start(order, pick_h)
+        lane.release(request)
+        self.done(order, start_h)
+
+    def start(self, order: Order, pick_h: float) -> simpy.Timeout:
+        """A picker starts on ``order``: count the ``pick_h`` hours and return the picking."""
+        self.pool.start_service(pick_h)
+        if order.measured:
+            order.tier.acc.picker_busy_h += pick_h
+        return self.env.timeout(pick_h)
+
+    def done(self, order: Order, start_h: float) -> None:
+        """The picking of ``order`` that waited for a picker from ``start_h`` is done."""
+        order.stage_h[_PICKING] += self.env._now - start_h
 
     def cost_shares(
         self, tiers: dict[str, TierRun], staffed_h: float, wage_usd_per_h: float, loading: float

@@ -331,7 +331,7 @@ class ShippingStation:
         ``first`` is False for the remainder of a partial order (an expedited extra shipment).
         """
         env, mode, tier = self.env, lane.mode, order.tier
-        t0 = env.now
+        t0 = env._now
         fleet = lane.fleet
         if fleet is not None:
             yield fleet.board(tier.priority)
@@ -340,8 +340,8 @@ class ShippingStation:
                 shipped[tier.name] = shipped.get(tier.name, 0) + 1
             delay = transit_h
         else:
-            pickup_h = next_cutoff_h(self.calendar, mode.cutoff_hours, env.now)
-            delay = pickup_h - env.now + transit_h
+            pickup_h = next_cutoff_h(self.calendar, mode.cutoff_hours, env._now)
+            delay = pickup_h - env._now + transit_h
             if order.measured:
                 tier.acc.direct_cost_usd += mode.cost_usd_per_shipment
                 self._count_carrier_shipment(lane, tier.name, pickup_h)
@@ -350,12 +350,12 @@ class ShippingStation:
         if delay > 0:
             yield env.timeout(delay)
         if lane.receiving is not None:
-            opening = next_open_h(lane.receiving, env.now)
-            if opening > env.now:  # the customer is closed: delivered at the next opening
-                yield env.timeout(opening - env.now)
+            opening = next_open_h(lane.receiving, env._now)
+            if opening > env._now:  # the customer is closed: delivered at the next opening
+                yield env.timeout(opening - env._now)
         if damaged:
             order.damaged = True
-        order.stage_h[_SHIPPING] += env.now - t0
+        order.stage_h[_SHIPPING] += env._now - t0
 
     def _count_carrier_shipment(self, lane: ShipLane, tier_name: str, pickup_h: float) -> None:
         """Count a measured carrier shipment; without cut-offs, price its own pickup."""

@@ -145,7 +145,7 @@ class StaffedPool:
 
     def start_service(self, service_h: float) -> None:
         """Count ``service_h`` hours of work starting now (busy hours inside the window)."""
-        if self.window_start_h <= self.env.now < self.window_end_h:
+        if self.window_start_h <= self.env._now < self.window_end_h:
             self.busy_h += service_h
 
     def server_hours(
