@@ -86,6 +86,7 @@ class LeanEnvironment(simpy.Environment):
         # and the lean constructors likewise (an instance attribute: no bound method per call)
         self.timeout = self.timeout  # type: ignore[method-assign]
         self.process = self.process  # type: ignore[method-assign]
+        self.start = self.start  # type: ignore[method-assign]
 
     def timeout(self, delay: SimTime = 0, value: Any | None = None) -> Timeout:
         """A :class:`simpy.Timeout` of ``delay`` (as ``simpy.Environment.timeout``)."""
@@ -103,9 +104,21 @@ class LeanEnvironment(simpy.Environment):
     def process(self, generator: Any) -> Process:
         """Start a :class:`simpy.Process` running ``generator`` (as
         ``simpy.Environment.process``: its start is an urgent event now)."""
+        return self._launch(_new(Process), generator)
+
+    def start(self, generator: Any) -> Process:
+        """Start a process that no other process waits for (a fire-and-forget order cycle).
+
+        As :meth:`process`, except that its end is not an event when nothing waits for it by
+        then: SimPy would schedule one, with no callback, at the same instant (processing it
+        does nothing). The events left keep their order (their ids keep their order), so a
+        run gives the same numbers.
+        """
+        return self._launch(_new(_Unawaited), generator)
+
+    def _launch(self, process: Process, generator: Any) -> Process:
         if not hasattr(generator, "throw"):
             raise ValueError(f"{generator} is not a generator.")
-        process = _new(Process)
         process.env = self
         process.callbacks = []
         process._generator = generator
@@ -174,3 +187,48 @@ class LeanEnvironment(simpy.Environment):
                 exc.__cause__ = event._value
                 raise exc
         raise EmptySchedule
+
+
+class _Unawaited(Process):
+    """A process whose end is an event only if something waits for it (see
+    :meth:`LeanEnvironment.start`); otherwise exactly :class:`simpy.Process`."""
+
+    def _resume(self, event: Event) -> None:
+        env = self.env
+        env._active_proc = self
+        generator = self._generator
+        while True:
+            try:
+                if event._ok:
+                    event = generator.send(event._value)
+                else:  # the process handles the failed event, or fails itself
+                    event._defused = True
+                    exc = type(event._value)(*event._value.args)
+                    exc.__cause__ = event._value
+                    event = generator.throw(exc)
+            except StopIteration as stop:
+                event = None  # type: ignore[assignment]
+                self._ok = True
+                self._value = stop.args[0] if stop.args else None
+                if self.callbacks:  # something waits: the end is an event, as in SimPy
+                    env.schedule(self)
+                else:
+                    self.callbacks = None  # type: ignore[assignment]
+                break
+            except BaseException as failure:
+                event = None  # type: ignore[assignment]
+                self._ok = False
+                failure.__traceback__ = failure.__traceback__.tb_next  # type: ignore[union-attr]
+                self._value = failure
+                env.schedule(self)  # a failure crashes the run unless handled (SimPy's rule)
+                break
+            try:
+                if event.callbacks is not None:  # wait for the event
+                    event.callbacks.append(self._resume)
+                    break
+            except AttributeError:
+                if hasattr(event, "callbacks"):
+                    raise
+                raise RuntimeError(f'Invalid yield value "{event}"') from None
+        self._target = event
+        env._active_proc = None

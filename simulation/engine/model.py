@@ -112,6 +112,8 @@ class OrderCycleModel:
         self.scenario = scenario
         self.replication = replication
         self.env = env = environment()
+        #: starts a process nothing waits for (LeanEnvironment.start; process on SimPy's own)
+        self.start: Callable[[Process], object] = getattr(env, "start", env.process)
         self.window_start_h = sc.warmup_days * 24.0
         self.window_end_h = sc.horizon_days * 24.0
         self.drain_end_h = self.window_end_h + sc.drain_days * 24.0
@@ -170,7 +172,7 @@ class OrderCycleModel:
         """Create the tier's orders until the end of the window, one order-cycle process each."""
         env = self.env
         start, end = self.window_start_h, self.window_end_h
-        timeout, process = env.timeout, env.process
+        timeout, process = env.timeout, self.start
         order_cycle, acc = self._order_cycle, tier.acc
         hazard, rate, weekly = tier.interarrival, tier.rate_per_h, tier.weekly_rate
         if rate > 0:
@@ -307,7 +309,7 @@ class OrderCycleModel:
                     pick_hs = [line.pick_h for line in lines]
                     if shortage == "partial":
                         order.pending_parts += 1
-                        env.process(self._remainder(order, short))
+                        self.start(self._remainder(order, short))
         elif measured:
             acc = tier.acc
             acc.lines += n_lines
@@ -418,7 +420,7 @@ class OrderCycleModel:
             if self.draw_log is not None:
                 self._log_draws(order, complaint_u=order.complaint_u)
             if self.recovery.raises_complaint(order):
-                self.env.process(self._complaint(order))
+                self.start(self._complaint(order))
                 return
         # the order leaves (_close, inlined)
         self.open_orders -= 1

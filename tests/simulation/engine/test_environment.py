@@ -52,10 +52,16 @@ def process_network(
         log.append((env.now, f"end {k}"))
         return k
 
+    # every third job is fire-and-forget: started with LeanEnvironment.start where there is one
+    start = getattr(env, "start", env.process)
+
     def source() -> Generator[simpy.Event, Any, None]:
         children = []
         for k in range(40):
-            children.append(env.process(job(k)))
+            if k % 3 == 0:
+                start(job(k))
+            else:
+                children.append(env.process(job(k)))
             yield env.timeout(rng.choice([0, 1]))
         value = yield signal
         log.append((env.now, f"signal {value}"))
@@ -222,6 +228,37 @@ def test_a_handled_failure_does_not(make: Callable[[], simpy.Environment]) -> No
     failing.fail(ValueError("handled"))
     env.run()
     assert caught == ["handled"]
+
+
+def test_a_started_process_still_wakes_whoever_waits_for_it() -> None:
+    env = LeanEnvironment()
+    log: list[tuple[float, object]] = []
+
+    def worker() -> Generator[simpy.Event, Any, str]:
+        yield env.timeout(2.0)
+        return "done"
+
+    def waiter(process: simpy.Process) -> Generator[simpy.Event, Any, None]:
+        value = yield process
+        log.append((env.now, value))
+
+    started = env.start(worker())
+    env.process(waiter(started))
+    env.run()
+    assert log == [(2.0, "done")]
+    assert started.processed and started.value == "done"
+
+
+def test_a_failure_in_a_started_process_crashes_the_run() -> None:
+    env = LeanEnvironment()
+
+    def broken() -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(1.0)
+        raise KeyError("boom")
+
+    env.start(broken())
+    with pytest.raises(KeyError, match="boom"):
+        env.run()
 
 
 def test_a_negative_timeout_is_refused() -> None:
