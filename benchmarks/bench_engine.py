@@ -12,6 +12,10 @@ and the median ratio over the rounds are printed with the load average. Prints
     off) vs a minimal SimPy ``PriorityResource`` model, as a throughput ratio (target >= 0.9);
 (b) orders per CPU second for the full default scenario on one core (target >= 25,000/s);
 (c) peak memory (RSS) of a run simulating 1 M orders (target < 300 MB), in a fresh process.
+
+``--same-layer`` also prints (a) and (p) against the minimal models run on the engine's own
+lean SimPy layer (``LeanEnvironment`` and the lean resources): the engine's cost over the
+same event machinery, without what the lean layer saves (no BENCH line; informational).
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import simpy
 from harness import emit
 
 from tierwise.simulation.engine import run
+from tierwise.simulation.engine.environment import LeanEnvironment
+from tierwise.simulation.engine.resources import LeanPriorityResource, LeanResource
 from tierwise.simulation.scenario.loading import load_scenario, scenario_from_dict
 
 OFF = {"enabled": False}
@@ -39,10 +45,21 @@ PRIORITY_RATES_PER_H = (32.0, 32.0, 32.0)
 PRIORITY_SERVERS = 6
 
 
-def minimal_mmc(rate_per_h: float, handling_h: float, servers: int, horizon_h: float) -> int:
-    """The textbook SimPy M/M/c: one process per call, plain Resource."""
-    env = simpy.Environment()
-    desk = simpy.Resource(env, capacity=servers)
+def minimal_mmc(
+    rate_per_h: float,
+    handling_h: float,
+    servers: int,
+    horizon_h: float,
+    layer: tuple[type[simpy.Environment], type[simpy.Resource]] = (
+        simpy.Environment,
+        simpy.Resource,
+    ),
+) -> int:
+    """The textbook SimPy M/M/c: one process per call, plain Resource (``layer``: the
+    environment and resource classes; SimPy's own by default)."""
+    env_class, resource_class = layer
+    env = env_class()
+    desk = resource_class(env, capacity=servers)
     rng = np.random.default_rng(1)
     served = 0
 
@@ -64,11 +81,20 @@ def minimal_mmc(rate_per_h: float, handling_h: float, servers: int, horizon_h: f
 
 
 def minimal_priority(
-    rates_per_h: tuple[float, ...], handling_h: float, servers: int, horizon_h: float
+    rates_per_h: tuple[float, ...],
+    handling_h: float,
+    servers: int,
+    horizon_h: float,
+    layer: tuple[type[simpy.Environment], type[simpy.PriorityResource]] = (
+        simpy.Environment,
+        simpy.PriorityResource,
+    ),
 ) -> int:
-    """A minimal SimPy non-preemptive priority queue: one source per class, PriorityResource."""
-    env = simpy.Environment()
-    desk = simpy.PriorityResource(env, capacity=servers)
+    """A minimal SimPy non-preemptive priority queue: one source per class, PriorityResource
+    (``layer``: the environment and resource classes; SimPy's own by default)."""
+    env_class, resource_class = layer
+    env = env_class()
+    desk = resource_class(env, capacity=servers)
     rng = np.random.default_rng(1)
     served = 0
 
@@ -203,6 +229,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 7, quick 2)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out (c)")
+    parser.add_argument(
+        "--same-layer",
+        action="store_true",
+        help="also compare with the minimal models on the engine's lean SimPy layer",
+    )
     parser.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_memory:
@@ -231,6 +262,28 @@ def main() -> None:
     label = f"(p) 3-class priority, c={PRIORITY_SERVERS}, ρ=0.8, {prio_days:g} days"
     print(ratio_line(label, engine, minimal, "calls"))
     emit_ratio("engine.priority", engine, minimal)
+
+    if args.same_layer:
+        engine, minimal = interleaved(
+            lambda: engine_mmc(days),
+            lambda: minimal_mmc(
+                200.0, HANDLING_S / 3600, 12, days * 24, (LeanEnvironment, LeanResource)
+            ),
+            rounds,
+        )
+        print(ratio_line("(a, same lean layer)", engine, minimal, "calls"))
+        engine, minimal = interleaved(
+            lambda: engine_priority(prio_days),
+            lambda: minimal_priority(
+                PRIORITY_RATES_PER_H,
+                HANDLING_S / 3600,
+                PRIORITY_SERVERS,
+                prio_days * 24,
+                (LeanEnvironment, LeanPriorityResource),
+            ),
+            rounds,
+        )
+        print(ratio_line("(p, same lean layer)", engine, minimal, "calls"))
 
     horizon = 12 if args.quick else 33
     rates = [cpu_rate(lambda: default_orders(horizon)) for _ in range(max(1, rounds // 2))]
