@@ -140,8 +140,8 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=None, help="per candidate")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    evaluations = args.evaluations or (40 if args.quick else 150)
-    replications = args.replications or (3 if args.quick else 4)
+    evaluations = args.evaluations or (40 if args.quick else 300)
+    replications = args.replications or (3 if args.quick else 8)
     print(f"start: {load_text()}")
 
     base = load_scenario(args.scenario)
@@ -188,10 +188,11 @@ def main() -> None:
     own_key = max(others, key=lambda k: float(others[k].mean()))
     own_profit = float(others[own_key].mean())
     own_gap = (own_profit - plan_profit_mean) / abs(own_profit)
-    job_runs = len(report.sweep.table) + sum(
-        2 * max(2, int(report.sweep.table.groupby("variant_id").size().max()))
-        for _ in report.verified.rounds
-    )
+    # the sweep's simulated runs (a top-up's cached first replications not counted twice),
+    # each verification round's and today's re-simulation (as many replications as the last
+    # round's summary has)
+    resimulated = len(report.verified.summary.rows()) if report.verified.summary else 0
+    job_runs = report.sweep.executed + resimulated * (len(report.verified.rounds) + 1)
     reference_runs = len(others) * replications
     print(
         f"plan ${plan_profit_mean:,.0f}/day vs reference best ${best_profit:,.0f}/day; "

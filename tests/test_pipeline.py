@@ -17,6 +17,7 @@ from tierwise.artifacts import Kind, read_manifest
 from tierwise.cli.app import app
 from tierwise.optimization.economics.tiers import tier_responses
 from tierwise.optimization.milp.result import PlanStatus
+from tierwise.optimization.milp.solve import solve
 from tierwise.optimization.planning.options import resource_axes
 from tierwise.optimization.planning.targets import PRICE_OF_TARGETS_KEY, TARGETS_KEY
 from tierwise.optimization.planning.verify import verify_plan
@@ -370,9 +371,8 @@ def test_cli_run_exits_1_with_an_explanation_when_no_plan_exists(
 def test_the_budget_curve_keeps_every_other_constraint_of_the_plan(
     quick_run: PipelineReport,
 ) -> None:
-    """Profit vs budget re-solves the plan's own problem: a tier order no option set meets
-    (the quick sweep's best A stays below B's cheapest) leaves no plan at any budget, and a
-    ceiling on cost per order holds at every budget."""
+    """Profit vs budget re-solves the plan's own problem: a minimum service no option meets
+    leaves no plan at any budget, and a ceiling on cost per order holds at every budget."""
     from tierwise.pipeline import _budget_curve
 
     problem, config = quick_run.problem, PipelineConfig(quick=True)
@@ -385,12 +385,19 @@ def test_the_budget_curve_keeps_every_other_constraint_of_the_plan(
     free = _budget_curve(problem, config)
     free = free[free["status"] == "optimal"]
     assert not free.empty
-    ordered = dataclasses.replace(problem, tier_order=["A", "B", "C"])
-    assert not (_budget_curve(ordered, config)["status"] == "optimal").any()
+    out_of_reach = dataclasses.replace(problem, min_service={"A": 0.999})
+    assert not (_budget_curve(out_of_reach, config)["status"] == "optimal").any()
     per_order = free.apply(cost_per_order, axis=1)
     ceiling = float(per_order.min() + per_order.max()) / 2
     assert (free.apply(cost_per_order, axis=1) > ceiling + 1e-6).any()  # the cap bites
-    capped = _budget_curve(dataclasses.replace(problem, max_cost_per_order_usd=ceiling), config)
+    capped_problem = dataclasses.replace(problem, max_cost_per_order_usd=ceiling)
+    capped = _budget_curve(capped_problem, config)
+    if capped.empty:  # under the cap the cheapest plan is also the most profitable one
+        only = solve(capped_problem)
+        assert only.has_plan and only.total_cost_per_day_usd is not None
+        total_orders = sum(o.orders_per_day for o in only.chosen.values())
+        assert only.total_cost_per_day_usd / total_orders <= ceiling + 1e-6
+        return
     capped = capped[capped["status"] == "optimal"]
     assert not capped.empty
     assert (capped.apply(cost_per_order, axis=1) <= ceiling + 1e-6).all()

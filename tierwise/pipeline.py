@@ -7,6 +7,7 @@ reports progress through a callback (the CLI draws the progress bar).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -220,7 +221,9 @@ def auto_sweep_spec(
 
     Agents per pool and pickers start at the least stable count (from the offered load) and
     go a few above it; fleet vehicles at the least count that carries the orders, and one more.
-    Fields given in ``overrides`` are held fixed.
+    Fields given in ``overrides`` are held fixed. Each run measures whole weeks after the
+    warm-up: one with ``quick``, otherwise two or as many as cover the longest replenishment
+    cycle (:func:`replenishment_cycle_days`), never more than the scenario's own horizon.
     """
     fixed = dict(overrides)
     axes: dict[str, list[Any]] = {}
@@ -237,10 +240,13 @@ def auto_sweep_spec(
     axes = {k: v for k, v in axes.items() if k not in fixed}
     for path, value in fixed.items():
         axes[path] = [value]
-    # the sweep measures at most two weeks (quick: one) after the warm-up: whole weeks, so
-    # every weekday counts equally (costs are per calendar day and weekends differ); decisions
-    # are then re-simulated on the scenario's own horizon by the verification
-    measured = 7.0 if quick else 14.0
+    # the sweep measures whole weeks after the warm-up, so every weekday counts equally (costs
+    # are per calendar day and weekends differ): quick one; full two, or as many as cover the
+    # longest replenishment cycle, so that stock levels and reserves are judged on windows
+    # that hold stock-outs; at most the scenario's own horizon, on which the verification
+    # re-simulates the plan
+    cycles = replenishment_cycle_days(scenario).values()
+    measured = 7.0 if quick else 7.0 * max(2, math.ceil(max(cycles, default=0.0) / 7.0))
     warmup = min(scenario.warmup_days, 3.0) if quick else scenario.warmup_days
     if scenario.horizon_days - scenario.warmup_days > measured:
         axes.setdefault("horizon_days", [warmup + measured])
@@ -435,6 +441,7 @@ def _simulate_and_plan(
         metric=config.metric,
         executor=pool,
         cache_dir=config.cache_dir or out / "cache",
+        first_replications=2,
         top_k=2 if config.quick else 3,
         max_recentres=2 if config.quick else 4,
         progress=say,
@@ -451,7 +458,9 @@ def _simulate_and_plan(
             + "; ".join(sorted(set(table["error"].astype(str)))[:3])
         )
     say("curves")
-    curves = build_curves(table, metric=config.metric, responses=responses)
+    curves = build_curves(
+        table, metric=config.metric, responses=responses, base_params=space.base_values
+    )
     write_curves(curves, folder, scenario.name)
     problem = planning_problem(
         table,

@@ -10,7 +10,8 @@ with the verification's seed, replications and executor and compares it with the
 (:mod:`tierwise.optimization.planning.baseline`), writing ``baseline_comparison.csv``. It
 returns ``plan.json``'s document: the plan (:meth:`PlanResult.to_dict`), the price of the
 targets (:data:`~tierwise.optimization.planning.targets.PRICE_OF_TARGETS_KEY`), the ``targets``
-block and the plan ``in_words``.
+block, the plan ``in_words`` and whether the most valuable tier is served best
+(``tier_ranking``, :mod:`tierwise.optimization.planning.tier_ranking`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from tierwise.optimization.planning.targets import (
     TargetsAnswer,
     answer_targets,
     scenario_targets,
+)
+from tierwise.optimization.planning.tier_ranking import (
+    TIER_RANKING_KEY,
+    TierRankingAnswer,
+    answer_tier_ranking,
 )
 from tierwise.optimization.planning.verify import VerifiedPlan
 from tierwise.optimization.planning.words import IN_WORDS_KEY, PlanInWords, plan_in_words
@@ -58,12 +64,15 @@ class PlanAnswers:
         The plan in words (``None`` without a plan).
     baseline : pandas.DataFrame or None
         Today versus the plan (``None`` without a verified plan).
+    ranking : TierRankingAnswer or None
+        Whether the most valuable tier is served best (``None`` without a plan).
     """
 
     document: dict[str, Any]
     targets: TargetsAnswer | None = None
     words: PlanInWords | None = None
     baseline: pd.DataFrame | None = None
+    ranking: TierRankingAnswer | None = None
 
 
 def answer_plan(
@@ -121,6 +130,17 @@ def answer_plan(
     document[PRICE_OF_TARGETS_KEY] = answer.price_usd_per_day
     document[TARGETS_KEY] = answer.to_dict()
     document[IN_WORDS_KEY] = words.to_dict()
+    ranking = answer_tier_ranking(
+        scenario,
+        verified.problem if verified is not None and verified.problem is not None else problem,
+        plan,
+        summary.estimates() if summary is not None else None,
+        solver=solver,
+        time_limit_s=time_limit_s,
+    )
+    for message in ranking.messages():
+        logger.info("tier ranking: %s", message)
+    document[TIER_RANKING_KEY] = ranking.to_dict()
     baseline = None
     if summary is not None:
         if say:
@@ -135,4 +155,4 @@ def answer_plan(
             Kind.BASELINE_COMPARISON,
             "the plan against the scenario as given, paired per replication",
         )
-    return PlanAnswers(document, answer, words, baseline)
+    return PlanAnswers(document, answer, words, baseline, ranking)

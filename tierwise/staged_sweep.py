@@ -7,8 +7,16 @@
 3. **coordinate**: around the ``top_k`` best configurations, every other lever one at a time
    (each tier's shipping mode, shift-block staff, declared reserves, cut-offs, …), then around
    each better configuration a move finds, up to ``max_recentres`` times (coordinate ascent).
+   A lever value that successive halving dropped around one configuration is not simulated
+   again around the next ones; the final configuration gets its whole neighbourhood (every
+   move, dropped ones included), which certifies it as a local optimum of the lever space;
+4. **curve points**: every variant on a tier's cost-versus-service frontier (the Pareto set of
+   the means) that halving left with its first replications gets the full number.
 
-Every stage runs on the same executor and cache, so a variant simulated twice is read back.
+Every stage is run as successive halving (:mod:`tierwise.optimization.planning.racing`):
+its candidates first get ``first_replications`` replications, and only the most profitable
+third is topped up to ``replications``. Every stage runs on the same executor and cache, so a
+variant simulated twice (or topped up) is read back.
 The stages' tables are combined into one :class:`SweepResult`; a lever a stage did not vary
 gets the scenario's value in the rows that lack it.
 """
@@ -24,21 +32,24 @@ from typing import Any
 import pandas as pd
 
 from tierwise.optimization.milp.problem import TierOption
-from tierwise.optimization.planning.options import options_from_table
+from tierwise.optimization.planning.options import options_from_table, tier_frontiers
+from tierwise.optimization.planning.racing import survivors
 from tierwise.optimization.planning.search import (
     LeverSpace,
-    coordinate_variants,
+    coordinate_moves,
     edge_extensions,
     grid_variants,
     rank_configurations,
     shared_levers,
 )
 from tierwise.optimization.planning.verify import plan_scenario
+from tierwise.simulation.analysis.frontier import ON_FRONTIER
 from tierwise.simulation.experiments.executor import Executor
 from tierwise.simulation.experiments.sweep import SweepProgress, run_sweep
 from tierwise.simulation.experiments.sweep_result import SweepResult, param_cell_text
-from tierwise.simulation.experiments.sweep_spec import plan_sweep
+from tierwise.simulation.experiments.sweep_spec import SweepPlan, plan_sweep
 from tierwise.simulation.scenario.errors import ScenarioError
+from tierwise.simulation.scenario.overrides import lookup_path
 from tierwise.simulation.scenario.schema import Scenario
 from tierwise.simulation.theory.loads import offered_loads
 
@@ -55,12 +66,23 @@ def sweep_options(
     return options_from_table(ok, responses, metric, base_params=space.base_values)
 
 
-def _fill_levers(table: pd.DataFrame, space: LeverSpace) -> pd.DataFrame:
-    """Rows of a stage that did not vary a lever get the scenario's value of it."""
-    for path, value in space.base_values.items():
+def _fill_levers(table: pd.DataFrame, space: LeverSpace, base: Scenario) -> pd.DataFrame:
+    """Rows of a stage that did not vary a setting get the scenario's value of it (a lever's
+    base value; a setting only some stage set, e.g. a fleet resized for a mode move, its value
+    in ``base``)."""
+    dump = base.model_dump(mode="json")
+    values = {
+        str(c).removeprefix("param."): None for c in table.columns if str(c).startswith("param.")
+    }
+    values.update(space.base_values)
+    for path, value in values.items():
         column = f"param.{path}"
         if column not in table.columns:
             continue
+        if value is None:
+            value = lookup_path(dump, path)
+            if value is None:
+                continue
         missing = table[column].isna()
         if not missing.any():
             continue
@@ -74,7 +96,7 @@ def _fill_levers(table: pd.DataFrame, space: LeverSpace) -> pd.DataFrame:
     return table
 
 
-def _combine(results: Sequence[SweepResult], space: LeverSpace) -> SweepResult:
+def _combine(results: Sequence[SweepResult], space: LeverSpace, base: Scenario) -> SweepResult:
     first = results[0]
     if len(results) == 1:
         return first
@@ -83,7 +105,7 @@ def _combine(results: Sequence[SweepResult], space: LeverSpace) -> SweepResult:
     variants = {v.variant_id: v for r in results for v in r.plan.variants}
     return replace(
         first,
-        table=_fill_levers(table, space),
+        table=_fill_levers(table, space, base),
         plan=replace(first.plan, variants=tuple(variants.values())),
         executed=sum(r.executed for r in results),
         cached=sum(r.cached for r in results),
@@ -92,9 +114,11 @@ def _combine(results: Sequence[SweepResult], space: LeverSpace) -> SweepResult:
     )
 
 
-def _stabilised(variant: dict[str, Any], base: Scenario) -> dict[str, Any]:
+def _stabilised(variant: dict[str, Any], base: Scenario, resized: bool = False) -> dict[str, Any]:
     """``variant`` with every fleet it overloads given the least vehicles that carry its
-    orders (a tier moved onto a fleet brings its orders with it)."""
+    orders (a tier moved onto a fleet brings its orders with it); with ``resized`` (a move of
+    a tier's shipping mode) every fleet gets that least number, also downwards (a tier that
+    leaves a fleet takes its vehicles' cost with it; a fleet keeps at least one vehicle)."""
     try:
         scenario = plan_scenario(base, list(variant.items()))
     except ScenarioError:
@@ -102,8 +126,11 @@ def _stabilised(variant: dict[str, Any], base: Scenario) -> dict[str, Any]:
     out = dict(variant)
     for load in offered_loads(scenario):
         kind, _, mode = load.resource.partition(".")
-        if kind == "vehicles" and load.servers < load.min_stable_servers:
-            out[f"shipping.modes.{mode}.vehicles"] = load.min_stable_servers
+        if kind != "vehicles":
+            continue
+        least = max(load.min_stable_servers, 1)
+        if load.servers < least or (resized and load.servers > least):
+            out[f"shipping.modes.{mode}.vehicles"] = least
     return out
 
 
@@ -119,6 +146,9 @@ def run_staged_sweep(
     executor: Executor,
     cache_dir: Path,
     screening: bool = True,
+    first_replications: int = 2,
+    curve_points: bool = True,
+    certify: bool = True,
     top_k: int = 2,
     max_extensions: int = 2,
     max_recentres: int = 3,
@@ -148,6 +178,14 @@ def run_staged_sweep(
         Run cache shared by the stages.
     screening : bool
         Theory screening of the grid stage.
+    first_replications : int
+        Replications every candidate of a stage gets before successive halving keeps the best
+        third for the full ``replications`` (at least ``replications`` turns halving off).
+    curve_points : bool
+        Top up every variant on a tier's frontier to the full ``replications`` at the end.
+    certify : bool
+        Search the final configuration's whole neighbourhood (every coordinate move, dropped
+        values included).
     top_k : int
         Configurations the coordinate stage searches around.
     max_extensions : int
@@ -166,38 +204,86 @@ def run_staged_sweep(
     results: list[SweepResult] = []
     seen: set[str] = set()
 
-    def stage(variants: list[dict[str, Any]], label: str, grid: bool = False) -> bool:
+    first = max(1, min(first_replications, replications))
+
+    def simulate(plan: SweepPlan, label: str) -> SweepResult:
+        if progress:
+            progress(f"sweep ({label}): {len(plan.variants)} variants × {plan.replications}", None)
+        result = run_sweep(
+            plan,
+            executor=executor,
+            cache_dir=cache_dir,
+            progress=(lambda s: progress("sweep", s)) if progress else None,
+        )
+        results.append(result)
+        return result
+
+    def stage(variants: list[dict[str, Any]], label: str, grid: bool = False) -> list[bool]:
+        """Simulate the new ones of ``variants`` with successive halving; per variant of
+        ``variants``, whether it went on to the full replications (True when it was simulated
+        before, or when nothing could be told); ``[]`` when none was new."""
         fresh = [v for v in variants if _key(v) not in seen]
         if not fresh:
-            return False
+            return []
         seen.update(_key(v) for v in fresh)
         if grid:
             axes = {p: list(v) for p, v in space.grid.items()}
             axes.update({p: [v] for p, v in space.fixed.items()})
-            spec: dict[str, Any] = {"axes": axes, "design": "grid", "screening": screening}
+            spec: dict[str, Any] = {"axes": axes, "design": "grid"}
         else:
-            spec = {"axes": {}, "design": {"kind": "list", "variants": fresh}, "screening": False}
-        spec.update({"name": name, "base": scenario_path.name, "replications": replications})
+            spec = {"axes": {}, "design": {"kind": "list", "variants": fresh}}
         # the grid's source names the scenario file ("run sweep of PATH"): a run folder without
         # a manifest is traced back to its scenario through it (sweep.summary.json)
         source = (
             f"run sweep of {scenario_path}" if grid else f"run sweep ({label}) of {scenario_path}"
         )
-        plan = plan_sweep(spec, base_dir=scenario_path.parent, source=source)
-        if progress:
-            progress(f"sweep ({label}): {len(plan.variants)} variants × {replications}", None)
-        results.append(
-            run_sweep(
-                plan,
-                executor=executor,
-                cache_dir=cache_dir,
-                progress=(lambda s: progress("sweep", s)) if progress else None,
-            )
+        spec.update(
+            {
+                "name": name,
+                "base": scenario_path.name,
+                "replications": first,
+                "screening": screening,
+            }
         )
-        return True
+        result = simulate(plan_sweep(spec, base_dir=scenario_path.parent, source=source), label)
+        if first >= replications:
+            return [True] * len(variants)
+        table = _combine(results, space, base).table
+        ids = [v.variant_id for v in result.plan.variants]
+        best = set(survivors(table, ids, responses, metric))
+        # the same variants (same ids, same scenarios): their first runs come from the cache
+        top_up = replace(
+            result.plan,
+            spec=result.plan.spec.model_copy(update={"replications": replications}),
+            variants=tuple(v for v in result.plan.variants if v.variant_id in best),
+        )
+        if top_up.variants:
+            simulate(top_up, f"{label}, best third")
+        if grid or len(ids) != len(fresh):
+            return [True] * len(variants)
+        went_on = {_key(v): vid in best for v, vid in zip(fresh, ids, strict=True)}
+        return [went_on.get(_key(v), True) for v in variants]
+
+    # (lever, value) pairs a coordinate stage found clearly worse than its best candidates:
+    # later stages, around other configurations, do not simulate them again
+    dropped: set[tuple[str, str]] = set()
+
+    def search_around(configuration_params: Mapping[str, Any], every_move: bool = False) -> None:
+        moves = [
+            (path, move)
+            for path, move in coordinate_moves(configuration_params, space)
+            if every_move or (path, param_cell_text(move[path])) not in dropped
+        ]
+        went_on = stage(
+            [_stabilised(m, base, path.endswith(".shipping_mode")) for path, m in moves],
+            "coordinate search",
+        )
+        for (path, move), kept in zip(moves, went_on, strict=False):
+            if not kept:
+                dropped.add((path, param_cell_text(move[path])))
 
     def ranked() -> tuple[list[str], dict[str, dict[str, Any]]]:
-        combined = _combine(results, space)
+        combined = _combine(results, space, base)
         options = sweep_options(combined.table, responses, metric, space)
         params = {o.configuration: shared_levers(o.params) for o in options}
         return rank_configurations(options), params
@@ -218,19 +304,71 @@ def run_staged_sweep(
         order, params = ranked()
         searched = set(order[:top_k])
         for configuration in order[:top_k]:
-            moves = coordinate_variants(params[configuration], space)
-            stage([_stabilised(v, base) for v in moves], "coordinate search")
+            search_around(params[configuration])
         # coordinate ascent: while a move found a better configuration, search around it
         for _ in range(max_recentres):
             order, params = ranked()
             if not order or order[0] in searched:
                 break
             searched.add(order[0])
-            moves = coordinate_variants(params[order[0]], space)
-            stage([_stabilised(v, base) for v in moves], "coordinate search")
+            search_around(params[order[0]])
+        # the final configuration's whole neighbourhood, the values dropped around other
+        # configurations included: it certifies a local optimum, and it gives each tier's
+        # curve the moves that raise its service past the profit peak
+        certified: set[str] = set()
+        for _ in range(max_recentres + 1 if certify else 0):
+            order, params = ranked()
+            if not order or order[0] in certified:
+                break
+            certified.add(order[0])
+            search_around(params[order[0]], every_move=True)
     if not results:
         raise RuntimeError("the decision space has no variant to simulate")
-    return _combine(results, space)
+    if curve_points and first < replications:
+        _top_up_curves(results, space, base, responses, metric, replications, simulate)
+    return _combine(results, space, base)
+
+
+def _top_up_curves(
+    results: list[SweepResult],
+    space: LeverSpace,
+    base: Scenario,
+    responses: Mapping[str, Any],
+    metric: str,
+    replications: int,
+    simulate: Callable[[SweepPlan, str], SweepResult],
+) -> None:
+    """Give every variant on a tier's cost-versus-service frontier (the Pareto set of the
+    means over the tier's own rows) the full ``replications``: the curves and the options
+    the plan is chosen from get their precision where it matters. A topped-up mean can move
+    another variant onto the frontier, so this repeats until none is left (three times at
+    most)."""
+    for _ in range(3):
+        table = _combine(results, space, base).table
+        ok = table[table["error"].fillna("") == ""]
+        frontiers = tier_frontiers(ok, list(responses), metric, space.base_values, slack=0.0)
+        counts = ok.groupby("variant_id").size()
+        wanted = {
+            str(v)
+            for frame in frontiers.values()
+            for v in frame.loc[frame[ON_FRONTIER], "variant_id"]
+            if counts.get(v, 0) < replications
+        }
+        if not wanted:
+            return
+        for result in list(results):  # a variant's own stage plan (its table columns)
+            variants = tuple(v for v in result.plan.variants if v.variant_id in wanted)
+            if not variants:
+                continue
+            wanted -= {v.variant_id for v in variants}
+            simulate(
+                replace(
+                    result.plan,
+                    spec=result.plan.spec.model_copy(update={"replications": replications}),
+                    variants=variants,
+                ),
+                "curve points",
+            )
 
 
 def _key(variant: Mapping[str, Any]) -> str:

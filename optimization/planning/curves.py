@@ -21,7 +21,7 @@ from tierwise.optimization.economics.profit import (
     profit_curve,
 )
 from tierwise.optimization.economics.revenue import default_response, parse_revenue_response
-from tierwise.simulation.analysis.frontier import frontiers_by_tier
+from tierwise.optimization.planning.options import tier_frontiers
 
 __all__ = ["CurvesReport", "build_curves", "read_sweep_table", "sweep_tiers"]
 
@@ -131,6 +131,7 @@ def build_curves(
     response_model: str = "logistic",
     confidence: float = 0.95,
     profiles: Mapping[str, str] | None = None,
+    base_params: Mapping[str, Any] | None = None,
 ) -> CurvesReport:
     """Frontier, profit curve and optimum for every tier.
 
@@ -156,6 +157,10 @@ def build_curves(
     profiles : mapping, optional
         ``tier → A | B | C``: which default response profile a tier gets when it has no
         response of its own (default: its own name, which must then be A, B or C).
+    base_params : mapping, optional
+        The scenario's value of each lever: a tier's curve then draws only the variants that
+        say what the tier gets (every other tier's own levers at these values,
+        :func:`~tierwise.optimization.planning.options.tier_rows`), as its plan options do.
     """
     all_tiers = sweep_tiers(table)
     chosen = list(tiers) if tiers else all_tiers
@@ -166,7 +171,7 @@ def build_curves(
         )
     if f"{chosen[0]}.{metric}" not in table.columns:
         raise ValueError(f"metric {metric!r} not in the sweep table")
-    frontiers = frontiers_by_tier(table, chosen, metric, confidence=confidence)
+    frontiers = tier_frontiers(table, chosen, metric, base_params, confidence=confidence)
     curves: dict[str, pd.DataFrame] = {}
     optima: dict[str, ProfitOptimum] = {}
     used: dict[str, Any] = {}

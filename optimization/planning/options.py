@@ -47,6 +47,8 @@ __all__ = [
     "plan_overrides",
     "resource_axes",
     "simulated_option",
+    "tier_frontiers",
+    "tier_rows",
 ]
 
 #: Sweep axes that set how long or how often to simulate, not what to do: never part of a plan.
@@ -138,8 +140,13 @@ def options_from_table(
         )
     chosen = list(tiers) if tiers else list(responses)
     # slack 0 is the Pareto rule on the means; the noise-aware frontier uses slack 1
-    frontiers = frontiers_by_tier(
-        table, chosen, metric, confidence=confidence, slack=0.0 if selection == "pareto" else 1.0
+    frontiers = tier_frontiers(
+        table,
+        chosen,
+        metric,
+        base_params,
+        confidence=confidence,
+        slack=0.0 if selection == "pareto" else 1.0,
     )
     resources = resource_axes(table)
     param_columns = [c for c in table.columns if c.startswith("param.")]
@@ -164,8 +171,6 @@ def options_from_table(
                 c.removeprefix("param."): param_cell_value(first_rows.at[vid, c])
                 for c in param_columns
             }
-            if base_params is not None and _changes_other_tiers(params, tier, base_params):
-                continue
             options.append(
                 simulated_option(
                     tier,
@@ -184,12 +189,52 @@ def options_from_table(
     return options
 
 
-def _changes_other_tiers(params: Mapping[str, Any], tier: str, base: Mapping[str, Any]) -> bool:
-    own = f"tiers.{tier}."
-    return any(
-        path.startswith("tiers.") and not path.startswith(own) and value != base.get(path, value)
-        for path, value in params.items()
-    )
+def tier_rows(
+    table: pd.DataFrame, tier: str, base_params: Mapping[str, Any] | None
+) -> pd.DataFrame:
+    """The rows of a sweep table that say what ``tier`` gets: those where every *other*
+    tier's own levers (``param.tiers.<u>.…``) are at their ``base_params`` value.
+
+    A variant that changes tier B's shipping mode says what B gets; A's numbers in it are a
+    noisy copy of A's numbers without the change (and A's allocated cost moves with B's
+    activity), so they are neither an option nor a curve point of A. Without ``base_params``
+    every row is kept.
+    """
+    if base_params is None:
+        return table
+    keep = pd.Series(True, index=table.index)
+    own = f"param.tiers.{tier}."
+    for column in table.columns:
+        if not column.startswith("param.tiers.") or column.startswith(own):
+            continue
+        path = column.removeprefix("param.")
+        if path not in base_params:
+            continue
+        base = base_params[path]
+        at_base = {cell: param_cell_value(cell) == base for cell in table[column].dropna().unique()}
+        keep &= table[column].map(at_base).fillna(True).astype(bool)
+    return table[keep]
+
+
+def tier_frontiers(
+    table: pd.DataFrame,
+    tiers: Sequence[str],
+    metric: str,
+    base_params: Mapping[str, Any] | None = None,
+    confidence: float = 0.95,
+    slack: float = 1.0,
+) -> dict[str, pd.DataFrame]:
+    """Each tier's cost-versus-service frontier over its own rows (:func:`tier_rows`).
+
+    See :func:`~tierwise.simulation.analysis.frontier.frontiers_by_tier` for the columns and
+    the frontier rule (``slack``).
+    """
+    return {
+        tier: frontiers_by_tier(
+            tier_rows(table, tier, base_params), [tier], metric, confidence=confidence, slack=slack
+        )[tier]
+        for tier in tiers
+    }
 
 
 def simulated_option(

@@ -17,10 +17,13 @@ A lever whose path starts with ``tiers.<t>.`` is tier ``t``'s own; every other l
 and belongs to the *configuration*
 (:func:`~tierwise.optimization.planning.options.configuration_id`).
 
-An integer grid lever whose best value sits at the top of its range is extended one step
+An integer grid lever whose best value sits at either end of its range is extended one step
 beyond it (:func:`edge_extensions`), unless its range was declared (a declared range is a
-bound), so the optimum ends inside the simulated range. A theory range is never extended
-downwards: it starts at the least staff that keeps the queue stable.
+bound), so the optimum ends inside the simulated range. Downwards a theory range stops at one
+server. A theory range starts at the least staff that keeps the busiest day's queue stable;
+below it work queues up on peak days and is worked off on quieter ones, which can still pay
+when the tier's promise leaves room (a fleet short of its Monday load delivers the overflow
+a day later), so the search looks there too.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from tierwise.simulation.theory.loads import min_stable_servers_by_block
 __all__ = [
     "STAFFING_SUFFIXES",
     "LeverSpace",
+    "coordinate_moves",
     "coordinate_variants",
     "edge_extensions",
     "grid_variants",
@@ -210,7 +214,14 @@ def shared_levers(params: Mapping[str, Any]) -> dict[str, Any]:
 def coordinate_variants(
     configuration_params: Mapping[str, Any], space: LeverSpace
 ) -> list[dict[str, Any]]:
-    """The variants one coordinate lever away from a configuration.
+    """The variants of :func:`coordinate_moves`, without the moved lever's path."""
+    return [variant for _, variant in coordinate_moves(configuration_params, space)]
+
+
+def coordinate_moves(
+    configuration_params: Mapping[str, Any], space: LeverSpace
+) -> list[tuple[str, dict[str, Any]]]:
+    """The variants one coordinate lever away from a configuration, each with that lever.
 
     Parameters
     ----------
@@ -221,30 +232,33 @@ def coordinate_variants(
 
     Returns
     -------
-    list of dict
+    list of (str, dict)
         For each coordinate lever and each of its candidates other than the configuration's
-        (or the scenario's) value, the configuration with that one lever changed; an integer
-        lever at the top of a default (not declared) range also gets one step above it.
+        (or the scenario's) value, the lever's path and the configuration with that one lever
+        changed; an integer lever at an end of a default (not declared) range also gets one
+        step beyond it.
     """
     start = {**shared_levers(configuration_params), **space.fixed}
-    out: list[dict[str, Any]] = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for path, values in space.coordinate.items():
         current = start.get(path, space.base_values.get(path))
         candidates = list(values)
         integral = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
         if integral and path not in space.declared and current == max(values):
             candidates.append(current + 1)  # at the top of a default range: one step beyond
+        if integral and path not in space.declared and current == min(values) and current > 1:
+            candidates.append(current - 1)  # at its bottom: one step below
         for value in candidates:
             if value != current:
-                out.append({**start, path: value})
+                out.append((path, {**start, path: value}))
     return out
 
 
 def edge_extensions(
     configuration_params: Mapping[str, Any], space: LeverSpace, tried: Mapping[str, set[Any]]
 ) -> list[dict[str, Any]]:
-    """Variants one step above the range of each integer grid lever the best configuration has
-    at the top of its range.
+    """Variants one step beyond the range of each integer grid lever the best configuration
+    has at an end of its range (never below one server).
 
     Parameters
     ----------
@@ -267,6 +281,8 @@ def edge_extensions(
         step = min(b - a for a, b in itertools.pairwise(seen))
         if best == seen[-1]:
             out.append({**base, path: best + step})
+        elif best == seen[0] and best - step >= 1:
+            out.append({**base, path: best - step})
     for variant in out:
         logger.info("extending the range: %s", configuration_id(variant))
     return out

@@ -160,6 +160,9 @@ def run_command(
         print_verification(report.verified)
     if report.answers.targets is not None:
         print_targets(report.answers.targets)
+    if report.answers.ranking is not None:
+        for message in report.answers.ranking.messages():
+            console.print(message, highlight=False)
     if report.answers.baseline is not None:
         print_today_versus_plan(report.answers.baseline)
     console.print(f"figures and tables in {out}/ (every file listed in {MANIFEST_NAME}):")

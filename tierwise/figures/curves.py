@@ -162,11 +162,14 @@ def _optimum_text(opt: ProfitOptimum, curve: pd.DataFrame, decisions: Sequence[s
     row = curve.loc[curve[VARIANT_ID] == opt.variant_id] if VARIANT_ID in curve else curve.iloc[:0]
     label = decision_label(row.iloc[0], decisions, width=34) if not row.empty else ""
     lines.append(label or f"variant {opt.variant_id}")
-    if opt.mr_equals_mc:
+    if len(curve) == 1:
+        lines.append("Every other simulated variant serves\nthis tier worse and costs more")
+    elif opt.mr_equals_mc:
         lines.append(f"MR = MC at {pct(opt.smooth_service_level)}")
     elif opt.at_boundary == "high":
         lines.append(
-            "Profit still rising at the top of the\nsimulated range: simulate higher service"
+            "Profit still rising at the highest service\nthe simulated levers reach "
+            "(widen a\nlever's range to go higher)"
         )
     elif opt.at_boundary == "low":
         lines.append(

@@ -1,5 +1,5 @@
 """The main job's decision space: staffing as a grid, other levers one at a time, ranges that
-extend at their top edge, configurations ranked by the profit they allow."""
+extend past either edge, configurations ranked by the profit they allow."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_shift_blocks_are_levers_and_the_headcount_covers_the_largest_block() ->
     assert space.fixed["order_entry.pools.desk.agents"] == 27
 
 
-def test_a_theory_range_extends_above_its_top_but_a_declared_one_is_a_bound() -> None:
+def test_a_theory_range_extends_past_either_end_but_a_declared_one_is_a_bound() -> None:
     space = LeverSpace(
         grid={"picking.pickers": (10, 11, 12), "order_entry.pools.desk.agents": (5, 6)},
         coordinate={},
@@ -64,7 +64,11 @@ def test_a_theory_range_extends_above_its_top_but_a_declared_one_is_a_bound() ->
     best = {"picking.pickers": 12, "order_entry.pools.desk.agents": 6}
     assert edge_extensions(best, space, {}) == [{**best, "picking.pickers": 13}]
     assert edge_extensions(best, space, {"picking.pickers": {13}}) == []  # 12 is inside now
-    assert edge_extensions({**best, "picking.pickers": 10}, space, {}) == []  # never below
+    low = {**best, "picking.pickers": 10}
+    assert edge_extensions(low, space, {}) == [{**low, "picking.pickers": 9}]
+    assert edge_extensions(low, space, {"picking.pickers": {9}}) == []  # 10 is inside now
+    one = LeverSpace(grid={"shipping.modes.r.vehicles": (1, 2)}, coordinate={})
+    assert edge_extensions({"shipping.modes.r.vehicles": 1}, one, {}) == []  # never below one
 
 
 def test_coordinate_moves_change_one_lever_and_step_past_a_default_top() -> None:
@@ -78,6 +82,12 @@ def test_coordinate_moves_change_one_lever_and_step_past_a_default_top() -> None
     assert {"picking.pickers": 11, "x.agents_by_block.10": 4} in moves
     assert {"picking.pickers": 11, "x.agents_by_block.10": 6} in moves
     assert len(moves) == 3
+    at_bottom = LeverSpace(
+        grid={},
+        coordinate={"x.agents_by_block.10": (4, 5)},
+        base_values={"x.agents_by_block.10": 4},
+    )
+    assert [m["x.agents_by_block.10"] for m in coordinate_variants({}, at_bottom)] == [5, 3]
 
 
 def test_configurations_rank_by_the_best_option_of_every_tier() -> None:

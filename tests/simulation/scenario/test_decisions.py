@@ -62,10 +62,13 @@ def test_a_scenario_without_decisions_declares_no_levers() -> None:
     assert declared_levers(scenario) == {} and check_decisions(scenario) == []
 
 
-def test_the_default_scenario_declares_cut_offs_and_a_reserve() -> None:
+def test_the_default_scenario_declares_cut_offs_a_reserve_and_a_reorder_point() -> None:
     levers = declared_levers(load_scenario(DEFAULT_SCENARIO))
-    assert levers["shipping.modes.express.cutoff_hours"] == ([17], [17.5], [13, 17.5])
+    assert levers["shipping.modes.express.cutoff_hours"] == (
+        [17], [17.5], [13, 17.5], [18.5], [13, 18.5], [13, 19.5]
+    )  # fmt: skip
     assert levers["inventory.families.slow.reserve_units.C"] == (0, 3000)
+    assert levers["inventory.families.slow.policy.reorder_point_units"] == (32000, 38000, 44000)
 
 
 def test_a_stepped_range_includes_its_end_and_rounds_floats() -> None:
