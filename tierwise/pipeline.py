@@ -222,8 +222,9 @@ def auto_sweep_spec(
     Agents per pool and pickers start at the least stable count (from the offered load) and
     go a few above it; fleet vehicles at the least count that carries the orders, and one more.
     Fields given in ``overrides`` are held fixed. Each run measures whole weeks after the
-    warm-up: one with ``quick``, otherwise two or as many as cover the longest replenishment
-    cycle (:func:`replenishment_cycle_days`), never more than the scenario's own horizon.
+    warm-up: one with ``quick``, otherwise two or as many as cover twice the longest
+    replenishment cycle (:func:`replenishment_cycle_days`), never more than the scenario's own
+    horizon.
     """
     fixed = dict(overrides)
     axes: dict[str, list[Any]] = {}
@@ -241,12 +242,12 @@ def auto_sweep_spec(
     for path, value in fixed.items():
         axes[path] = [value]
     # the sweep measures whole weeks after the warm-up, so every weekday counts equally (costs
-    # are per calendar day and weekends differ): quick one; full two, or as many as cover the
-    # longest replenishment cycle, so that stock levels and reserves are judged on windows
-    # that hold stock-outs; at most the scenario's own horizon, on which the verification
-    # re-simulates the plan
+    # are per calendar day and weekends differ): quick one; full two, or as many as cover
+    # twice the longest replenishment cycle (the first cycle still lives on the initial stock),
+    # so that reorder points and reserves are judged on windows that hold their stock-outs; at
+    # most the scenario's own horizon, on which the verification re-simulates the plan
     cycles = replenishment_cycle_days(scenario).values()
-    measured = 7.0 if quick else 7.0 * max(2, math.ceil(max(cycles, default=0.0) / 7.0))
+    measured = 7.0 if quick else 7.0 * max(2, math.ceil(2.0 * max(cycles, default=0.0) / 7.0))
     warmup = min(scenario.warmup_days, 3.0) if quick else scenario.warmup_days
     if scenario.horizon_days - scenario.warmup_days > measured:
         axes.setdefault("horizon_days", [warmup + measured])

@@ -15,6 +15,7 @@ from tierwise.cli.console import (
     emit_results,
     err,
     fail,
+    load_or_fail,
     open_folder_or_fail,
     read_sweep_or_fail,
 )
@@ -65,12 +66,24 @@ def curves_command(
             help="default revenue profile of tiers not named A/B/C, e.g. key=A,retail=C",
         ),
     ] = None,
+    scenario_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="the sweep's base scenario: a tier's curve then draws only the variants that "
+            "leave every other tier's own levers as the scenario has them (as tierwise run)",
+        ),
+    ] = None,
     title: Annotated[str | None, typer.Option(help="figure title (default: file name)")] = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/curves"),
     output_format: Format = OutputFormat.table,
     overwrite: Overwrite = False,
 ) -> None:
     """Cost-vs-service frontier, revenue and profit curves per tier, with the optimum marked.
+
+    On a ``tierwise run`` folder's ``sweep.parquet`` give ``--scenario`` (the run's scenario) to
+    draw the run's own curves: a variant that changes one tier's own lever is then a point of
+    that tier only.
 
     ``--format json`` writes the optimum per tier, the frontiers and the profit curves;
     ``--format csv`` the optimum per tier (``optimum.csv``)."""
@@ -89,9 +102,21 @@ def curves_command(
         profiles[name.strip()] = value.strip().upper()
     check_names("--profile", [p.partition("=")[0].strip() for p in profile or []], tiers, "tier")
     check_output_folder_option(out, overwrite)
+    base_values = None
+    if scenario_path is not None:
+        from tierwise.optimization.planning.search import lever_base_values
+
+        base = load_or_fail(scenario_path)
+        params = [str(c).removeprefix("param.") for c in table if str(c).startswith("param.")]
+        base_values = lever_base_values(base, params)
     try:
         report = build_curves(
-            table, metric=metric, tiers=tier, response_model=response.value, profiles=profiles
+            table,
+            metric=metric,
+            tiers=tier,
+            response_model=response.value,
+            profiles=profiles,
+            base_params=base_values,
         )
     except (ValueError, KeyError) as exc:
         fail(str(exc))
