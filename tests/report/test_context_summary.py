@@ -74,3 +74,19 @@ def test_a_paired_baseline_comparison_is_shown_with_plain_p_values(
     assert ["all tiers", "Profit per day", "$4,000", "$4,600", "+$600 ± $80", "0.012"] in rows
     assert ["Tier A", "Perfect order rate", "71.0%", "84.0%", "+13.0 pp ± 2.0", "< 0.001"] in rows
     assert "2e-09" not in report.html and "0.0004" not in report.html
+
+
+def test_the_summary_says_whether_the_most_valuable_tier_is_served_best(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder)
+    plan = json.loads((folder / "plan.json").read_text())
+    said = ["Tier A is not served best: its perfect order rate is 91.0 % against 92.1 % for B."]
+    plan["tier_ranking"] = {"messages": said, "top_served_best": False}
+    (folder / "plan.json").write_text(json.dumps(plan))
+    text = _summary_text(build_report(folder).html)
+    assert "Is the most valuable tier served best?" in text and said[0] in text
+    plan.pop("tier_ranking")
+    (folder / "plan.json").write_text(json.dumps(plan))
+    assert "most valuable tier" not in _summary_text(build_report(folder).html)

@@ -20,6 +20,7 @@ from tierwise.common.formatting import (
 )
 from tierwise.optimization.economics.tiers import TierResponse, tier_responses
 from tierwise.optimization.planning.targets import PRICE_OF_TARGETS_KEY, TARGETS_KEY
+from tierwise.optimization.planning.tier_ranking import TIER_RANKING_KEY
 from tierwise.optimization.planning.words import (
     IN_WORDS_KEY,
     decision_phrase,
@@ -282,6 +283,18 @@ def _targets(files: RunFiles, scenario: Scenario) -> list[Block]:
     return blocks
 
 
+def _tier_ranking(files: RunFiles) -> list[Block]:
+    """Whether the most valuable tier is served best, in the run's own sentences."""
+    answer = (files.plan or {}).get(TIER_RANKING_KEY)
+    if not isinstance(answer, Mapping) or not answer.get("messages"):
+        return []
+    said = [str(m) for m in answer["messages"]]
+    return [
+        Heading("Is the most valuable tier served best?"),
+        BulletList(tuple(rich(m) for m in said)),
+    ]
+
+
 def _levers(files: RunFiles, responses: Mapping[str, TierResponse]) -> list[Block]:
     effects = lever_effects(files, responses)
     blocks: list[Block] = [Heading("The levers that matter most")]
@@ -330,5 +343,6 @@ def executive_summary(files: RunFiles, scenario: Scenario) -> list[Block]:
         blocks += _plan_words(files)
         blocks += _baseline(files, scenario, responses)
         blocks += _targets(files, scenario)
+        blocks += _tier_ranking(files)
     blocks += _levers(files, responses)
     return blocks
