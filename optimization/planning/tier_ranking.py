@@ -8,15 +8,16 @@ service level, and when it does not:
   into the parts of a perfect order (on time, complete, damage-free, accurate, billed right),
   each with its simulated rates, together with what differs between the tiers in the scenario
   (the promise, lines per order);
-* **the price**: the most profitable plan whose service follows the tiers' value order
-  (``tier_order`` of the MILP, the top tier at least as well served as the next and so on),
-  and the profit it gives up against the profit-optimal plan; or that no simulated plan
-  serves the tiers in that order.
+* **the price**: the most profitable plan that serves the top tier best (at least as well as
+  every other tier: the best of the MILP's ``tier_order`` chains that start with it), and the
+  profit it gives up against the profit-optimal plan; or that no simulated plan does.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -59,8 +60,8 @@ class TierRankingAnswer:
     parts : Mapping[str, Mapping[str, float]]
         Tier → perfect-order part → simulated rate (fraction); empty without simulated values.
     ordered : PlanResult or None
-        The most profitable plan with service in :attr:`order` (``None`` when the plan already
-        serves the top tier best).
+        The most profitable plan serving the top tier best (``None`` when the plan already
+        does).
     optimal_profit_per_day_usd : float or None
         The profit-optimal plan's predicted profit, USD/day.
     reasons : tuple of str
@@ -92,8 +93,8 @@ class TierRankingAnswer:
 
     @property
     def price_usd_per_day(self) -> float | None:
-        """Profit given up to serve the tiers in value order, USD/day (≥ 0); 0 when the plan
-        does already; ``None`` when no simulated plan does."""
+        """Profit given up to serve the top tier best, USD/day (≥ 0); 0 when the plan does
+        already; ``None`` when no simulated plan does."""
         if self.top_served_best:
             return 0.0
         if self.ordered is None or not self.ordered.has_plan:
@@ -129,22 +130,21 @@ class TierRankingAnswer:
         if self.reasons:
             out.append("The scenario differs: " + "; ".join(self.reasons) + ".")
         price = self.price_usd_per_day
-        order = " ≥ ".join(self.order)
         if price is None:
             out.append(
-                f"No simulated plan serves the tiers in value order ({order}): serving {top} "
-                "best would need a lever beyond the simulated ones (a later cut-off, more stock, "
-                "fewer lines per shipment)."
+                f"No simulated plan serves {top} at least as well as every other tier: its "
+                f"best options stay below the other tiers' lowest in every simulated "
+                "configuration."
             )
         elif self.ordered is not None:
             chosen = {t: o.service_level for t, o in self.ordered.chosen.items()}
             levels = ", ".join(f"{t} {_pct(chosen[t])}" for t in self.order if t in chosen)
             out.append(
-                f"Serving the tiers in value order ({order}) costs ${price:,.0f}/day of "
-                f"profit (the most profitable such plan: {levels}), so it does not pay."
+                f"Serving {top} best costs ${price:,.0f}/day of profit (the most profitable "
+                f"plan that does, as predicted by the sweep: {levels}), so it does not pay."
                 if price > 0
-                else f"Serving the tiers in value order ({order}) costs no profit "
-                f"(the most profitable such plan: {levels})."
+                else f"Serving {top} best costs no profit (the most profitable plan that "
+                f"does, as predicted by the sweep: {levels})."
             )
         return out
 
@@ -239,13 +239,22 @@ def answer_tier_ranking(
     answer = TierRankingAnswer(metric, order, service, parts, None, optimal)
     if answer.top_served_best:
         return answer
-    ordered = solve(
-        replace(problem, tier_order=list(order), objective="profit"),
-        solver=solver,
-        time_limit_s=time_limit_s,
-        explain=False,
-    )
-    logger.info("plan with service in value order %s: %s", order, ordered.status.value)
-    return replace(
-        answer, ordered=ordered, reasons=_reasons(scenario, order[0], answer.best_served)
-    )
+    # "the top tier at least as well served as every other" is the union of the tier-order
+    # chains that start with it: solve each (at most 24) and keep the most profitable
+    rest = order[1:]
+    chains = list(itertools.permutations(rest)) if len(rest) <= 4 else [rest]
+    best: PlanResult | None = None
+    for chain in chains:
+        result = solve(
+            replace(problem, tier_order=[order[0], *chain], objective="profit"),
+            solver=solver,
+            time_limit_s=time_limit_s,
+            explain=False,
+        )
+        profit = result.total_profit_per_day_usd if result.has_plan else None
+        if profit is not None and (
+            best is None or profit > (best.total_profit_per_day_usd or -math.inf)
+        ):
+            best = result
+    logger.info("most profitable plan serving %s best: %s", order[0], best is not None)
+    return replace(answer, ordered=best, reasons=_reasons(scenario, order[0], answer.best_served))

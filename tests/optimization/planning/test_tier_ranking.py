@@ -44,7 +44,7 @@ def test_the_price_is_the_profit_given_up_by_the_best_plan_in_value_order() -> N
     assert answer.order == ("A", "B") and answer.best_served == "B"
     assert answer.price_usd_per_day == pytest.approx(30.0)
     text = " ".join(answer.messages())
-    assert "costs $30/day of profit" in text and "A 80.0 %, B 70.0 %" in text
+    assert "Serving A best costs $30/day of profit" in text and "A 80.0 %, B 70.0 %" in text
     assert "A's promise is tighter (1 business day against 2 business days)" in text
     assert "more lines (8 against 5" in text
 
@@ -53,7 +53,7 @@ def test_no_plan_in_value_order_is_said_and_has_no_price() -> None:
     p = problem(("A", "a1", 0.80, 100, 400), ("B", "b1", 0.90, 50, 200))
     answer = answer_tier_ranking(DEFAULT, p, solve(p))
     assert answer.price_usd_per_day is None
-    assert "No simulated plan serves the tiers in value order (A ≥ B)" in " ".join(
+    assert "No simulated plan serves A at least as well as every other tier" in " ".join(
         answer.messages()
     )
 
@@ -73,3 +73,22 @@ def test_simulated_parts_name_where_the_top_tier_loses() -> None:
     assert "on-time rate 94.9 % vs 100.0 %" in where and "order accuracy 98.3 % vs 98.7 %" in where
     assert "damage" not in where  # A is better there
     assert answer.to_dict()["top_served_best"] is False
+
+
+def test_serving_the_top_tier_best_does_not_order_the_others() -> None:
+    # C (only 85 %) is served best by the optimum a1 + b1 + c1 (profit 520); A ≥ B ≥ C is
+    # impossible (no B option reaches 85 %) but A ≥ C ≥ B is not: a2 + b1 + c1 (370)
+    p = problem(
+        ("A", "a1", 0.80, 100, 400),
+        ("A", "a2", 0.95, 300, 450),
+        ("B", "b1", 0.80, 50, 200),
+        ("B", "b2", 0.60, 40, 120),
+        ("C", "c1", 0.85, 30, 100),
+    )
+    answer = answer_tier_ranking(DEFAULT, p, solve(p))
+    assert answer.best_served == "C" and not answer.top_served_best
+    assert answer.ordered is not None
+    assert {t: o.option_id for t, o in answer.ordered.chosen.items()} == {
+        "A": "a2", "B": "b1", "C": "c1"
+    }  # fmt: skip
+    assert answer.price_usd_per_day == pytest.approx(520.0 - 370.0)
