@@ -98,3 +98,32 @@ def test_every_variant_on_a_tier_frontier_ends_with_the_full_replications(tmp_pa
     on_frontier = {v for f in frontiers.values() for v in f.loc[f[ON_FRONTIER], "variant_id"]}
     assert on_frontier and all(runs[v] == 4 for v in on_frontier)
     assert len(on_frontier) < len(runs) or set(runs) == {4}
+
+
+def test_a_mode_move_resizes_only_the_fleets_the_tier_leaves_or_joins() -> None:
+    from tierwise.staged_sweep import _stabilised
+
+    vans = "shipping.modes.regional.vehicles"
+    # B leaves the regional fleet: it shrinks to one van; a move of another lever keeps 9
+    left = _stabilised(
+        {vans: 9, "tiers.B.shipping_mode": "ground"}, BASE, frozenset({"regional", "ground"})
+    )
+    assert left[vans] == 1
+    kept = _stabilised(
+        {vans: 9, "tiers.A.shipping_mode": "ground"}, BASE, frozenset({"express", "ground"})
+    )
+    assert kept[vans] == 9
+    # C joins it: the fleet grows to carry C's orders too, whatever moved
+    joined = _stabilised({vans: 6, "tiers.C.shipping_mode": "regional"}, BASE)
+    assert joined[vans] > 6
+
+
+def test_two_spellings_of_one_setting_are_one_scenario_and_one_configuration() -> None:
+    from tierwise.optimization.planning.options import configuration_id
+    from tierwise.staged_sweep import _scenario_key
+
+    cut = "shipping.modes.express.cutoff_hours"
+    assert _scenario_key({cut: [17]}, BASE) == _scenario_key({cut: [17.0]}, BASE)
+    assert _scenario_key({cut: [17]}, BASE) != _scenario_key({cut: [17.5]}, BASE)
+    assert configuration_id({cut: [17]}) == configuration_id({cut: [17.0]})
+    assert configuration_id({cut: [17]}) != configuration_id({cut: [17.5]})

@@ -9,7 +9,8 @@
    each better configuration a move finds, up to ``max_recentres`` times (coordinate ascent).
    A lever value that successive halving dropped around one configuration is not simulated
    again around the next ones; the final configuration gets its whole neighbourhood (every
-   move, dropped ones included), which certifies it as a local optimum of the lever space;
+   move, dropped ones included): no single-lever move beats it on the means simulated, a
+   local optimum of the lever space;
 4. **curve points**: every variant on a tier's cost-versus-service frontier (the Pareto set of
    the means) that halving left with its first replications gets the full number.
 
@@ -114,11 +115,14 @@ def _combine(results: Sequence[SweepResult], space: LeverSpace, base: Scenario) 
     )
 
 
-def _stabilised(variant: dict[str, Any], base: Scenario, resized: bool = False) -> dict[str, Any]:
+def _stabilised(
+    variant: dict[str, Any], base: Scenario, resized: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """``variant`` with every fleet it overloads given the least vehicles that carry its
-    orders (a tier moved onto a fleet brings its orders with it); with ``resized`` (a move of
-    a tier's shipping mode) every fleet gets that least number, also downwards (a tier that
-    leaves a fleet takes its vehicles' cost with it; a fleet keeps at least one vehicle)."""
+    orders (a tier moved onto a fleet brings its orders with it); the fleets named in
+    ``resized`` (the modes a tier left or joined) get that least number also downwards (a tier
+    that leaves a fleet takes its vehicles' cost with it; a fleet keeps one vehicle). Other
+    fleets keep the variant's vehicles."""
     try:
         scenario = plan_scenario(base, list(variant.items()))
     except ScenarioError:
@@ -129,7 +133,7 @@ def _stabilised(variant: dict[str, Any], base: Scenario, resized: bool = False) 
         if kind != "vehicles":
             continue
         least = max(load.min_stable_servers, 1)
-        if load.servers < least or (resized and load.servers > least):
+        if load.servers < least or (mode in resized and load.servers > least):
             out[f"shipping.modes.{mode}.vehicles"] = least
     return out
 
@@ -177,7 +181,7 @@ def run_staged_sweep(
     cache_dir : Path
         Run cache shared by the stages.
     screening : bool
-        Theory screening of the grid stage.
+        Theory screening of the grid stage (as for the full ``replications``).
     first_replications : int
         Replications every candidate of a stage gets before successive halving keeps the best
         third for the full ``replications`` (at least ``replications`` turns halving off).
@@ -213,6 +217,7 @@ def run_staged_sweep(
             plan,
             executor=executor,
             cache_dir=cache_dir,
+            screening_runs=replications,
             progress=(lambda s: progress("sweep", s)) if progress else None,
         )
         results.append(result)
@@ -222,10 +227,12 @@ def run_staged_sweep(
         """Simulate the new ones of ``variants`` with successive halving; per variant of
         ``variants``, whether it went on to the full replications (True when it was simulated
         before, or when nothing could be told); ``[]`` when none was new."""
-        fresh = [v for v in variants if _key(v) not in seen]
+        keys = {_key(v): _scenario_key(v, base) for v in variants}
+        fresh = [v for v in variants if keys[_key(v)] not in seen]
+        fresh = list({keys[_key(v)]: v for v in fresh}.values())  # one per scenario
         if not fresh:
             return []
-        seen.update(_key(v) for v in fresh)
+        seen.update(keys[_key(v)] for v in fresh)
         if grid:
             axes = {p: list(v) for p, v in space.grid.items()}
             axes.update({p: [v] for p, v in space.fixed.items()})
@@ -242,7 +249,7 @@ def run_staged_sweep(
                 "name": name,
                 "base": scenario_path.name,
                 "replications": first,
-                "screening": screening,
+                "screening": screening and grid,
             }
         )
         result = simulate(plan_sweep(spec, base_dir=scenario_path.parent, source=source), label)
@@ -261,8 +268,8 @@ def run_staged_sweep(
             simulate(top_up, f"{label}, best third")
         if grid or len(ids) != len(fresh):
             return [True] * len(variants)
-        went_on = {_key(v): vid in best for v, vid in zip(fresh, ids, strict=True)}
-        return [went_on.get(_key(v), True) for v in variants]
+        went_on = {keys[_key(v)]: vid in best for v, vid in zip(fresh, ids, strict=True)}
+        return [went_on.get(keys[_key(v)], True) for v in variants]
 
     # (lever, value) pairs a coordinate stage found clearly worse than its best candidates:
     # later stages, around other configurations, do not simulate them again
@@ -275,7 +282,10 @@ def run_staged_sweep(
             if every_move or (path, param_cell_text(move[path])) not in dropped
         ]
         went_on = stage(
-            [_stabilised(m, base, path.endswith(".shipping_mode")) for path, m in moves],
+            [
+                _stabilised(m, base, _modes_moved(path, m, configuration_params, space))
+                for path, m in moves
+            ],
             "coordinate search",
         )
         for (path, move), kept in zip(moves, went_on, strict=False):
@@ -322,6 +332,9 @@ def run_staged_sweep(
                 break
             certified.add(order[0])
             search_around(params[order[0]], every_move=True)
+        else:
+            if certify:
+                logger.info("final neighbourhood: round limit reached before a local optimum")
     if not results:
         raise RuntimeError("the decision space has no variant to simulate")
     if curve_points and first < replications:
@@ -347,7 +360,7 @@ def _top_up_curves(
         table = _combine(results, space, base).table
         ok = table[table["error"].fillna("") == ""]
         frontiers = tier_frontiers(ok, list(responses), metric, space.base_values, slack=0.0)
-        counts = ok.groupby("variant_id").size()
+        counts = table.groupby("variant_id").size()  # a failed run is not run again
         wanted = {
             str(v)
             for frame in frontiers.values()
@@ -371,5 +384,25 @@ def _top_up_curves(
             )
 
 
+def _modes_moved(
+    path: str, move: Mapping[str, Any], centre: Mapping[str, Any], space: LeverSpace
+) -> frozenset[str]:
+    """The shipping modes a move of a tier's mode leaves and joins (none for other moves)."""
+    if not path.endswith(".shipping_mode"):
+        return frozenset()
+    before = centre.get(path, space.base_values.get(path))
+    return frozenset(str(m) for m in (before, move.get(path)) if m is not None)
+
+
 def _key(variant: Mapping[str, Any]) -> str:
     return repr(sorted(variant.items(), key=lambda kv: kv[0]))
+
+
+def _scenario_key(variant: Mapping[str, Any], base: Scenario) -> str:
+    """The content hash of the scenario ``variant`` makes of ``base`` (two spellings of one
+    setting, ``[17]`` and ``[17.0]``, are one scenario); the variant's text when it is not a
+    valid scenario (the sweep records why)."""
+    try:
+        return plan_scenario(base, list(variant.items())).content_hash
+    except ScenarioError:
+        return _key(variant)

@@ -81,7 +81,8 @@ def configuration_id(params: Mapping[str, Any]) -> str:
 
     The shared levers are every setting except tiers' own (``tiers.<t>.…``) and the run length
     (:data:`RUN_LENGTH_FIELDS`); the identifier is ``cfg-`` and 8 hex digits of their hash
-    (``cfg-base`` when the variant sets none).
+    (``cfg-base`` when the variant sets none). Integral floats count as integers, so
+    ``[17.0]`` and ``[17]`` are one configuration.
     """
     shared = {
         k: v
@@ -90,8 +91,17 @@ def configuration_id(params: Mapping[str, Any]) -> str:
     }
     if not shared:
         return "cfg-base"
-    text = param_cell_text(shared)
+    text = param_cell_text({k: _canonical(v) for k, v in shared.items()})
     return "cfg-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _canonical(value: Any) -> Any:
+    """A setting with integral floats as integers (``[17.0]`` and ``[17]`` are one setting)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
 
 
 def options_from_table(

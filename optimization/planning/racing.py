@@ -76,10 +76,10 @@ def survivors(
 ) -> list[str]:
     """The candidates that go on to the full replications, best first.
 
-    Candidates are ranked by their mean profit difference to the best candidate over the
-    replications both have (paired under common random numbers); the first
-    ``max(keep_at_least, ceil(len(candidates) / eta))`` survive. A candidate without any
-    successful replication does not survive.
+    The reference is the candidate with the highest mean profit; candidates are ranked by
+    their mean profit difference to it over the replications both have (paired under common
+    random numbers); the first ``max(keep_at_least, ceil(n / eta))`` survive, ``n`` being the
+    candidates with at least one successful replication (the others do not survive).
 
     Parameters
     ----------

@@ -238,7 +238,13 @@ def coordinate_moves(
         changed; an integer lever at an end of a default (not declared) range also gets one
         step beyond it.
     """
-    start = {**shared_levers(configuration_params), **space.fixed}
+    # every shared lever set explicitly (the scenario's value where the configuration has
+    # none), so each variant spells every setting as its candidate does
+    start = {
+        **shared_levers(space.base_values),
+        **shared_levers(configuration_params),
+        **space.fixed,
+    }
     out: list[tuple[str, dict[str, Any]]] = []
     for path, values in space.coordinate.items():
         current = start.get(path, space.base_values.get(path))

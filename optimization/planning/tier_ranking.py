@@ -19,7 +19,7 @@ import itertools
 import logging
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tierwise.optimization.milp.problem import PlanProblem
@@ -66,6 +66,9 @@ class TierRankingAnswer:
         The profit-optimal plan's predicted profit, USD/day.
     reasons : tuple of str
         What differs between the top tier and the best-served one in the scenario.
+    plan_options : Mapping[str, str]
+        The plan's option per tier (to tell when the most profitable plan serving the top tier
+        best is the plan itself, as predicted).
     """
 
     metric: str
@@ -75,6 +78,7 @@ class TierRankingAnswer:
     ordered: PlanResult | None
     optimal_profit_per_day_usd: float | None
     reasons: tuple[str, ...] = ()
+    plan_options: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def top(self) -> str:
@@ -139,6 +143,16 @@ class TierRankingAnswer:
         elif self.ordered is not None:
             chosen = {t: o.service_level for t, o in self.ordered.chosen.items()}
             levels = ", ".join(f"{t} {_pct(chosen[t])}" for t in self.order if t in chosen)
+            same = {t: o.option_id for t, o in self.ordered.chosen.items()} == dict(
+                self.plan_options
+            )
+            if same:
+                out.append(
+                    f"As the sweep predicted it ({levels}), the plan itself serves {top} best; "
+                    f"re-simulated, tier {best} comes out ahead by "
+                    f"{100 * (self.service[best] - self.service[top]):.1f} pp."
+                )
+                return out
             out.append(
                 f"Serving {top} best costs ${price:,.0f}/day of profit (the most profitable "
                 f"plan that does, as predicted by the sweep: {levels}), so it does not pay."
@@ -236,13 +250,18 @@ def answer_tier_ranking(
                 if f"{tier}.{part}" in estimates
             }
     optimal = plan.total_profit_per_day_usd
-    answer = TierRankingAnswer(metric, order, service, parts, None, optimal)
+    options = {t: o.option_id for t, o in plan.chosen.items()}
+    answer = TierRankingAnswer(metric, order, service, parts, None, optimal, (), options)
     if answer.top_served_best:
         return answer
     # "the top tier at least as well served as every other" is the union of the tier-order
     # chains that start with it: solve each (at most 24) and keep the most profitable
     rest = order[1:]
     chains = list(itertools.permutations(rest)) if len(rest) <= 4 else [rest]
+    if len(chains) == 1 and len(rest) > 4:
+        logger.info(
+            "more than 5 tiers: serving %s best is priced on the value-order chain only", order[0]
+        )
     best: PlanResult | None = None
     for chain in chains:
         result = solve(

@@ -107,6 +107,7 @@ def run_sweep(
     cache_dir: str | Path | None = DEFAULT_CACHE_DIR,
     progress: Callable[[SweepProgress], None] | None = None,
     screening: bool | None = None,
+    screening_runs: int | None = None,
     executor: Executor | None = None,
 ) -> SweepResult:
     """Simulate every variant × replication of a sweep.
@@ -130,6 +131,10 @@ def run_sweep(
         Called with a :class:`SweepProgress` after every finished run (in this thread).
     screening : bool, optional
         Override the spec's ``screening`` switch.
+    screening_runs : int, optional
+        Replications per variant the screening assumes (default: the plan's, or its precision's
+        most): a stage that simulates fewer replications first and tops up the best later
+        screens as for the full number.
     executor : Executor, optional
         A running executor to use and leave running (e.g. shared with later phases of a
         job); ``workers``, ``backend`` and ``scheduler`` are then ignored. Default: one made
@@ -157,7 +162,7 @@ def run_sweep(
         from tierwise.simulation.experiments.screening import screen_variants
 
         most = plan.precision.max_replications if plan.precision else plan.replications
-        report = screen_variants(plan.variants, runs=most)
+        report = screen_variants(plan.variants, runs=screening_runs or most)
         kept, screened, notes = report.kept, report.screened_out, report.notes
     else:
         kept, screened, notes = plan.variants, (), ()

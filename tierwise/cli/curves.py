@@ -107,7 +107,12 @@ def curves_command(
         from tierwise.optimization.planning.search import lever_base_values
 
         base = load_or_fail(scenario_path)
-        params = [str(c).removeprefix("param.") for c in table if str(c).startswith("param.")]
+        # a setting every row holds (a --set value of the run) says nothing about who gets what
+        params = [
+            str(c).removeprefix("param.")
+            for c in table
+            if str(c).startswith("param.") and table[c].astype(str).nunique() > 1
+        ]
         base_values = lever_base_values(base, params)
     try:
         report = build_curves(

@@ -92,3 +92,17 @@ def test_serving_the_top_tier_best_does_not_order_the_others() -> None:
         "A": "a2", "B": "b1", "C": "c1"
     }  # fmt: skip
     assert answer.price_usd_per_day == pytest.approx(520.0 - 370.0)
+
+
+def test_a_plan_predicted_to_serve_the_top_tier_best_says_so_when_re_simulation_differs() -> None:
+    p = problem(("A", "a1", 0.95, 100, 400), ("B", "b1", 0.90, 50, 200))
+    estimates = {
+        "A.perfect_order_rate": SimpleNamespace(mean=0.91),
+        "B.perfect_order_rate": SimpleNamespace(mean=0.92),
+    }
+    answer = answer_tier_ranking(DEFAULT, p, solve(p), estimates)
+    assert not answer.top_served_best and answer.price_usd_per_day == 0.0
+    assert any(
+        "the plan itself serves A best; re-simulated, tier B comes out ahead by 1.0 pp" in m
+        for m in answer.messages()
+    )
