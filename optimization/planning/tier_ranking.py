@@ -69,6 +69,8 @@ class TierRankingAnswer:
     plan_options : Mapping[str, str]
         The plan's option per tier (to tell when the most profitable plan serving the top tier
         best is the plan itself, as predicted).
+    half_widths : Mapping[str, float]
+        95 % half-width of each tier's re-simulated service (fraction; empty without).
     """
 
     metric: str
@@ -79,6 +81,14 @@ class TierRankingAnswer:
     optimal_profit_per_day_usd: float | None
     reasons: tuple[str, ...] = ()
     plan_options: Mapping[str, str] = field(default_factory=dict)
+    half_widths: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def noise(self) -> float:
+        """Combined 95 % half-width of the top and the best-served tier's service (fraction;
+        0 without simulated values): a gap below it is not a significant difference."""
+        a, b = self.half_widths.get(self.top, 0.0), self.half_widths.get(self.best_served, 0.0)
+        return math.hypot(a, b)
 
     @property
     def top(self) -> str:
@@ -119,7 +129,12 @@ class TierRankingAnswer:
             ]
         out = [
             f"Tier {top} is not served best: its {label} is {_pct(self.service[top])} against "
-            f"{_pct(self.service[best])} for tier {best}."
+            f"{_pct(self.service[best])} for tier {best}"
+            + (
+                f", a gap within the re-simulation's noise (± {100 * self.noise:.1f} pp)."
+                if self.service[best] - self.service[top] <= self.noise
+                else "."
+            )
         ]
         gaps = [
             f"{get_metric(part).label.lower()} {_pct(self.parts[top][part])} vs "
@@ -237,12 +252,16 @@ def answer_tier_ranking(
         sorted(problem.tiers, key=lambda t: (scenario.tiers[t].priority, problem.tiers.index(t)))
     )
     service: dict[str, float] = {}
+    half_widths: dict[str, float] = {}
     parts: dict[str, dict[str, float]] = {}
     for tier in problem.tiers:
         estimate = (estimates or {}).get(f"{tier}.{metric}")
         service[tier] = (
             float(estimate.mean) if estimate is not None else plan.chosen[tier].service_level
         )
+        width = getattr(estimate, "half_width", None)
+        if isinstance(width, int | float) and math.isfinite(width):
+            half_widths[tier] = float(width)
         if estimates:
             parts[tier] = {
                 part: float(estimates[f"{tier}.{part}"].mean)
@@ -251,7 +270,9 @@ def answer_tier_ranking(
             }
     optimal = plan.total_profit_per_day_usd
     options = {t: o.option_id for t, o in plan.chosen.items()}
-    answer = TierRankingAnswer(metric, order, service, parts, None, optimal, (), options)
+    answer = TierRankingAnswer(
+        metric, order, service, parts, None, optimal, (), options, half_widths
+    )
     if answer.top_served_best:
         return answer
     # "the top tier at least as well served as every other" is the union of the tier-order

@@ -106,3 +106,15 @@ def test_a_plan_predicted_to_serve_the_top_tier_best_says_so_when_re_simulation_
         "the plan itself serves A best; re-simulated, tier B comes out ahead by 1.0 pp" in m
         for m in answer.messages()
     )
+
+
+def test_a_gap_within_the_re_simulation_noise_is_called_so() -> None:
+    p = problem(("A", "a1", 0.80, 100, 400), ("B", "b1", 0.90, 50, 200))
+    close = {
+        "A.perfect_order_rate": SimpleNamespace(mean=0.948, half_width=0.005),
+        "B.perfect_order_rate": SimpleNamespace(mean=0.951, half_width=0.006),
+    }
+    first = answer_tier_ranking(DEFAULT, p, solve(p), close).messages()[0]
+    assert first.endswith("a gap within the re-simulation's noise (± 0.8 pp).")
+    far = {**close, "B.perfect_order_rate": SimpleNamespace(mean=0.99, half_width=0.006)}
+    assert "noise" not in answer_tier_ranking(DEFAULT, p, solve(p), far).messages()[0]
