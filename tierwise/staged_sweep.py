@@ -258,12 +258,7 @@ def run_staged_sweep(
         table = _combine(results, space, base).table
         ids = [v.variant_id for v in result.plan.variants]
         best = set(survivors(table, ids, responses, metric))
-        # the same variants (same ids, same scenarios): their first runs come from the cache
-        top_up = replace(
-            result.plan,
-            spec=result.plan.spec.model_copy(update={"replications": replications}),
-            variants=tuple(v for v in result.plan.variants if v.variant_id in best),
-        )
+        top_up = _topped_up(result.plan, best, replications)
         if top_up.variants:
             simulate(top_up, f"{label}, best third")
         if grid or len(ids) != len(fresh):
@@ -370,18 +365,21 @@ def _top_up_curves(
         if not wanted:
             return
         for result in list(results):  # a variant's own stage plan (its table columns)
-            variants = tuple(v for v in result.plan.variants if v.variant_id in wanted)
-            if not variants:
+            top_up = _topped_up(result.plan, wanted, replications)
+            if not top_up.variants:
                 continue
-            wanted -= {v.variant_id for v in variants}
-            simulate(
-                replace(
-                    result.plan,
-                    spec=result.plan.spec.model_copy(update={"replications": replications}),
-                    variants=variants,
-                ),
-                "curve points",
-            )
+            wanted -= {v.variant_id for v in top_up.variants}
+            simulate(top_up, "curve points")
+
+
+def _topped_up(plan: SweepPlan, variant_ids: set[str], replications: int) -> SweepPlan:
+    """``plan`` restricted to ``variant_ids`` with ``replications`` per variant: the same
+    variants (same ids, same scenarios), so their first runs come from the cache."""
+    return replace(
+        plan,
+        spec=plan.spec.model_copy(update={"replications": replications}),
+        variants=tuple(v for v in plan.variants if v.variant_id in variant_ids),
+    )
 
 
 def _modes_moved(
