@@ -26,6 +26,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from tierwise.optimization.economics.tiers import TierResponse
+from tierwise.optimization.planning.racing import replication_profit
 from tierwise.optimization.planning.targets import TARGETS_KEY, Verdict, target_verdict
 from tierwise.optimization.planning.words import is_decision
 from tierwise.report.sources import RunFiles
@@ -371,18 +372,17 @@ class LeverEffect:
 
 
 def _variant_profit(sweep: pd.DataFrame, responses: Mapping[str, TierResponse]) -> pd.Series:
-    """Mean total profit (USD/day) per variant: Σ tier revenue − the system's total cost."""
-    revenue = pd.Series(0.0, index=sweep.index)
-    for tier, response in responses.items():
-        column = f"{tier}.{response.service_metric}"
-        if column not in sweep.columns:
-            return pd.Series(dtype=float)
-        revenue += sweep[column].map(lambda s, r=response: r.revenue_of({r.service_metric: s}))
-    if "total.cost_per_day_usd" in sweep.columns:
-        cost = sweep["total.cost_per_day_usd"].astype(float)
-    else:
-        cost = sweep[[f"{t}.cost_per_day_usd" for t in responses]].astype(float).sum(axis=1)
-    return (revenue - cost).groupby(sweep["variant_id"]).mean()
+    """Mean total profit (USD/day) per variant over its replications: Σ tier revenue − Σ tier
+    cost, by the one rule the main job ranks candidates with
+    (:func:`tierwise.optimization.planning.racing.replication_profit`). Empty when the tiers'
+    responses read different metrics or a tier's metric is not in the table."""
+    metrics = {r.service_metric for r in responses.values()}
+    if len(metrics) != 1:
+        return pd.Series(dtype=float)
+    metric = metrics.pop()
+    if any(f"{tier}.{metric}" not in sweep.columns for tier in responses):
+        return pd.Series(dtype=float)
+    return replication_profit(sweep, responses, metric).mean(axis=1)
 
 
 def lever_effects(
