@@ -170,6 +170,15 @@ ROWS: dict[str, tuple[str, str, Callable[[dict[str, Any]], str], str]] = {
         lambda r: f"{min(r['serial_s']):.1f} → {min(r['pooled_s']):.1f} s: " + _ratio(r),
         "",
     ),
+    "scale.full": (
+        "bench_scale.py --dask-only",
+        "the whole scale.yaml sweep on a dask LocalCluster (2 workers), then from its cache",
+        lambda r: (
+            f"{r['runs']:,} runs in **{r['dask_s'] / 60:.1f} min** "
+            f"({r['dask_runs_per_s']:.2f} runs/s); cached rerun {r['cached_rerun_s']:.1f} s"
+        ),
+        "",
+    ),
     "run.full": (
         "bench_run.py",
         "`tierwise run` (full) end to end, 1 / 2 workers",
