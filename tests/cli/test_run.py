@@ -43,3 +43,12 @@ def test_run_format_json_prints_the_plan_and_seed_sets_the_seed(tmp_path: Path) 
     assert again.exit_code == 0, again.output
     assert again.stdout == (tmp_path / "opt" / "plan.csv").read_text()
     assert list(pd.read_csv(tmp_path / "opt" / "plan.csv")["tier"]) == ["A", "B"]
+
+
+def test_run_prints_how_long_the_main_job_took(tmp_path: Path) -> None:
+    scenario = write_yaml(tmp_path / "two.yaml", TWO_TIERS)
+    args = ["run", str(scenario), "--quick", "--no-verify", "--out", str(tmp_path / "run")]
+    result = runner.invoke(app, [*args, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("the main job took ") and last.endswith(" s on 1 worker(s)"), last

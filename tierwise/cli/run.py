@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -133,10 +134,12 @@ def run_command(
             else:
                 bar.update(task, description=message)
 
+        started = time.perf_counter()
         try:
             report = run_pipeline(scenario_path, out, config, progress=step)
         except (ScenarioError, ValueError, RuntimeError) as exc:
             fail(str(exc))
+    wall_s = time.perf_counter() - started
     summary = report.sweep.summary()
     document = report.answers.document or report.plan.to_dict()
     if emit_results(output_format, document, report.plan.to_frame()):
@@ -172,5 +175,9 @@ def run_command(
         ):
             console.print(f"  {path.name}")
     console.print(f"  {MANIFEST_NAME}")
+    console.print(
+        f"the main job took {wall_s // 60:.0f} min {wall_s % 60:02.0f} s on {workers} worker(s)",
+        highlight=False,
+    )
     if not report.plan.status.has_plan:
         raise typer.Exit(1)
