@@ -159,12 +159,11 @@ class OrderDesk:
         if order.measured:
             order.tier.acc.abandoned += 1
 
-    def answer(
-        self, order: Order, lane: DeskLane, call_h: float, handling_h: float
-    ) -> simpy.Timeout:
+    def answer(self, order: Order, lane: DeskLane, call_h: float, handling_h: float) -> float:
         """An agent answers the call of ``order`` made at ``call_h`` (hours): count the wait
-        and the agent's time, and return the handling of the call (``handling_h`` hours; the
-        order cycle yields it, then releases the agent with ``lane.release``)."""
+        and the agent's time, and return the handling time of the call (``handling_h`` hours;
+        the order cycle yields it as a plain delay, then releases the agent with
+        ``lane.release``)."""
         env = self.env
         if order.measured:
             acc = order.tier.acc
@@ -177,7 +176,7 @@ class OrderDesk:
                 acc.answered_within_target += 1
             acc.agent_busy_h += handling_h
         lane.pool.start_service(handling_h)
-        return env.timeout(handling_h)
+        return handling_h
 
     def cost_shares(
         self,

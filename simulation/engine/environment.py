@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
+from functools import partial
 from heapq import heappop, heappush
 from types import MethodType
 from typing import Any
@@ -31,7 +32,10 @@ import simpy
 from simpy.core import EmptySchedule, SimTime, StopSimulation
 from simpy.events import NORMAL, URGENT, AllOf, AnyOf, Event, Initialize, Process, Timeout
 
-__all__ = ["LeanEnvironment", "fewer_collections"]
+__all__ = ["WOKEN", "LeanEnvironment", "Step", "delays_as_timeouts", "fewer_collections"]
+
+#: What a started process yields: an event to wait for, or a plain delay (hours, a float).
+Step = Event | float
 
 _new = object.__new__
 _gc_lock = threading.Lock()
@@ -109,12 +113,19 @@ class LeanEnvironment(simpy.Environment):
     def start(self, generator: Any) -> Process:
         """Start a process that no other process waits for (a fire-and-forget order cycle).
 
-        As :meth:`process`, except that its end is not an event when nothing waits for it by
-        then: SimPy would schedule one, with no callback, at the same instant (processing it
-        does nothing). The events left keep their order (their ids keep their order), so a
-        run gives the same numbers.
+        As :meth:`process`, except that
+
+        - its end is not an event when nothing waits for it by then: SimPy would schedule
+          one, with no callback, at the same instant (processing it does nothing). The events
+          left keep their order (their ids keep their order), so a run gives the same numbers;
+        - it may yield a plain delay (a ``float``, hours) instead of ``env.timeout(delay)``:
+          the process is woken after it with the heap key the timeout would have had, but
+          without a :class:`simpy.Timeout` (no event object, no callback list; the loop
+          resumes the process directly).
         """
-        return self._launch(_new(_Unawaited), generator)
+        process = self._launch(_new(_Unawaited), generator)
+        process._wake = partial(process._resume, WOKEN)  # type: ignore[attr-defined]
+        return process
 
     def _launch(self, process: Process, generator: Any) -> Process:
         if not hasattr(generator, "throw"):
@@ -171,6 +182,9 @@ class LeanEnvironment(simpy.Environment):
         pop = heappop
         while queue:
             self._now, _, _, event = pop(queue)
+            if event.__class__ is partial:  # a started process woken after its own delay
+                event()
+                continue
             # callbacks are detached first (a callback may not add to a processed event)
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
             try:
@@ -189,9 +203,48 @@ class LeanEnvironment(simpy.Environment):
         raise EmptySchedule
 
 
+def delays_as_timeouts(env: simpy.Environment, generator: Generator[Any, Any, Any]) -> Any:
+    """Run ``generator``, which may yield plain delays (``float`` hours, as a process started
+    with :meth:`LeanEnvironment.start` may), as a process of any SimPy environment: each
+    delay becomes ``env.timeout(delay)``, everything else passes through.
+
+    The timeout is made when the delay is yielded, so its heap key is the one the lean
+    environment gives the delay (a test hook: the engine on ``simpy.Environment``).
+    """
+    value: Any = None
+    failure: BaseException | None = None
+    while True:
+        try:
+            target = generator.send(value) if failure is None else generator.throw(failure)
+        except StopIteration as stop:
+            return stop.value
+        if target.__class__ is float:
+            target = env.timeout(target)
+        failure = None
+        try:
+            value = yield target
+        except BaseException as exc:  # a failed event: the process handles it, or fails
+            failure = exc
+
+
+class _Woken(Event):
+    """The pseudo-event a process woken after a plain delay resumes with: ok, value None."""
+
+    def __init__(self) -> None:
+        self._ok = True
+        self._value = None
+        self.callbacks = None  # type: ignore[assignment]
+
+
+#: What a started process resumes with after a plain delay (``yield delay``).
+WOKEN: Event = _Woken()
+
+
 class _Unawaited(Process):
-    """A process whose end is an event only if something waits for it (see
-    :meth:`LeanEnvironment.start`); otherwise exactly :class:`simpy.Process`."""
+    """A process whose end is an event only if something waits for it, and which may yield
+    plain delays (see :meth:`LeanEnvironment.start`); otherwise exactly :class:`simpy.Process`."""
+
+    _wake: partial[None]
 
     def _resume(self, event: Event) -> None:
         env = self.env
@@ -221,6 +274,10 @@ class _Unawaited(Process):
                 failure.__traceback__ = failure.__traceback__.tb_next  # type: ignore[union-attr]
                 self._value = failure
                 env.schedule(self)  # a failure crashes the run unless handled (SimPy's rule)
+                break
+            if event.__class__ is float:  # a plain delay: woken after it (see start)
+                heappush(env._queue, (env._now + event, NORMAL, next(env._eid), self._wake))
+                event = WOKEN
                 break
             try:
                 if event.callbacks is not None:  # wait for the event

@@ -21,7 +21,12 @@ import simpy
 from tierwise.simulation.engine.clock import staffed_hours, working_days_between
 from tierwise.simulation.engine.costing import CostShare, sum_costs, tier_line_items
 from tierwise.simulation.engine.desk import DeskLane, OrderDesk
-from tierwise.simulation.engine.environment import LeanEnvironment, fewer_collections
+from tierwise.simulation.engine.environment import (
+    LeanEnvironment,
+    Step,
+    delays_as_timeouts,
+    fewer_collections,
+)
 from tierwise.simulation.engine.inventory import Inventory
 from tierwise.simulation.engine.order import (
     NO_FAMILY,
@@ -49,13 +54,15 @@ __all__ = [
     "RunFunction",
 ]
 
-Process = Generator[simpy.Event, Any, None]
+#: An order's process: it yields events and plain delays (hours)
+Process = Generator[Step, Any, None]
 
 # plain ints index an order's stage times faster than the enum members
 _TRANSMISSION = Stage.TRANSMISSION.value
 _ORDER_ENTRY = Stage.ORDER_ENTRY.value
 _PROCESSING = Stage.PROCESSING.value
 _STOCK_WAIT = Stage.STOCK_WAIT.value
+_SHIPPING = Stage.SHIPPING.value
 #: The one line of an order when neither picking nor inventory is simulated.
 _SINGLE_LINE = OrderLine(NO_FAMILY, 1, 0.0)
 #: ``_new_line((family, units, pick_h))`` makes an OrderLine in C (a named tuple's own
@@ -112,8 +119,13 @@ class OrderCycleModel:
         self.scenario = scenario
         self.replication = replication
         self.env = env = environment()
-        #: starts a process nothing waits for (LeanEnvironment.start; process on SimPy's own)
-        self.start: Callable[[Process], object] = getattr(env, "start", env.process)
+        #: starts a process nothing waits for, which may yield plain delays
+        #: (LeanEnvironment.start; on SimPy's own, a process with the delays as timeouts)
+        self.start: Callable[[Process], object] = (
+            env.start
+            if isinstance(env, LeanEnvironment)
+            else lambda generator: env.process(delays_as_timeouts(env, generator))
+        )
         self.window_start_h = sc.warmup_days * 24.0
         self.window_end_h = sc.horizon_days * 24.0
         self.drain_end_h = self.window_end_h + sc.drain_days * 24.0
@@ -172,7 +184,7 @@ class OrderCycleModel:
         """Create the tier's orders until the end of the window, one order-cycle process each."""
         env = self.env
         start, end = self.window_start_h, self.window_end_h
-        timeout, process = env.timeout, self.start
+        process = self.start
         order_cycle, acc = self._order_cycle, tier.acc
         hazard, rate, weekly = tier.interarrival, tier.rate_per_h, tier.weekly_rate
         if rate > 0:
@@ -185,7 +197,7 @@ class OrderCycleModel:
                     t = weekly.next_arrival_h(now, hazard())
                 if t >= end:
                     break
-                yield timeout(t - now)
+                yield t - now
                 # a new order
                 now = env._now
                 measured = start <= now < end
@@ -222,34 +234,28 @@ class OrderCycleModel:
         n_lines = 1
         per_order_pick_h = 0.0
         pick_hs: list[float] = []
-        units: list[int] = []
-        families: list[int] = []
         if tier.lines_on:
             n_lines = round(tier.lines())
             if n_lines < 1:  # at least one line (a comparison: cheaper than max per order)
                 n_lines = 1
-            # the lines' draws, n at a time from each stream (the same draws as one by one)
-            if tier.stock_on:
-                units = [u if u >= 1 else 1 for u in map(round, islice(tier.units_draws, n_lines))]
-                family_ids, last = tier.family_ids, tier.last_family
-                families = [
-                    family_ids[i if i < last else last]
-                    for i in map(tier.family_of_u, islice(tier.family_draws, n_lines))
-                ]
+            # the lines' draws, n at a time from each stream (the same draws as one by one;
+            # the streams are independent, so taking them side by side changes none)
             if picking is not None:
                 per_order_pick_h = picking.per_order_h()
                 pick_hs = list(islice(picking.per_line_draws, n_lines))
-            lines = list(
-                map(
-                    _new_line,
-                    zip(
-                        families or repeat(NO_FAMILY, n_lines),
-                        units or repeat(1, n_lines),
+            if tier.stock_on:
+                family_ids, last = tier.family_ids, tier.last_family
+                lines = [
+                    _new_line((family_ids[i if i < last else last], u if u >= 1 else 1, pick_h))
+                    for i, u, pick_h in zip(
+                        map(tier.family_of_u, islice(tier.family_draws, n_lines)),
+                        map(round, islice(tier.units_draws, n_lines)),
                         pick_hs or repeat(0.0, n_lines),
                         strict=True,
-                    ),
-                )
-            )
+                    )
+                ]
+            else:
+                lines = [_new_line((NO_FAMILY, 1, pick_h)) for pick_h in pick_hs]
         else:
             lines = [_SINGLE_LINE]
         order.lines = lines
@@ -264,7 +270,7 @@ class OrderCycleModel:
 
         # ---- order transmission
         if transmission_h > 0:
-            yield env.timeout(transmission_h)
+            yield transmission_h
             stage[_TRANSMISSION] = transmission_h
 
         # ---- order entry: the desk's steps, yielded here (no generator per call)
@@ -287,7 +293,7 @@ class OrderCycleModel:
 
         # ---- processing (credit check, documents)
         if processing_h > 0:
-            yield env.timeout(processing_h)
+            yield processing_h
             stage[_PROCESSING] = processing_h
 
         # ---- stock allocation
@@ -326,11 +332,26 @@ class OrderCycleModel:
                 station.done(order, pick_start_h)
             if pick_error:
                 order.accurate = False
-            if ship is not None:
+            if ship is not None:  # the station's steps (ShippingStation.ship), yielded here
                 if self.draw_log is not None:
                     self._log_draws(order, damaged=damaged, transit_h=transit_h)
-                assert self.shipping is not None
-                yield from self.shipping.ship(order, ship, transit_h, damaged, True)
+                shipping = self.shipping
+                assert shipping is not None
+                ship_h = env._now
+                if ship.fleet is None:
+                    delay = shipping.pick_up(order, ship, transit_h)
+                else:
+                    yield ship.fleet.board(tier.priority)
+                    delay = shipping.boarded(order, ship, transit_h)
+                if delay > 0:
+                    yield delay
+                if ship.opening is not None:
+                    wait_h = ship.opening.wait_h(env._now)
+                    if wait_h > 0:  # the customer is closed: delivered at the next opening
+                        yield wait_h
+                if damaged:
+                    order.damaged = True
+                stage[_SHIPPING] += env._now - ship_h
         # the first part is delivered (_part_done, inlined)
         order.pending_parts -= 1
         now = env._now
@@ -478,7 +499,7 @@ class OrderCycleModel:
         if self.arrivals_running == 0 and self.open_orders == 0 and not self.finished.triggered:
             self.finished.succeed()
 
-    def _deadline(self) -> Process:
+    def _deadline(self) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(self.drain_end_h)
         if not self.finished.triggered:
             self.finished.succeed()
@@ -492,7 +513,7 @@ class OrderCycleModel:
         :func:`~tierwise.simulation.engine.environment.fewer_collections`).
         """
         for tier in self.tiers.values():
-            self.env.process(self._arrivals(tier))
+            self.start(self._arrivals(tier))
         self.env.process(self._deadline())
         with fewer_collections(GC_YOUNG_THRESHOLD):
             self.env.run(until=self.finished)

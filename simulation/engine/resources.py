@@ -10,7 +10,9 @@ at the same moments as SimPy does:
   head of the queue is granted if a server is free (SimPy's ``_trigger_put`` with
   ``Resource._do_put``, which considers the head only);
 - a release is triggered at once (the server is freed now) and, when processed, grants the
-  head of the queue.
+  head of the queue;
+- a request carries no ``_trigger_get`` callback: SimPy's serves the queue of releases, which
+  is always empty here (a release is triggered at once), so it would do nothing.
 
 So a run with them gives the same numbers for the same seed (tested against SimPy's own).
 They rely on the attributes of SimPy's events and resources (``put_queue``, ``get_queue``,
@@ -79,7 +81,7 @@ class LeanResource(simpy.Resource):
         env = self._env
         request = _new(Request)
         request.env = env
-        request.callbacks = [self._trigger_get]
+        request.callbacks = []  # SimPy's _trigger_get: a no-op here (see above)
         request.resource = self
         request.proc = env._active_proc
         self.put_queue.append(request)
@@ -107,7 +109,7 @@ class LeanPriorityResource(simpy.PriorityResource):
         request.time = now = env._now
         request.key = (priority, now, not preempt)
         request.env = env
-        request.callbacks = [self._trigger_get]
+        request.callbacks = []  # SimPy's _trigger_get: a no-op here (see above)
         request.resource = self
         request.proc = env._active_proc
         insort(self.put_queue, request, key=_KEY)  # after the requests of an equal key

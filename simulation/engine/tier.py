@@ -14,7 +14,11 @@ from functools import partial
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from tierwise.simulation.engine.clock import business_deadline_h, receiving_calendar
+from tierwise.simulation.engine.clock import (
+    HOURS_PER_DAY,
+    business_deadline_h,
+    receiving_calendar,
+)
 from tierwise.simulation.engine.results import TierAccumulator
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.scenario.distributions import (
@@ -157,6 +161,8 @@ class TierRun:
         self.promise_h = tier.promise_h
         self.promise_business_days = tier.promised_business_days
         self.receiving = receiving_calendar(scenario, name)
+        #: business-day deadlines by day of the order (see deadline_h)
+        self._deadlines: dict[int, tuple[float, float, float]] = {}
         self.revenue_per_order_usd = tier.revenue_per_order_usd
         self.late_penalty_usd = tier.late_penalty_usd_per_order
         self.acc = TierAccumulator()
@@ -208,10 +214,39 @@ class TierRun:
 
     def deadline_h(self, created_h: float) -> float:
         """Latest on-time delivery of an order created at ``created_h`` (hours): the promise in
-        clock hours, or the close of receiving on the promised business day."""
+        clock hours, or the close of receiving on the promised business day.
+
+        A business-day deadline depends only on the day of ``created_h`` and on whether it is
+        before that day's close of receiving, so it is computed once per day and case (by
+        :func:`~tierwise.simulation.engine.clock.business_deadline_h`: the same value).
+        """
         if self.promise_business_days is None:
             return created_h + self.promise_h
-        return business_deadline_h(self.receiving, created_h, self.promise_business_days)
+        day = math.floor(created_h / HOURS_PER_DAY)
+        deadlines = self._deadlines.get(day)
+        if deadlines is None:
+            deadlines = self._deadlines[day] = self._day_deadlines(day)
+        close_h, before_close, after_close = deadlines
+        return before_close if created_h < close_h else after_close
+
+    def _day_deadlines(self, day: int) -> tuple[float, float, float]:
+        """The close of receiving on ``day`` (−inf if it does not receive, +inf without a
+        calendar) and the deadlines of an order placed before and at or after it."""
+        calendar, days = self.receiving, self.promise_business_days
+        assert days is not None
+        start_h = day * HOURS_PER_DAY
+        if calendar is None:
+            deadline = business_deadline_h(None, start_h, days)
+            return math.inf, deadline, deadline
+        if day % 7 not in calendar.working_days:
+            deadline = business_deadline_h(calendar, start_h, days)
+            return -math.inf, deadline, deadline
+        close_h = day * HOURS_PER_DAY + calendar.close_hour
+        return (
+            close_h,
+            business_deadline_h(calendar, start_h, days),
+            business_deadline_h(calendar, close_h, days),
+        )
 
     def route(self) -> ChannelRoute:
         """Draw the channel of a new order (no draw for a single-channel tier)."""
