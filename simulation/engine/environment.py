@@ -91,6 +91,7 @@ class LeanEnvironment(simpy.Environment):
         self.timeout = self.timeout  # type: ignore[method-assign]
         self.process = self.process  # type: ignore[method-assign]
         self.start = self.start  # type: ignore[method-assign]
+        self.start_now = self.start_now  # type: ignore[method-assign]
 
     def timeout(self, delay: SimTime = 0, value: Any | None = None) -> Timeout:
         """A :class:`simpy.Timeout` of ``delay`` (as ``simpy.Environment.timeout``)."""
@@ -125,6 +126,23 @@ class LeanEnvironment(simpy.Environment):
         """
         process = self._launch(_new(_Unawaited), generator)
         process._wake = partial(process._resume, WOKEN)  # type: ignore[attr-defined]
+        return process
+
+    def start_now(self, generator: Any) -> Process:
+        """Start a process as :meth:`start` does, but run its first step at once instead of at
+        its start event.
+
+        The same as :meth:`start` when that start event would be the next event processed:
+        when the caller is the only callback of an event (or a wake-up) and schedules nothing
+        urgent before it (an urgent event of the current instant goes before every other
+        event left, the earlier urgent ones of the instant are already processed).
+        """
+        process = _new(_Unawaited)
+        process.env = self
+        process.callbacks = []
+        process._generator = generator
+        process._wake = partial(process._resume, WOKEN)  # type: ignore[attr-defined]
+        process._resume(WOKEN)
         return process
 
     def _launch(self, process: Process, generator: Any) -> Process:

@@ -453,17 +453,36 @@ class Inventory:
         points, keep_short = self.points, self.keep_short
         short: list[Shortage] = []
         for line in lines:
-            covered = points[line.family].demand(line.units, measured, keep_short, tier)
-            if covered is not None:
-                short.append(Shortage(line, covered))
+            point, units = points[line.family], line.units
+            if point.reserve_units or point.on_hand < units:
+                covered = point.demand(units, measured, keep_short, tier)
+                if covered is not None:
+                    short.append(Shortage(line, covered))
+                continue
+            # filled from stock, no reserve: StockPoint.demand's common path, inlined (the
+            # same operations in the same order)
+            if measured:
+                point.demand_lines += 1
+                point.filled_lines += 1
+            now = point.env._now
+            a = point._last_change_h
+            if a < point.window_start_h:
+                a = point.window_start_h
+            b = now if now < point.window_end_h else point.window_end_h
+            if b > a:
+                point.on_hand_area += point.on_hand * (b - a)
+            point._last_change_h = now
+            point.on_hand -= units
+            if point.on_hand + point.on_order - point.backordered <= point._order_level:
+                point._replenish_if_needed()
         if measured:
             acc.lines += len(lines)
             acc.lines_filled += len(lines) - len(short)
-            units = self.units_by_tier.get(tier)
-            if units is None:
-                units = self.units_by_tier[tier] = [0.0] * len(points)
+            by_family = self.units_by_tier.get(tier)
+            if by_family is None:
+                by_family = self.units_by_tier[tier] = [0.0] * len(points)
             for line in lines:
-                units[line.family] += line.units
+                by_family[line.family] += line.units
         return short
 
     def cost_shares(

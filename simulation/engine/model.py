@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import simpy
 
+from tierwise.simulation.engine.arrivals import ArrivalStream
 from tierwise.simulation.engine.clock import staffed_hours, working_days_between
 from tierwise.simulation.engine.costing import CostShare, sum_costs, tier_line_items
 from tierwise.simulation.engine.desk import DeskLane, OrderDesk
@@ -180,34 +181,19 @@ class OrderCycleModel:
             yield self.recovery.team, calendar
 
     # ----------------------------------------------------------------- arrivals
-    def _arrivals(self, tier: TierRun) -> Process:
-        """Create the tier's orders until the end of the window, one order-cycle process each."""
-        env = self.env
-        start, end = self.window_start_h, self.window_end_h
-        process = self.start
-        order_cycle, acc = self._order_cycle, tier.acc
-        hazard, rate, weekly = tier.interarrival, tier.rate_per_h, tier.weekly_rate
-        if rate > 0:
-            now = env._now
-            while True:
-                # the next arrival (TierRun.next_arrival_h, inlined: one call less per order)
-                if weekly is None:
-                    t = now + hazard() / rate
-                else:
-                    t = weekly.next_arrival_h(now, hazard())
-                if t >= end:
-                    break
-                yield t - now
-                # a new order
-                now = env._now
-                measured = start <= now < end
-                order = Order(tier, tier.orders_created, now, measured)
-                tier.orders_created += 1
-                if measured:
-                    acc.arrived += 1
-                    tier.open_orders += 1
-                self.open_orders += 1
-                process(order_cycle(order))
+    def _new_order(self, tier: TierRun, now: float) -> Order:
+        """Create and count the order of ``tier`` arriving at ``now`` (hours)."""
+        measured = self.window_start_h <= now < self.window_end_h
+        order = Order(tier, tier.orders_created, now, measured)
+        tier.orders_created += 1
+        if measured:
+            tier.acc.arrived += 1
+            tier.open_orders += 1
+        self.open_orders += 1
+        return order
+
+    def _arrivals_ended(self) -> None:
+        """A tier's last order has arrived."""
         self.arrivals_running -= 1
         self._maybe_finish()
 
@@ -512,8 +498,21 @@ class OrderCycleModel:
         :data:`GC_YOUNG_THRESHOLD` allocations instead of every 700 (Python's default;
         :func:`~tierwise.simulation.engine.environment.fewer_collections`).
         """
+        window = (self.window_start_h, self.window_end_h)
         for tier in self.tiers.values():
-            self.start(self._arrivals(tier))
+            arrivals = ArrivalStream(
+                self.env,
+                tier,
+                window,
+                self._new_order,
+                self._order_cycle,
+                self.start,
+                self._arrivals_ended,
+            )
+            if isinstance(self.env, LeanEnvironment):
+                arrivals.begin()
+            else:
+                self.start(arrivals.process())
         self.env.process(self._deadline())
         with fewer_collections(GC_YOUNG_THRESHOLD):
             self.env.run(until=self.finished)
