@@ -12,11 +12,15 @@ tiers by their agent time.
 
 from __future__ import annotations
 
+from functools import partial
+from heapq import heappush
+
 import simpy
-from simpy.events import PENDING
+from simpy.events import NORMAL, PENDING
 from simpy.resources.resource import Request
 
 from tierwise.simulation.engine.costing import CostShare
+from tierwise.simulation.engine.environment import LeanEnvironment
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool
@@ -85,6 +89,8 @@ class OrderDesk:
     ) -> None:
         sc = scenario
         self.env = env
+        #: the patience timers can be wake-ups of the lean loop
+        self.lean = isinstance(env, LeanEnvironment)
         self.scenario = scenario
         self.replication = replication
         self.answer_target_h = sc.order_entry.answer_target_s / SECONDS_PER_HOUR + EPS
@@ -137,19 +143,23 @@ class OrderDesk:
         processed when it fires (``request.processed``, what ``request in fired`` tests).
         """
         env = self.env
-        schedule = env.schedule
+        queue, eid = env._queue, env._eid  # type: ignore[attr-defined]
         first = _new(simpy.Event)
         first.env = env
         first.callbacks = []
 
-        def fire(_: simpy.Event) -> None:
+        def fire(_: object = None) -> None:
             if first._value is PENDING:
                 first._ok = True
                 first._value = None
-                schedule(first)
+                heappush(queue, (env._now, NORMAL, next(eid), first))  # env.schedule(first)
 
         request.callbacks.append(fire)
-        env.timeout(patience_h).callbacks.append(fire)
+        if self.lean:  # the timer as a wake-up with the timeout's key (no Timeout object)
+            timer = (env._now + patience_h, NORMAL, next(eid), partial(fire))
+            heappush(queue, timer)  # type: ignore[arg-type,misc]
+        else:
+            env.timeout(patience_h).callbacks.append(fire)
         return first
 
     def hang_up(self, order: Order, request: Request) -> None:
