@@ -262,6 +262,8 @@ class _Unawaited(Process):
     """A process whose end is an event only if something waits for it, and which may yield
     plain delays (see :meth:`LeanEnvironment.start`); otherwise exactly :class:`simpy.Process`."""
 
+    #: resumes the process after a plain delay (``partial(self._resume, WOKEN)``; dropped
+    #: when the process ends, so that the process and it form no reference cycle then)
     _wake: partial[None]
 
     def _resume(self, event: Event) -> None:
@@ -279,6 +281,7 @@ class _Unawaited(Process):
                     event = generator.throw(exc)
             except StopIteration as stop:
                 event = None  # type: ignore[assignment]
+                self._wake = None  # type: ignore[assignment]  # (a cycle: freed by refcount)
                 self._ok = True
                 self._value = stop.args[0] if stop.args else None
                 if self.callbacks:  # something waits: the end is an event, as in SimPy
@@ -288,6 +291,7 @@ class _Unawaited(Process):
                 break
             except BaseException as failure:
                 event = None  # type: ignore[assignment]
+                self._wake = None  # type: ignore[assignment]
                 self._ok = False
                 failure.__traceback__ = failure.__traceback__.tb_next  # type: ignore[union-attr]
                 self._value = failure

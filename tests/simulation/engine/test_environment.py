@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import random
+import weakref
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -328,3 +329,22 @@ def test_a_run_leaves_the_collector_as_it_found_it() -> None:
     before = gc.get_threshold()
     OrderCycleModel(call_centre(horizon_days=0.5), 0).run()
     assert gc.get_threshold() == before
+
+
+def test_a_finished_started_process_is_freed_without_the_cycle_collector() -> None:
+    env = LeanEnvironment()
+    finished: list[weakref.ref[simpy.Process]] = []
+
+    def worker() -> Generator[Step, Any, None]:
+        yield 1.0
+        yield env.timeout(1.0)
+
+    gc.disable()
+    try:
+        for _ in range(3):
+            finished.append(weakref.ref(env.start(worker())))
+            finished.append(weakref.ref(env.start_now(worker())))
+        env.run()
+        assert all(ref() is None for ref in finished)
+    finally:
+        gc.enable()
