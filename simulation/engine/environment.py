@@ -20,6 +20,7 @@ they are in the SimPy versions the project supports (``simpy>=4.1,<5``).
 from __future__ import annotations
 
 import gc
+import math
 import threading
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -82,6 +83,8 @@ class LeanEnvironment(simpy.Environment):
 
     def __init__(self, initial_time: SimTime = 0) -> None:
         super().__init__(initial_time)
+        #: the heap key of the event (or wake-up) being processed; before any, one below all
+        self._key: tuple[Any, ...] = (-math.inf, URGENT, -1, None)
         # simpy binds its event classes to an instance of its own class only; bind the ones
         # this class does not redefine, so that ``env.event()`` costs no descriptor per call
         self.event = MethodType(Event, self)  # type: ignore[method-assign]
@@ -199,7 +202,10 @@ class LeanEnvironment(simpy.Environment):
         queue = self._queue
         pop = heappop
         while queue:
-            self._now, _, _, event = pop(queue)
+            # the key processed now is kept (lean resources compare their skipped releases)
+            self._key = key = pop(queue)
+            self._now = key[0]
+            event = key[3]
             if event.__class__ is partial:  # a started process woken after its own delay
                 event()
                 continue
