@@ -95,6 +95,7 @@ class LeanEnvironment(simpy.Environment):
         self.process = self.process  # type: ignore[method-assign]
         self.start = self.start  # type: ignore[method-assign]
         self.start_now = self.start_now  # type: ignore[method-assign]
+        self.take_next = self.take_next  # type: ignore[method-assign]
 
     def timeout(self, delay: SimTime = 0, value: Any | None = None) -> Timeout:
         """A :class:`simpy.Timeout` of ``delay`` (as ``simpy.Environment.timeout``)."""
@@ -147,6 +148,23 @@ class LeanEnvironment(simpy.Environment):
         process._wake = partial(process._resume, WOKEN)  # type: ignore[attr-defined]
         process._resume(WOKEN)
         return process
+
+    def take_next(self, event: Event) -> bool:
+        """Process ``event`` now if it is the next event the loop would process; whether it was.
+
+        A process about to wait for ``event`` (e.g. a request granted at once) calls it where
+        it would yield: when ``event`` is next, nothing happens between the end of this step
+        and its processing, so processing it now (its callbacks, as the loop would) and going
+        on without yielding changes no order of events.
+        """
+        queue = self._queue
+        if not queue or queue[0][3] is not event or not event._ok:
+            return False  # (a failure goes the loop's way: thrown into the waiting process)
+        self._key = heappop(queue)
+        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+        for callback in callbacks:
+            callback(event)
+        return True
 
     def _launch(self, process: Process, generator: Any) -> Process:
         if not hasattr(generator, "throw"):

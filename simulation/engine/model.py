@@ -79,6 +79,11 @@ GC_YOUNG_THRESHOLD = 50_000
 DrawLog = dict[tuple[str, int], dict[str, float]]
 
 
+def _never(event: simpy.Event) -> bool:
+    """An event is not processed before its turn (SimPy's own loop)."""
+    return False
+
+
 class Lanes(NamedTuple):
     """One tier's lanes through the stations (``None`` where the stage is off)."""
 
@@ -126,6 +131,11 @@ class OrderCycleModel:
             env.start
             if isinstance(env, LeanEnvironment)
             else lambda generator: env.process(delays_as_timeouts(env, generator))
+        )
+        #: processes a granted request at once if it is the next event (LeanEnvironment.
+        #: take_next; never on SimPy's own loop)
+        self.take_next: Callable[[simpy.Event], bool] = (
+            env.take_next if isinstance(env, LeanEnvironment) else _never
         )
         self.window_start_h = sc.warmup_days * 24.0
         self.window_end_h = sc.horizon_days * 24.0
@@ -200,6 +210,7 @@ class OrderCycleModel:
     # ----------------------------------------------------------------- the order cycle
     def _order_cycle(self, order: Order) -> Process:
         env, tier = self.env, order.tier
+        take_next = self.take_next
         measured = order.measured
         stage = order.stage_h
         # ---- attributes drawn at creation (common random numbers); only for enabled stages
@@ -265,14 +276,17 @@ class OrderCycleModel:
             assert desk is not None
             call_h = env._now
             request = desk.call(order, entry)
-            if patience_h is None:
-                yield request
-            else:
-                yield desk.patience(request, patience_h)
-                if request.callbacks is not None:  # not answered: the caller hung up
-                    desk.hang_up(order, request)
-                    self._lose(order)
-                    return
+            # answered at once, with nothing else of this instant before: no wait (and no
+            # patience timer, which would find the call answered)
+            if not take_next(request):
+                if patience_h is None:
+                    yield request
+                else:
+                    yield desk.patience(request, patience_h)
+                    if request.callbacks is not None:  # not answered: the caller hung up
+                        desk.hang_up(order, request)
+                        self._lose(order)
+                        return
             yield desk.answer(order, entry, call_h, handling_h)
             entry.release(request)
             stage[_ORDER_ENTRY] = env._now - call_h
@@ -312,7 +326,8 @@ class OrderCycleModel:
                 assert station is not None
                 pick_start_h = env._now
                 request = picking.request()
-                yield request
+                if not take_next(request):
+                    yield request
                 yield station.start(order, per_order_pick_h + sum(pick_hs))
                 picking.release(request)
                 station.done(order, pick_start_h)

@@ -348,3 +348,40 @@ def test_a_finished_started_process_is_freed_without_the_cycle_collector() -> No
         assert all(ref() is None for ref in finished)
     finally:
         gc.enable()
+
+
+def test_take_next_processes_only_the_event_the_loop_would_process_next() -> None:
+    env = LeanEnvironment()
+    log: list[tuple[float, str]] = []
+
+    def note(what: str) -> Callable[[simpy.Event], None]:
+        return lambda _: log.append((env.now, what))
+
+    def worker() -> Generator[Step, Any, None]:
+        yield 1.0
+        alone = env.event()
+        alone.callbacks.append(note("alone"))
+        alone.succeed()
+        assert env.take_next(alone)  # nothing else at 1.0: processed at once
+        assert alone.processed and log == [(1.0, "alone")]
+        before = env.timeout(0)
+        before.callbacks.append(note("before"))
+        after = env.event()
+        after.callbacks.append(note("after"))
+        after.succeed()
+        assert not env.take_next(after)  # the timeout made before it comes first
+        yield after
+        log.append((env.now, "resumed"))
+
+    env.start(worker())
+    env.run()
+    assert log == [(1.0, "alone"), (1.0, "before"), (1.0, "after"), (1.0, "resumed")]
+
+
+def test_take_next_leaves_a_failure_to_the_loop() -> None:
+    env = LeanEnvironment()
+    failing = env.event()
+    failing.fail(ValueError("to the waiting process"))
+    assert not env.take_next(failing)
+    failing.defused = True
+    env.run()
