@@ -172,8 +172,7 @@ class OrderCycleModel:
             tier.lanes = self.lanes[name]
             if self.inventory is not None:
                 index = self.inventory.family_index
-                tier.family_ids = [index[f] for f in tier.spec.family_mix or {}]
-                tier.last_family = len(tier.family_ids) - 1
+                tier.wire_families([index[f] for f in tier.spec.family_mix or {}])
         #: a partial shipment can leave a remainder (its draws are made for every order)
         self.remainders = self.inventory is not None and self.inventory.shortage == "partial"
 
@@ -240,17 +239,18 @@ class OrderCycleModel:
             if picking is not None:
                 per_order_pick_h = picking.per_order_h()
                 pick_hs = list(islice(picking.per_line_draws, n_lines))
-            if tier.stock_on:
-                family_ids, last = tier.family_ids, tier.last_family
-                lines = [
-                    _new_line((family_ids[i if i < last else last], u if u >= 1 else 1, pick_h))
-                    for i, u, pick_h in zip(
-                        map(tier.family_of_u, islice(tier.family_draws, n_lines)),
-                        map(round, islice(tier.units_draws, n_lines)),
-                        pick_hs or repeat(0.0, n_lines),
-                        strict=True,
+            if tier.stock_on:  # (family, units) come ready from their streams (TierRun)
+                lines = list(
+                    map(
+                        _new_line,
+                        zip(
+                            islice(tier.family_draws, n_lines),
+                            islice(tier.units_draws, n_lines),
+                            pick_hs or repeat(0.0, n_lines),
+                            strict=True,
+                        ),
                     )
-                ]
+                )
             else:
                 lines = [_new_line((NO_FAMILY, 1, pick_h)) for pick_h in pick_hs]
         else:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from functools import partial
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from tierwise.simulation.engine.clock import (
     HOURS_PER_DAY,
@@ -200,17 +202,32 @@ class TierRun:
         self.stock_on = sc.inventory.enabled
         self.lines_on = sc.picking.enabled or self.stock_on
         self.lines = sampler(tier.lines_per_order, "lines")
-        # per-line draws, taken n at a time (islice) for the n lines of an order
-        self.units_draws = make_draws(tier.units_per_line, stream(seed, rep, f"units/{name}"))
+        # per-line draws, taken n at a time (islice) for the n lines of an order: the units of
+        # a line (the draw rounded, at least 1) and, once wired (wire_families), its family
+        self.units_draws: Iterator[int] = make_draws(
+            tier.units_per_line, stream(seed, rep, f"units/{name}"), of_block=_units_of
+        )
         self.family_cdf = list(accumulate((tier.family_mix or {}).values()))
-        self.family_draws = make_draws(_UNIT_UNIFORM, stream(seed, rep, f"family/{name}"))
-        #: the family_mix position of a U(0, 1) draw (may be one past the end: round-off)
-        self.family_of_u = partial(bisect_right, self.family_cdf)
-        self.family_ids: list[int] = []  # inventory index per family of family_mix
-        self.last_family = -1  # the last position in family_ids
+        self.family_draws: Iterator[int] = iter(())
+        self._family_stream = (seed, rep, f"family/{name}")
         #: the tier's lanes through the stations (entry, picking, shipping, recovery; None
         #: where a stage is off), wired in by the model
         self.lanes: tuple[Any, Any, Any, Any] = (None, None, None, None)
+
+    def wire_families(self, family_ids: list[int]) -> None:
+        """Draw the lines' families as inventory indices: ``family_ids`` holds the index of
+        each family of the tier's ``family_mix``, in its order.
+
+        A line's family is the ``family_mix`` position of a U(0, 1) draw in the cumulative
+        mix (``bisect_right``; a draw past the last bound, by round-off, takes the last).
+        """
+        table = np.asarray([*family_ids, family_ids[-1]] if family_ids else [0], dtype=np.int64)
+        cdf = np.asarray(self.family_cdf, dtype=float)
+        self.family_draws = make_draws(
+            _UNIT_UNIFORM,
+            stream(*self._family_stream),
+            of_block=lambda u: table[np.searchsorted(cdf, u, side="right")],
+        )
 
     def deadline_h(self, created_h: float) -> float:
         """Latest on-time delivery of an order created at ``created_h`` (hours): the promise in
@@ -261,6 +278,11 @@ class TierRun:
         if self.weekly_rate is None:
             return now_h + hazard / self.rate_per_h
         return self.weekly_rate.next_arrival_h(now_h, hazard)
+
+
+def _units_of(draws: np.ndarray) -> np.ndarray:
+    """The units of order lines: the draws rounded half to even (as ``round``), at least 1."""
+    return np.maximum(np.rint(draws), 1.0).astype(np.int64)
 
 
 def _weekly_profile(tier: Tier) -> list[float] | None:
