@@ -89,9 +89,15 @@ class ArrivalStream:
 
     def _schedule_next(self) -> None:
         """Schedule the next arrival, or end the arrivals at the end of the window."""
-        env = self.env
+        env, tier = self.env, self.tier
         now = env._now
-        t = self.next_arrival_h(now)
+        # the next arrival (next_arrival_h, inlined: the arrivals' hot path)
+        if tier.rate_per_h <= 0:
+            t = float("inf")
+        elif tier.weekly_rate is None:
+            t = now + tier.interarrival() / tier.rate_per_h
+        else:
+            t = tier.weekly_rate.next_arrival_h(now, tier.interarrival())
         if t < self.window[1]:
             # the key of ``yield t - now`` in a process
             entry = (now + (t - now), NORMAL, next(env._eid), self._wake)

@@ -192,6 +192,8 @@ class TierRun:
             for c in channels
         ]
         self.single_route = self.routes[0] if len(self.routes) == 1 else None
+        #: the route of a channel_mix position (one past the end, by round-off: the last)
+        self._route_of = [*self.routes, self.routes[-1]]
         self.entry_error_u = uniform_stream(seed, rep, f"entry_error/{name}")
         # processing (credit check, documents) and billing
         self.processing_on = sc.processing.enabled
@@ -269,8 +271,7 @@ class TierRun:
         """Draw the channel of a new order (no draw for a single-channel tier)."""
         if self.single_route is not None:
             return self.single_route
-        index = min(bisect_right(self.channel_cdf, self.channel_u()), len(self.routes) - 1)
-        return self.routes[index]
+        return self._route_of[bisect_right(self.channel_cdf, self.channel_u())]
 
     def next_arrival_h(self, now_h: float) -> float:
         """Time of the next order of the tier (draws one unit-exponential hazard)."""
