@@ -128,8 +128,8 @@ class LeanEnvironment(simpy.Environment):
           without a :class:`simpy.Timeout` (no event object, no callback list; the loop
           resumes the process directly).
         """
-        process = self._launch(_new(_Unawaited), generator)
-        process._wake = partial(process._resume, WOKEN)  # type: ignore[attr-defined]
+        process: _Unawaited = self._launch(_new(_Unawaited), generator)  # type: ignore[assignment]
+        process._wake = _Wake.of(process)
         return process
 
     def start_now(self, generator: Any) -> Process:
@@ -145,7 +145,7 @@ class LeanEnvironment(simpy.Environment):
         process.env = self
         process.callbacks = []
         process._generator = generator
-        process._wake = partial(process._resume, WOKEN)  # type: ignore[attr-defined]
+        process._wake = _Wake.of(process)
         process._resume(WOKEN)
         return process
 
@@ -217,14 +217,32 @@ class LeanEnvironment(simpy.Environment):
     def _loop(self) -> None:
         """``simpy.Environment.step`` until an exception ends it (StopSimulation,
         EmptySchedule, or an event that failed and was not defused)."""
-        queue = self._queue
+        queue, eid = self._queue, self._eid
         pop = heappop
         while queue:
             # the key processed now is kept (lean resources compare their skipped releases)
             self._key = key = pop(queue)
             self._now = key[0]
-            event = key[3]
-            if event.__class__ is partial:  # a started process woken after its own delay
+            event: Any = key[3]  # an event, or a wake-up (a callable)
+            kind = event.__class__
+            if kind is _Wake:  # a started process woken after a plain delay: its step, here
+                process = event.process
+                self._active_proc = process
+                try:
+                    target = event()  # generator.send(None)
+                except StopIteration as stop:
+                    process._ended(stop)
+                except BaseException as failure:
+                    failure.__traceback__ = failure.__traceback__.tb_next  # type: ignore[union-attr]
+                    process._failed(failure)
+                else:
+                    if target.__class__ is float:  # the next plain delay
+                        heappush(queue, (key[0] + target, NORMAL, next(eid), event))
+                    else:
+                        process._go_on(target)
+                self._active_proc = None
+                continue
+            if kind is partial:  # a wake-up of the engine's own (an arrival, a timer)
                 event()
                 continue
             # callbacks are detached first (a callback may not add to a processed event)
@@ -286,9 +304,9 @@ class _Unawaited(Process):
     """A process whose end is an event only if something waits for it, and which may yield
     plain delays (see :meth:`LeanEnvironment.start`); otherwise exactly :class:`simpy.Process`."""
 
-    #: resumes the process after a plain delay (``partial(self._resume, WOKEN)``; dropped
-    #: when the process ends, so that the process and it form no reference cycle then)
-    _wake: partial[None]
+    #: resumes the process after a plain delay (a :class:`_Wake`; dropped when the process
+    #: ends, so that the process and it form no reference cycle then)
+    _wake: _Wake | None
 
     def _resume(self, event: Event) -> None:
         env = self.env
@@ -305,21 +323,12 @@ class _Unawaited(Process):
                     event = generator.throw(exc)
             except StopIteration as stop:
                 event = None  # type: ignore[assignment]
-                self._wake = None  # type: ignore[assignment]  # (a cycle: freed by refcount)
-                self._ok = True
-                self._value = stop.args[0] if stop.args else None
-                if self.callbacks:  # something waits: the end is an event, as in SimPy
-                    env.schedule(self)
-                else:
-                    self.callbacks = None  # type: ignore[assignment]
+                self._ended(stop)
                 break
             except BaseException as failure:
                 event = None  # type: ignore[assignment]
-                self._wake = None  # type: ignore[assignment]
-                self._ok = False
                 failure.__traceback__ = failure.__traceback__.tb_next  # type: ignore[union-attr]
-                self._value = failure
-                env.schedule(self)  # a failure crashes the run unless handled (SimPy's rule)
+                self._failed(failure)
                 break
             if event.__class__ is float:  # a plain delay: woken after it (see start)
                 heappush(env._queue, (env._now + event, NORMAL, next(env._eid), self._wake))
@@ -335,3 +344,51 @@ class _Unawaited(Process):
                 raise RuntimeError(f'Invalid yield value "{event}"') from None
         self._target = event
         env._active_proc = None
+
+    def _ended(self, stop: StopIteration) -> None:
+        """The generator returned: the process's end is an event if something waits for it."""
+        self._wake = None  # (a cycle with the process: freed by reference counting now)
+        self._target = None  # type: ignore[assignment]
+        self._ok = True
+        self._value = stop.args[0] if stop.args else None
+        if self.callbacks:  # something waits: the end is an event, as in SimPy
+            self.env.schedule(self)
+        else:
+            self.callbacks = None  # type: ignore[assignment]
+
+    def _failed(self, failure: BaseException) -> None:
+        """The generator raised: the process fails (crashing the run unless handled)."""
+        self._wake = None
+        self._target = None  # type: ignore[assignment]
+        self._ok = False
+        self._value = failure
+        self.env.schedule(self)  # SimPy's rule
+
+    def _go_on(self, event: Event) -> None:
+        """After a step that its wake-up ran (in the loop) yielded ``event``: wait for it, or go
+        on with it at once when it is processed already (as :meth:`_resume` does)."""
+        try:
+            if event.callbacks is not None:
+                event.callbacks.append(self._resume)
+                self._target = event
+                return
+        except AttributeError:
+            if hasattr(event, "callbacks"):
+                raise
+            raise RuntimeError(f'Invalid yield value "{event}"') from None
+        self._resume(event)
+
+
+class _Wake(partial):  # type: ignore[type-arg]
+    """The wake-up of a started process after a plain delay: ``generator.send(None)`` as a
+    C-level call, run by the loop itself, and the process it belongs to."""
+
+    __slots__ = ("process",)
+    process: _Unawaited
+
+    @classmethod
+    def of(cls, process: _Unawaited) -> _Wake:
+        """The wake-up of ``process``."""
+        wake = cls(process._generator.send, None)
+        wake.process = process
+        return wake

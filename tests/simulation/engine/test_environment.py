@@ -385,3 +385,49 @@ def test_take_next_leaves_a_failure_to_the_loop() -> None:
     assert not env.take_next(failing)
     failing.defused = True
     env.run()
+
+
+def test_a_failure_after_a_plain_delay_crashes_the_run_and_can_be_handled() -> None:
+    env = LeanEnvironment()
+
+    def broken() -> Generator[Step, Any, None]:
+        yield 1.0
+        yield 1.0
+        raise KeyError("boom")
+
+    env.start(broken())
+    with pytest.raises(KeyError, match="boom"):
+        env.run()
+    assert env.now == 2.0
+
+    env = LeanEnvironment()
+    caught: list[tuple[float, str]] = []
+
+    def waiter(process: simpy.Process) -> Generator[simpy.Event, Any, None]:
+        try:
+            yield process
+        except KeyError as failure:
+            caught.append((env.now, str(failure.args[0])))
+
+    env.process(waiter(env.start(broken())))
+    env.run()
+    assert caught == [(2.0, "boom")]
+
+
+def test_after_a_plain_delay_a_processed_event_gives_its_value_at_once() -> None:
+    env = LeanEnvironment()
+    log: list[tuple[float, object]] = []
+    done = env.timeout(0.5, "early")
+
+    def worker() -> Generator[Step, Any, str]:
+        yield 1.0
+        value = yield done  # processed at 0.5: no wait
+        log.append((env.now, value))
+        value = yield env.timeout(0.25, "later")
+        log.append((env.now, value))
+        return "end"
+
+    process = env.start(worker())
+    env.run()
+    assert log == [(1.0, "early"), (1.25, "later")]
+    assert process.value == "end"
