@@ -77,21 +77,11 @@ class ArrivalStream:
         entry = (env._now, URGENT, next(env._eid), partial(self._schedule_next))
         heappush(env._queue, entry)  # type: ignore[arg-type,misc]
 
-    def next_arrival_h(self, now_h: float) -> float:
-        """The time of the tier's next order after ``now_h`` (draws one hazard), ``inf`` for a
-        tier without orders (TierRun.next_arrival_h, inlined: one call less per order)."""
-        tier = self.tier
-        if tier.rate_per_h <= 0:
-            return float("inf")
-        if tier.weekly_rate is None:
-            return now_h + tier.interarrival() / tier.rate_per_h
-        return tier.weekly_rate.next_arrival_h(now_h, tier.interarrival())
-
     def _schedule_next(self) -> None:
         """Schedule the next arrival, or end the arrivals at the end of the window."""
         env, tier = self.env, self.tier
         now = env._now
-        # the next arrival (next_arrival_h, inlined: the arrivals' hot path)
+        # the next arrival (TierRun.next_arrival_h, inlined: the arrivals' hot path)
         if tier.rate_per_h <= 0:
             t = float("inf")
         elif tier.weekly_rate is None:
@@ -119,7 +109,7 @@ class ArrivalStream:
         end = self.window[1]
         now = env._now
         while True:
-            t = self.next_arrival_h(now)
+            t = self.tier.next_arrival_h(now) if self.tier.rate_per_h > 0 else float("inf")
             if t >= end:
                 break
             yield t - now

@@ -9,6 +9,14 @@ heap key ``(time, priority, event id, event)`` from the same counter as with the
 environment, so events at equal times are processed in the same order and a run gives the
 same numbers for the same seed (tested against :class:`simpy.Environment`).
 
+For the engine's own processes it offers more, each keeping the order of events:
+:meth:`~LeanEnvironment.start` (a process nothing waits for, which may yield plain delays,
+woken by the loop itself: :class:`_Wake`), :meth:`~LeanEnvironment.start_now` (its first step
+at once) and :meth:`~LeanEnvironment.take_next` (process an event now if it is next). The
+loop keeps the key it processes (``_key``), which the lean resources compare with the keys of
+the releases they did not schedule. :func:`delays_as_timeouts` runs a process yielding plain
+delays on any SimPy environment.
+
 :func:`fewer_collections` spaces out the cyclic garbage collector's passes while a run's
 events are processed (a setting of the interpreter, restored afterwards; it changes no number).
 
