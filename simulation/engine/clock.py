@@ -1,7 +1,9 @@
 """Calendar arithmetic on the engine clock (hours since Monday 00:00 of week 0).
 
 Pure functions, no SimPy: opening and closing times, staffed hours in an interval (of the
-whole day or of a shift block), and the next dispatch cut-off.
+whole day or of a shift block), and the next dispatch cut-off; the next opening and the next
+cut-off also as tables prepared per day (:class:`OpeningTable`, :class:`CutoffTable`: the
+same answers, for the per-order paths).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from tierwise.simulation.scenario.schema import Scenario
 
 __all__ = [
     "HOURS_PER_DAY",
+    "CutoffTable",
+    "OpeningTable",
     "business_deadline_h",
     "daily_span_hours",
     "is_working_day",
@@ -146,3 +150,99 @@ def business_deadline_h(calendar: Calendar | None, t_h: float, business_days: in
         if day % 7 in calendar.working_days:
             counted += 1
     return day * HOURS_PER_DAY + calendar.close_hour
+
+
+class CutoffTable:
+    """:func:`next_cutoff_h` of one calendar and cut-off list, prepared per day.
+
+    The cut-offs of a day (and the first of the next working day) are computed once per day
+    with the same float operations as :func:`next_cutoff_h`, so every answer is identical
+    to it (tested).
+
+    Parameters
+    ----------
+    calendar : Calendar or None
+        Working days of dispatch; ``None`` = every day.
+    cutoff_hours : sequence of float
+        Cut-off hours of the day (>= 0), in the order :func:`next_cutoff_h` tries them.
+    """
+
+    __slots__ = ("_by_day", "calendar", "cutoff_hours")
+
+    def __init__(self, calendar: Calendar | None, cutoff_hours: Sequence[float]) -> None:
+        self.calendar = calendar
+        self.cutoff_hours = tuple(cutoff_hours)
+        self._by_day: dict[int, tuple[float, ...]] = {}
+
+    def next_h(self, t_h: float) -> float:
+        """Earliest dispatch cut-off >= ``t_h`` on a working day; ``t_h`` if none are set."""
+        if not self.cutoff_hours:
+            return t_h
+        day = math.floor(t_h / HOURS_PER_DAY)
+        cuts = self._by_day.get(day)
+        if cuts is None:
+            cuts = self._by_day[day] = self._candidates(day)
+        for cut in cuts:
+            if cut >= t_h:
+                return cut
+        raise AssertionError("no cut-off found within 9 days")  # prevented by validation
+
+    def _candidates(self, day: int) -> tuple[float, ...]:
+        """The cut-offs of ``day`` (if worked), then the first of the next working day (any
+        time of ``day`` is before it)."""
+        cuts: list[float] = []
+        if is_working_day(self.calendar, day):
+            cuts = [day * HOURS_PER_DAY + hour for hour in self.cutoff_hours]
+        for d in range(day + 1, day + 9):
+            if is_working_day(self.calendar, d):
+                cuts.append(d * HOURS_PER_DAY + self.cutoff_hours[0])
+                break
+        return tuple(cuts)
+
+
+class OpeningTable:
+    """:func:`next_open_h` of one calendar, prepared per day.
+
+    A day's opening and closing and the next working day's opening are computed once per
+    day with the same float operations as :func:`next_open_h`, so every answer is identical
+    to it (tested).
+
+    Parameters
+    ----------
+    calendar : Calendar
+        The opening hours.
+    """
+
+    __slots__ = ("_by_day", "calendar")
+
+    def __init__(self, calendar: Calendar) -> None:
+        self.calendar = calendar
+        self._by_day: dict[int, tuple[float, float, float]] = {}
+
+    def next_h(self, t_h: float) -> float:
+        """Earliest time >= ``t_h`` at which the operation is open."""
+        day = math.floor(t_h / HOURS_PER_DAY)
+        hours = self._by_day.get(day)
+        if hours is None:
+            hours = self._by_day[day] = self._hours(day)
+        start, end, next_start = hours
+        if t_h < end:
+            return t_h if t_h >= start else start
+        return next_start
+
+    def wait_h(self, t_h: float) -> float:
+        """Hours from ``t_h`` to the next opening (0 while open)."""
+        return self.next_h(t_h) - t_h
+
+    def _hours(self, day: int) -> tuple[float, float, float]:
+        """Opening and closing of ``day`` (closing −inf when it is not worked), and the
+        opening of the next working day."""
+        calendar = self.calendar
+        start, end = math.inf, -math.inf
+        if day % 7 in calendar.working_days:
+            start = day * HOURS_PER_DAY + calendar.open_hour
+            end = day * HOURS_PER_DAY + calendar.close_hour
+        for d in range(day + 1, day + 8):
+            if d % 7 in calendar.working_days:
+                return start, end, d * HOURS_PER_DAY + calendar.open_hour
+        raise AssertionError("calendar has no working day")  # prevented by validation

@@ -12,11 +12,15 @@ tiers by their agent time.
 
 from __future__ import annotations
 
+from functools import partial
+from heapq import heappush
+
 import simpy
-from simpy.events import PENDING
+from simpy.events import NORMAL, PENDING
 from simpy.resources.resource import Request
 
 from tierwise.simulation.engine.costing import CostShare
+from tierwise.simulation.engine.environment import LeanEnvironment
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool
@@ -85,6 +89,8 @@ class OrderDesk:
     ) -> None:
         sc = scenario
         self.env = env
+        #: the patience timers can be wake-ups of the lean loop
+        self.lean = isinstance(env, LeanEnvironment)
         self.scenario = scenario
         self.replication = replication
         self.answer_target_h = sc.order_entry.answer_target_s / SECONDS_PER_HOUR + EPS
@@ -137,19 +143,23 @@ class OrderDesk:
         processed when it fires (``request.processed``, what ``request in fired`` tests).
         """
         env = self.env
-        schedule = env.schedule
+        queue, eid = env._queue, env._eid  # type: ignore[attr-defined]
         first = _new(simpy.Event)
         first.env = env
         first.callbacks = []
 
-        def fire(_: simpy.Event) -> None:
+        def fire(_: object = None) -> None:
             if first._value is PENDING:
                 first._ok = True
                 first._value = None
-                schedule(first)
+                heappush(queue, (env._now, NORMAL, next(eid), first))  # env.schedule(first)
 
         request.callbacks.append(fire)
-        env.timeout(patience_h).callbacks.append(fire)
+        if self.lean:  # the timer as a wake-up with the timeout's key (no Timeout object)
+            timer = (env._now + patience_h, NORMAL, next(eid), partial(fire))
+            heappush(queue, timer)  # type: ignore[arg-type,misc]
+        else:
+            env.timeout(patience_h).callbacks.append(fire)
         return first
 
     def hang_up(self, order: Order, request: Request) -> None:
@@ -159,12 +169,11 @@ class OrderDesk:
         if order.measured:
             order.tier.acc.abandoned += 1
 
-    def answer(
-        self, order: Order, lane: DeskLane, call_h: float, handling_h: float
-    ) -> simpy.Timeout:
+    def answer(self, order: Order, lane: DeskLane, call_h: float, handling_h: float) -> float:
         """An agent answers the call of ``order`` made at ``call_h`` (hours): count the wait
-        and the agent's time, and return the handling of the call (``handling_h`` hours; the
-        order cycle yields it, then releases the agent with ``lane.release``)."""
+        and the agent's time, and return the handling time of the call (``handling_h`` hours;
+        the order cycle yields it as a plain delay, then releases the agent with
+        ``lane.release``)."""
         env = self.env
         if order.measured:
             acc = order.tier.acc
@@ -177,7 +186,7 @@ class OrderDesk:
                 acc.answered_within_target += 1
             acc.agent_busy_h += handling_h
         lane.pool.start_service(handling_h)
-        return env.timeout(handling_h)
+        return handling_h
 
     def cost_shares(
         self,

@@ -420,6 +420,8 @@ class Inventory:
         window: tuple[float, float],
     ) -> None:
         inv = scenario.inventory
+        self.env = env
+        self.window = window
         self.shortage = inv.shortage
         self.keep_short = inv.shortage != "lost"
         self.families = dict(inv.families)
@@ -452,18 +454,41 @@ class Inventory:
         """
         points, keep_short = self.points, self.keep_short
         short: list[Shortage] = []
-        for line in lines:
-            covered = points[line.family].demand(line.units, measured, keep_short, tier)
-            if covered is not None:
-                short.append(Shortage(line, covered))
+        now = self.env._now
+        start_h, end_h = self.window
+        until_h = now if now < end_h else end_h  # the end of a holding-cost interval now
+        by_family: list[float] = []
         if measured:
             acc.lines += len(lines)
+            by_family = self.units_by_tier.get(tier) or self.units_by_tier.setdefault(
+                tier, [0.0] * len(points)
+            )
+        for line in lines:
+            family, units, _ = line
+            point = points[family]
+            if measured:
+                by_family[family] += units
+            if point.reserve_units or point.on_hand < units:
+                covered = point.demand(units, measured, keep_short, tier)
+                if covered is not None:
+                    short.append(Shortage(line, covered))
+                continue
+            # filled from stock, no reserve: StockPoint.demand's common path, inlined (the
+            # same operations in the same order; every point shares the window and the clock)
+            if measured:
+                point.demand_lines += 1
+                point.filled_lines += 1
+            from_h = point._last_change_h
+            if from_h < start_h:
+                from_h = start_h
+            if until_h > from_h:
+                point.on_hand_area += point.on_hand * (until_h - from_h)
+            point._last_change_h = now
+            point.on_hand -= units
+            if point.on_hand + point.on_order - point.backordered <= point._order_level:
+                point._replenish_if_needed()
+        if measured:
             acc.lines_filled += len(lines) - len(short)
-            units = self.units_by_tier.get(tier)
-            if units is None:
-                units = self.units_by_tier[tier] = [0.0] * len(points)
-            for line in lines:
-                units[line.family] += line.units
         return short
 
     def cost_shares(

@@ -18,10 +18,16 @@ from typing import Any, NamedTuple
 
 import simpy
 
+from tierwise.simulation.engine.arrivals import ArrivalStream
 from tierwise.simulation.engine.clock import staffed_hours, working_days_between
 from tierwise.simulation.engine.costing import CostShare, sum_costs, tier_line_items
 from tierwise.simulation.engine.desk import DeskLane, OrderDesk
-from tierwise.simulation.engine.environment import LeanEnvironment, fewer_collections
+from tierwise.simulation.engine.environment import (
+    LeanEnvironment,
+    Step,
+    delays_as_timeouts,
+    fewer_collections,
+)
 from tierwise.simulation.engine.inventory import Inventory
 from tierwise.simulation.engine.order import (
     NO_FAMILY,
@@ -49,13 +55,15 @@ __all__ = [
     "RunFunction",
 ]
 
-Process = Generator[simpy.Event, Any, None]
+#: An order's process: it yields events and plain delays (hours)
+Process = Generator[Step, Any, None]
 
 # plain ints index an order's stage times faster than the enum members
 _TRANSMISSION = Stage.TRANSMISSION.value
 _ORDER_ENTRY = Stage.ORDER_ENTRY.value
 _PROCESSING = Stage.PROCESSING.value
 _STOCK_WAIT = Stage.STOCK_WAIT.value
+_SHIPPING = Stage.SHIPPING.value
 #: The one line of an order when neither picking nor inventory is simulated.
 _SINGLE_LINE = OrderLine(NO_FAMILY, 1, 0.0)
 #: ``_new_line((family, units, pick_h))`` makes an OrderLine in C (a named tuple's own
@@ -69,6 +77,11 @@ GC_YOUNG_THRESHOLD = 50_000
 
 #: The random draws each order used, by (tier, creation index) → attribute → value.
 DrawLog = dict[tuple[str, int], dict[str, float]]
+
+
+def _never(event: simpy.Event) -> bool:
+    """An event is not processed before its turn (SimPy's own loop)."""
+    return False
 
 
 class Lanes(NamedTuple):
@@ -112,8 +125,18 @@ class OrderCycleModel:
         self.scenario = scenario
         self.replication = replication
         self.env = env = environment()
-        #: starts a process nothing waits for (LeanEnvironment.start; process on SimPy's own)
-        self.start: Callable[[Process], object] = getattr(env, "start", env.process)
+        #: starts a process nothing waits for, which may yield plain delays
+        #: (LeanEnvironment.start; on SimPy's own, a process with the delays as timeouts)
+        self.start: Callable[[Process], object] = (
+            env.start
+            if isinstance(env, LeanEnvironment)
+            else lambda generator: env.process(delays_as_timeouts(env, generator))
+        )
+        #: processes a granted request at once if it is the next event (LeanEnvironment.
+        #: take_next; never on SimPy's own loop)
+        self.take_next: Callable[[simpy.Event], bool] = (
+            env.take_next if isinstance(env, LeanEnvironment) else _never
+        )
         self.window_start_h = sc.warmup_days * 24.0
         self.window_end_h = sc.horizon_days * 24.0
         self.drain_end_h = self.window_end_h + sc.drain_days * 24.0
@@ -149,8 +172,7 @@ class OrderCycleModel:
             tier.lanes = self.lanes[name]
             if self.inventory is not None:
                 index = self.inventory.family_index
-                tier.family_ids = [index[f] for f in tier.spec.family_mix or {}]
-                tier.last_family = len(tier.family_ids) - 1
+                tier.wire_families([index[f] for f in tier.spec.family_mix or {}])
         #: a partial shipment can leave a remainder (its draws are made for every order)
         self.remainders = self.inventory is not None and self.inventory.shortage == "partial"
 
@@ -168,40 +190,26 @@ class OrderCycleModel:
             yield self.recovery.team, calendar
 
     # ----------------------------------------------------------------- arrivals
-    def _arrivals(self, tier: TierRun) -> Process:
-        """Create the tier's orders until the end of the window, one order-cycle process each."""
-        env = self.env
-        start, end = self.window_start_h, self.window_end_h
-        timeout, process = env.timeout, self.start
-        order_cycle, acc = self._order_cycle, tier.acc
-        hazard, rate, weekly = tier.interarrival, tier.rate_per_h, tier.weekly_rate
-        if rate > 0:
-            now = env._now
-            while True:
-                # the next arrival (TierRun.next_arrival_h, inlined: one call less per order)
-                if weekly is None:
-                    t = now + hazard() / rate
-                else:
-                    t = weekly.next_arrival_h(now, hazard())
-                if t >= end:
-                    break
-                yield timeout(t - now)
-                # a new order
-                now = env._now
-                measured = start <= now < end
-                order = Order(tier, tier.orders_created, now, measured)
-                tier.orders_created += 1
-                if measured:
-                    acc.arrived += 1
-                    tier.open_orders += 1
-                self.open_orders += 1
-                process(order_cycle(order))
+    def _new_order(self, tier: TierRun, now: float) -> Order:
+        """Create and count the order of ``tier`` arriving at ``now`` (hours)."""
+        measured = self.window_start_h <= now < self.window_end_h
+        order = Order(tier, tier.orders_created, now, measured)
+        tier.orders_created += 1
+        if measured:
+            tier.acc.arrived += 1
+            tier.open_orders += 1
+        self.open_orders += 1
+        return order
+
+    def _arrivals_ended(self) -> None:
+        """A tier's last order has arrived."""
         self.arrivals_running -= 1
         self._maybe_finish()
 
     # ----------------------------------------------------------------- the order cycle
     def _order_cycle(self, order: Order) -> Process:
         env, tier = self.env, order.tier
+        take_next = self.take_next
         measured = order.measured
         stage = order.stage_h
         # ---- attributes drawn at creation (common random numbers); only for enabled stages
@@ -222,34 +230,29 @@ class OrderCycleModel:
         n_lines = 1
         per_order_pick_h = 0.0
         pick_hs: list[float] = []
-        units: list[int] = []
-        families: list[int] = []
         if tier.lines_on:
             n_lines = round(tier.lines())
             if n_lines < 1:  # at least one line (a comparison: cheaper than max per order)
                 n_lines = 1
-            # the lines' draws, n at a time from each stream (the same draws as one by one)
-            if tier.stock_on:
-                units = [u if u >= 1 else 1 for u in map(round, islice(tier.units_draws, n_lines))]
-                family_ids, last = tier.family_ids, tier.last_family
-                families = [
-                    family_ids[i if i < last else last]
-                    for i in map(tier.family_of_u, islice(tier.family_draws, n_lines))
-                ]
+            # the lines' draws, n at a time from each stream (the same draws as one by one;
+            # the streams are independent, so taking them side by side changes none)
             if picking is not None:
                 per_order_pick_h = picking.per_order_h()
                 pick_hs = list(islice(picking.per_line_draws, n_lines))
-            lines = list(
-                map(
-                    _new_line,
-                    zip(
-                        families or repeat(NO_FAMILY, n_lines),
-                        units or repeat(1, n_lines),
-                        pick_hs or repeat(0.0, n_lines),
-                        strict=True,
-                    ),
+            if tier.stock_on:  # (family, units) come ready from their streams (TierRun)
+                lines = list(
+                    map(
+                        _new_line,
+                        zip(
+                            islice(tier.family_draws, n_lines),
+                            islice(tier.units_draws, n_lines),
+                            pick_hs or repeat(0.0, n_lines),
+                            strict=True,
+                        ),
+                    )
                 )
-            )
+            else:
+                lines = [_new_line((NO_FAMILY, 1, pick_h)) for pick_h in pick_hs]
         else:
             lines = [_SINGLE_LINE]
         order.lines = lines
@@ -264,7 +267,7 @@ class OrderCycleModel:
 
         # ---- order transmission
         if transmission_h > 0:
-            yield env.timeout(transmission_h)
+            yield transmission_h
             stage[_TRANSMISSION] = transmission_h
 
         # ---- order entry: the desk's steps, yielded here (no generator per call)
@@ -273,21 +276,24 @@ class OrderCycleModel:
             assert desk is not None
             call_h = env._now
             request = desk.call(order, entry)
-            if patience_h is None:
-                yield request
-            else:
-                yield desk.patience(request, patience_h)
-                if request.callbacks is not None:  # not answered: the caller hung up
-                    desk.hang_up(order, request)
-                    self._lose(order)
-                    return
+            # answered at once, with nothing else of this instant before: no wait (and no
+            # patience timer, which would find the call answered)
+            if not take_next(request):
+                if patience_h is None:
+                    yield request
+                else:
+                    yield desk.patience(request, patience_h)
+                    if request.callbacks is not None:  # not answered: the caller hung up
+                        desk.hang_up(order, request)
+                        self._lose(order)
+                        return
             yield desk.answer(order, entry, call_h, handling_h)
             entry.release(request)
             stage[_ORDER_ENTRY] = env._now - call_h
 
         # ---- processing (credit check, documents)
         if processing_h > 0:
-            yield env.timeout(processing_h)
+            yield processing_h
             stage[_PROCESSING] = processing_h
 
         # ---- stock allocation
@@ -320,17 +326,33 @@ class OrderCycleModel:
                 assert station is not None
                 pick_start_h = env._now
                 request = picking.request()
-                yield request
+                if not take_next(request):
+                    yield request
                 yield station.start(order, per_order_pick_h + sum(pick_hs))
                 picking.release(request)
                 station.done(order, pick_start_h)
             if pick_error:
                 order.accurate = False
-            if ship is not None:
+            if ship is not None:  # the station's steps (ShippingStation.ship), yielded here
                 if self.draw_log is not None:
                     self._log_draws(order, damaged=damaged, transit_h=transit_h)
-                assert self.shipping is not None
-                yield from self.shipping.ship(order, ship, transit_h, damaged, True)
+                shipping = self.shipping
+                assert shipping is not None
+                ship_h = env._now
+                if ship.fleet is None:
+                    delay = shipping.pick_up(order, ship, transit_h)
+                else:
+                    yield ship.fleet.board(tier.priority)
+                    delay = shipping.boarded(order, ship, transit_h)
+                if delay > 0:
+                    yield delay
+                if ship.opening is not None:
+                    wait_h = ship.opening.wait_h(env._now)
+                    if wait_h > 0:  # the customer is closed: delivered at the next opening
+                        yield wait_h
+                if damaged:
+                    order.damaged = True
+                stage[_SHIPPING] += env._now - ship_h
         # the first part is delivered (_part_done, inlined)
         order.pending_parts -= 1
         now = env._now
@@ -478,7 +500,7 @@ class OrderCycleModel:
         if self.arrivals_running == 0 and self.open_orders == 0 and not self.finished.triggered:
             self.finished.succeed()
 
-    def _deadline(self) -> Process:
+    def _deadline(self) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(self.drain_end_h)
         if not self.finished.triggered:
             self.finished.succeed()
@@ -491,8 +513,21 @@ class OrderCycleModel:
         :data:`GC_YOUNG_THRESHOLD` allocations instead of every 700 (Python's default;
         :func:`~tierwise.simulation.engine.environment.fewer_collections`).
         """
+        window = (self.window_start_h, self.window_end_h)
         for tier in self.tiers.values():
-            self.env.process(self._arrivals(tier))
+            arrivals = ArrivalStream(
+                self.env,
+                tier,
+                window,
+                self._new_order,
+                self._order_cycle,
+                self.start,
+                self._arrivals_ended,
+            )
+            if isinstance(self.env, LeanEnvironment):
+                arrivals.begin()
+            else:
+                self.start(arrivals.process())
         self.env.process(self._deadline())
         with fewer_collections(GC_YOUNG_THRESHOLD):
             self.env.run(until=self.finished)

@@ -20,6 +20,7 @@ from simpy.resources.resource import Request
 
 from tierwise.simulation.engine.clock import staffed_hours
 from tierwise.simulation.engine.costing import CostShare
+from tierwise.simulation.engine.environment import Step
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.staffing import StaffedPool, loading_calendar
@@ -157,9 +158,7 @@ class PickingStation:
             uniform_stream(seed, rep, f"pick_error/{tier_name}"),
         )
 
-    def pick(
-        self, order: Order, lane: PickLane, pick_h: float
-    ) -> Generator[simpy.Event, Any, None]:
+    def pick(self, order: Order, lane: PickLane, pick_h: float) -> Generator[Step, Any, None]:
         """Wait for a picker and pick ``pick_h`` hours for ``order`` (of ``lane``'s tier).
 
         The steps the order cycle yields itself on its common path: ``request = lane.request()``,
@@ -172,12 +171,13 @@ class PickingStation:
         lane.release(request)
         self.done(order, start_h)
 
-    def start(self, order: Order, pick_h: float) -> simpy.Timeout:
-        """A picker starts on ``order``: count the ``pick_h`` hours and return the picking."""
+    def start(self, order: Order, pick_h: float) -> float:
+        """A picker starts on ``order``: count the ``pick_h`` hours and return them (the
+        picking, which the process yields as a plain delay)."""
         self.pool.start_service(pick_h)
         if order.measured:
             order.tier.acc.picker_busy_h += pick_h
-        return self.env.timeout(pick_h)
+        return pick_h
 
     def done(self, order: Order, start_h: float) -> None:
         """The picking of ``order`` that waited for a picker from ``start_h`` is done."""

@@ -31,13 +31,15 @@ import simpy
 
 from tierwise.simulation.engine.clock import (
     HOURS_PER_DAY,
+    CutoffTable,
+    OpeningTable,
     next_cutoff_h,
-    next_open_h,
     receiving_calendar,
     staffed_hours,
     working_days_between,
 )
 from tierwise.simulation.engine.costing import CostShare
+from tierwise.simulation.engine.environment import Step
 from tierwise.simulation.engine.order import Order
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.engine.stages import Stage
@@ -215,6 +217,10 @@ class ShipLane:
         Name of the mode (its ledger of shipments and pickups).
     receiving : Calendar or None
         When the tier's customers accept deliveries; ``None``: always.
+    opening : OpeningTable or None
+        The next receiving opening, by day (``None``: always open).
+    pickups : CutoffTable
+        The mode's next cut-off, by day (of the scenario's calendar).
     """
 
     __slots__ = (
@@ -224,6 +230,8 @@ class ShipLane:
         "fleet",
         "mode",
         "mode_name",
+        "opening",
+        "pickups",
         "receiving",
         "transit_h",
     )
@@ -238,9 +246,12 @@ class ShipLane:
         extra_damage_u: Sampler,
         mode_name: str = "",
         receiving: Calendar | None = None,
+        calendar: Calendar | None = None,
     ) -> None:
         self.mode_name = mode_name
         self.receiving = receiving
+        self.opening = OpeningTable(receiving) if receiving is not None else None
+        self.pickups = CutoffTable(calendar, mode.cutoff_hours)
         self.mode = mode
         self.fleet = fleet
         self.transit_h = transit_h
@@ -320,42 +331,59 @@ class ShippingStation:
             uniform_stream(seed, rep, f"damage_extra/{tier_name}"),
             mode_name,
             receiving_calendar(self.scenario, tier_name),
+            self.calendar,
         )
 
     def ship(
         self, order: Order, lane: ShipLane, transit_h: float, damaged: bool, first: bool
-    ) -> Generator[simpy.Event, Any, None]:
+    ) -> Generator[Step, Any, None]:
         """Hand a packed shipment of ``order`` over and deliver it after ``transit_h`` hours,
         at the next receiving opening if it arrives outside the tier's receiving hours.
 
         ``first`` is False for the remainder of a partial order (an expedited extra shipment).
+        The order cycle yields the same steps itself for the first shipment: :meth:`pick_up`
+        (a carrier) or the fleet's ``board`` and :meth:`boarded`, the delay, the wait for
+        ``lane.opening``.
         """
-        env, mode, tier = self.env, lane.mode, order.tier
+        env = self.env
         t0 = env._now
-        fleet = lane.fleet
-        if fleet is not None:
-            yield fleet.board(tier.priority)
-            if order.measured:
-                shipped = fleet.shipments_by_tier
-                shipped[tier.name] = shipped.get(tier.name, 0) + 1
-            delay = transit_h
+        if lane.fleet is None:
+            delay = self.pick_up(order, lane, transit_h)
         else:
-            pickup_h = next_cutoff_h(self.calendar, mode.cutoff_hours, env._now)
-            delay = pickup_h - env._now + transit_h
-            if order.measured:
-                tier.acc.direct_cost_usd += mode.cost_usd_per_shipment
-                self._count_carrier_shipment(lane, tier.name, pickup_h)
+            yield lane.fleet.board(order.tier.priority)
+            delay = self.boarded(order, lane, transit_h)
         if not first and order.measured:
-            tier.acc.direct_cost_usd += self.expediting_usd
+            order.tier.acc.direct_cost_usd += self.expediting_usd
         if delay > 0:
-            yield env.timeout(delay)
-        if lane.receiving is not None:
-            opening = next_open_h(lane.receiving, env._now)
-            if opening > env._now:  # the customer is closed: delivered at the next opening
-                yield env.timeout(opening - env._now)
+            yield delay
+        if lane.opening is not None:
+            wait_h = lane.opening.wait_h(env._now)
+            if wait_h > 0:  # the customer is closed: delivered at the next opening
+                yield wait_h
         if damaged:
             order.damaged = True
         order.stage_h[_SHIPPING] += env._now - t0
+
+    def pick_up(self, order: Order, lane: ShipLane, transit_h: float) -> float:
+        """A carrier takes a shipment of ``order`` at its next cut-off: counts and prices it,
+        and returns the hours until it reaches the customer (to the cut-off, then
+        ``transit_h``)."""
+        now = self.env._now
+        pickup_h = lane.pickups.next_h(now)
+        if order.measured:
+            tier = order.tier
+            tier.acc.direct_cost_usd += lane.mode.cost_usd_per_shipment
+            self._count_carrier_shipment(lane, tier.name, pickup_h)
+        return pickup_h - now + transit_h
+
+    def boarded(self, order: Order, lane: ShipLane, transit_h: float) -> float:
+        """A shipment of ``order`` has left on the fleet: counts it and returns the hours until
+        it reaches the customer (``transit_h``)."""
+        if order.measured:
+            assert lane.fleet is not None
+            shipped, name = lane.fleet.shipments_by_tier, order.tier.name
+            shipped[name] = shipped.get(name, 0) + 1
+        return transit_h
 
     def _count_carrier_shipment(self, lane: ShipLane, tier_name: str, pickup_h: float) -> None:
         """Count a measured carrier shipment; without cut-offs, price its own pickup."""

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from functools import partial
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from tierwise.simulation.engine.clock import business_deadline_h, receiving_calendar
+import numpy as np
+
+from tierwise.simulation.engine.clock import (
+    HOURS_PER_DAY,
+    business_deadline_h,
+    receiving_calendar,
+)
 from tierwise.simulation.engine.results import TierAccumulator
 from tierwise.simulation.engine.rng import stream
 from tierwise.simulation.scenario.distributions import (
@@ -157,6 +163,8 @@ class TierRun:
         self.promise_h = tier.promise_h
         self.promise_business_days = tier.promised_business_days
         self.receiving = receiving_calendar(scenario, name)
+        #: business-day deadlines by day of the order (see deadline_h)
+        self._deadlines: dict[int, tuple[float, float, float]] = {}
         self.revenue_per_order_usd = tier.revenue_per_order_usd
         self.late_penalty_usd = tier.late_penalty_usd_per_order
         self.acc = TierAccumulator()
@@ -184,6 +192,8 @@ class TierRun:
             for c in channels
         ]
         self.single_route = self.routes[0] if len(self.routes) == 1 else None
+        #: the route of a channel_mix position (one past the end, by round-off: the last)
+        self._route_of = [*self.routes, self.routes[-1]]
         self.entry_error_u = uniform_stream(seed, rep, f"entry_error/{name}")
         # processing (credit check, documents) and billing
         self.processing_on = sc.processing.enabled
@@ -194,31 +204,74 @@ class TierRun:
         self.stock_on = sc.inventory.enabled
         self.lines_on = sc.picking.enabled or self.stock_on
         self.lines = sampler(tier.lines_per_order, "lines")
-        # per-line draws, taken n at a time (islice) for the n lines of an order
-        self.units_draws = make_draws(tier.units_per_line, stream(seed, rep, f"units/{name}"))
+        # per-line draws, taken n at a time (islice) for the n lines of an order: the units of
+        # a line (the draw rounded, at least 1) and, once wired (wire_families), its family
+        self.units_draws: Iterator[int] = make_draws(
+            tier.units_per_line, stream(seed, rep, f"units/{name}"), of_block=_units_of
+        )
         self.family_cdf = list(accumulate((tier.family_mix or {}).values()))
-        self.family_draws = make_draws(_UNIT_UNIFORM, stream(seed, rep, f"family/{name}"))
-        #: the family_mix position of a U(0, 1) draw (may be one past the end: round-off)
-        self.family_of_u = partial(bisect_right, self.family_cdf)
-        self.family_ids: list[int] = []  # inventory index per family of family_mix
-        self.last_family = -1  # the last position in family_ids
+        self.family_draws: Iterator[int] = iter(())
+        self._family_stream = (seed, rep, f"family/{name}")
         #: the tier's lanes through the stations (entry, picking, shipping, recovery; None
         #: where a stage is off), wired in by the model
         self.lanes: tuple[Any, Any, Any, Any] = (None, None, None, None)
 
+    def wire_families(self, family_ids: list[int]) -> None:
+        """Draw the lines' families as inventory indices: ``family_ids`` holds the index of
+        each family of the tier's ``family_mix``, in its order.
+
+        A line's family is the ``family_mix`` position of a U(0, 1) draw in the cumulative
+        mix (``bisect_right``; a draw past the last bound, by round-off, takes the last).
+        """
+        table = np.asarray([*family_ids, family_ids[-1]] if family_ids else [0], dtype=np.int64)
+        cdf = np.asarray(self.family_cdf, dtype=float)
+        self.family_draws = make_draws(
+            _UNIT_UNIFORM,
+            stream(*self._family_stream),
+            of_block=lambda u: table[np.searchsorted(cdf, u, side="right")],
+        )
+
     def deadline_h(self, created_h: float) -> float:
         """Latest on-time delivery of an order created at ``created_h`` (hours): the promise in
-        clock hours, or the close of receiving on the promised business day."""
+        clock hours, or the close of receiving on the promised business day.
+
+        A business-day deadline depends only on the day of ``created_h`` and on whether it is
+        before that day's close of receiving, so it is computed once per day and case (by
+        :func:`~tierwise.simulation.engine.clock.business_deadline_h`: the same value).
+        """
         if self.promise_business_days is None:
             return created_h + self.promise_h
-        return business_deadline_h(self.receiving, created_h, self.promise_business_days)
+        day = math.floor(created_h / HOURS_PER_DAY)
+        deadlines = self._deadlines.get(day)
+        if deadlines is None:
+            deadlines = self._deadlines[day] = self._day_deadlines(day)
+        close_h, before_close, after_close = deadlines
+        return before_close if created_h < close_h else after_close
+
+    def _day_deadlines(self, day: int) -> tuple[float, float, float]:
+        """The close of receiving on ``day`` (−inf if it does not receive, +inf without a
+        calendar) and the deadlines of an order placed before and at or after it."""
+        calendar, days = self.receiving, self.promise_business_days
+        assert days is not None
+        start_h = day * HOURS_PER_DAY
+        if calendar is None:
+            deadline = business_deadline_h(None, start_h, days)
+            return math.inf, deadline, deadline
+        if day % 7 not in calendar.working_days:
+            deadline = business_deadline_h(calendar, start_h, days)
+            return -math.inf, deadline, deadline
+        close_h = day * HOURS_PER_DAY + calendar.close_hour
+        return (
+            close_h,
+            business_deadline_h(calendar, start_h, days),
+            business_deadline_h(calendar, close_h, days),
+        )
 
     def route(self) -> ChannelRoute:
         """Draw the channel of a new order (no draw for a single-channel tier)."""
         if self.single_route is not None:
             return self.single_route
-        index = min(bisect_right(self.channel_cdf, self.channel_u()), len(self.routes) - 1)
-        return self.routes[index]
+        return self._route_of[bisect_right(self.channel_cdf, self.channel_u())]
 
     def next_arrival_h(self, now_h: float) -> float:
         """Time of the next order of the tier (draws one unit-exponential hazard)."""
@@ -226,6 +279,11 @@ class TierRun:
         if self.weekly_rate is None:
             return now_h + hazard / self.rate_per_h
         return self.weekly_rate.next_arrival_h(now_h, hazard)
+
+
+def _units_of(draws: np.ndarray) -> np.ndarray:
+    """The units of order lines: the draws rounded half to even (as ``round``), at least 1."""
+    return np.maximum(np.rint(draws), 1.0).astype(np.int64)
 
 
 def _weekly_profile(tier: Tier) -> list[float] | None:

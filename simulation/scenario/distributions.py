@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import chain
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -177,54 +177,68 @@ class Distribution(BaseModel):
 Sampler = Callable[[], float]
 
 
-def _block_drawer(dist: Distribution, rng: np.random.Generator, scale: float) -> Callable[[], list]:
+def _block_drawer(
+    dist: Distribution, rng: np.random.Generator, scale: float
+) -> Callable[[], np.ndarray]:
     """Return a function that draws one block of ``_BLOCK`` values (already scaled)."""
     kind = dist.dist
     if kind == "exponential":
         mean = float(dist.mean or 0.0) * scale
-        return lambda: rng.exponential(mean, _BLOCK).tolist() if mean > 0 else [0.0] * _BLOCK
+        if mean <= 0:
+            return lambda: np.zeros(_BLOCK)
+        return lambda: rng.exponential(mean, _BLOCK)
     if kind == "deterministic":
         value = float(dist.mean or 0.0) * scale
-        return lambda: [value] * _BLOCK
+        return lambda: np.full(_BLOCK, value)
     if kind == "lognormal":
         mean, cv = float(dist.mean or 0.0) * scale, float(dist.cv or 0.0)
         sigma2 = math.log1p(cv * cv)
         mu = math.log(mean) - sigma2 / 2.0
         sigma = math.sqrt(sigma2)
-        return lambda: rng.lognormal(mu, sigma, _BLOCK).tolist()
+        return lambda: rng.lognormal(mu, sigma, _BLOCK)
     if kind == "gamma":
         mean, cv = float(dist.mean or 0.0) * scale, float(dist.cv or 0.0)
         if cv == 0:
-            return lambda: [mean] * _BLOCK
+            return lambda: np.full(_BLOCK, mean)
         shape = 1.0 / (cv * cv)
-        return lambda: rng.gamma(shape, mean / shape, _BLOCK).tolist()
+        return lambda: rng.gamma(shape, mean / shape, _BLOCK)
     if kind == "triangular":
         low, mode, high = (float(v or 0.0) * scale for v in (dist.low, dist.mode, dist.high))
-        return lambda: rng.triangular(low, mode, high, _BLOCK).tolist()
+        return lambda: rng.triangular(low, mode, high, _BLOCK)
     if kind == "uniform":
         low, high = float(dist.low or 0.0) * scale, float(dist.high or 0.0) * scale
-        return lambda: rng.uniform(low, high, _BLOCK).tolist()
+        return lambda: rng.uniform(low, high, _BLOCK)
     values = np.asarray(dist.values, dtype=float) * scale
     probs = None
     if dist.weights is not None:
         w = np.asarray(dist.weights, dtype=float)
         probs = w / w.sum()
-    return lambda: rng.choice(values, size=_BLOCK, p=probs).tolist()
+    return lambda: rng.choice(values, size=_BLOCK, p=probs)
 
 
-def make_draws(dist: Distribution, rng: np.random.Generator, scale: float = 1.0) -> Iterator[float]:
+def make_draws(
+    dist: Distribution,
+    rng: np.random.Generator,
+    scale: float = 1.0,
+    of_block: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> Iterator[Any]:
     """The endless iterator of draws from ``dist`` with its own generator.
 
-    Parameters are those of :func:`make_sampler`. The draws come in blocks of ``_BLOCK``
-    values, the next block drawn when the last one is used up (lazily, so the generator's
-    sequence does not depend on how the draws are taken). ``next(draws)`` takes one draw,
-    ``islice(draws, n)`` the next ``n`` in one call.
+    Parameters are those of :func:`make_sampler`, and ``of_block``: an elementwise function
+    applied to each block of draws (an array) before its values are taken, e.g. rounding
+    (``None``: the draws themselves). The draws come in blocks of ``_BLOCK`` values, the next
+    block drawn when the last one is used up (lazily, so the generator's sequence does not
+    depend on how the draws are taken). ``next(draws)`` takes one draw, ``islice(draws, n)``
+    the next ``n`` in one call.
     """
     draw_block = _block_drawer(dist, rng, scale)
 
-    def blocks() -> Iterator[list[float]]:
+    def blocks() -> Iterator[list[Any]]:
+        if of_block is None:
+            while True:
+                yield draw_block().tolist()
         while True:
-            yield draw_block()
+            yield of_block(draw_block()).tolist()
 
     return chain.from_iterable(blocks())
 

@@ -3,11 +3,17 @@ shift block in a window."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from tierwise.simulation.engine.clock import (
+    CutoffTable,
+    OpeningTable,
     business_deadline_h,
     daily_span_hours,
+    next_cutoff_h,
+    next_open_h,
     receiving_calendar,
     staffed_hours,
 )
@@ -56,3 +62,33 @@ def test_staffed_hours_are_the_span_from_opening_to_closing() -> None:
         assert staffed_hours(OFFICE, *window) == daily_span_hours(OFFICE, 8, 18, *window)
     assert staffed_hours(None, 3.0, 10.0) == 7.0
     assert staffed_hours(None, 10.0, 3.0) == 0.0
+
+
+def _times(seed: int, n: int = 3000) -> list[float]:
+    """Random times over three weeks, and the calendars' own boundaries (ties)."""
+    rng = random.Random(seed)
+    times = [rng.uniform(0, 21 * 24) for _ in range(n)]
+    boundaries = [d * 24.0 + h for d in range(21) for h in (0, 6, 8, 13, 16, 17.5, 18, 22, 24)]
+    return times + boundaries + [b - 1e-9 for b in boundaries] + [b + 1e-9 for b in boundaries]
+
+
+WEEKEND_OFF = Calendar(open_hour=6, close_hour=22, working_days=(0, 2, 3, 5))
+ROUND_THE_CLOCK = Calendar(open_hour=0, close_hour=24, working_days=(1, 2, 3, 4, 5, 6))
+
+
+@pytest.mark.parametrize("calendar", [OFFICE, WEEKEND_OFF, ROUND_THE_CLOCK])
+def test_the_opening_table_gives_exactly_the_next_opening(calendar: Calendar) -> None:
+    table = OpeningTable(calendar)
+    for t in _times(1):
+        assert table.next_h(t) == next_open_h(calendar, t), t
+        assert table.wait_h(t) == next_open_h(calendar, t) - t, t
+
+
+@pytest.mark.parametrize("calendar", [OFFICE, WEEKEND_OFF, None])
+@pytest.mark.parametrize("cutoffs", [(17,), (13, 17.5), (16, 8), ()])
+def test_the_cutoff_table_gives_exactly_the_next_cutoff(
+    calendar: Calendar | None, cutoffs: tuple[float, ...]
+) -> None:
+    table = CutoffTable(calendar, cutoffs)
+    for t in _times(2):
+        assert table.next_h(t) == next_cutoff_h(calendar, cutoffs, t), t

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import random
+import weakref
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -13,7 +14,12 @@ import pytest
 import simpy
 
 from tests.conftest import DEFAULT_SCENARIO, ROOT, call_centre
-from tierwise.simulation.engine.environment import LeanEnvironment, fewer_collections
+from tierwise.simulation.engine.environment import (
+    LeanEnvironment,
+    Step,
+    delays_as_timeouts,
+    fewer_collections,
+)
 from tierwise.simulation.engine.model import OrderCycleModel
 from tierwise.simulation.scenario.loading import load_scenario
 from tierwise.simulation.scenario.schema import Scenario
@@ -26,42 +32,50 @@ def process_network(
     seed: int,
     priority_resource: type[simpy.PriorityResource] = simpy.PriorityResource,
     resource: type[simpy.Resource] = simpy.Resource,
+    plain_delays: bool = False,
 ) -> list[tuple[float, str]]:
     """A small process network with many ties in time (integer delays, zero delays, shared
     resources, withdrawn requests, conditions, process joins); returns the log of who ran
-    when, in order."""
+    when, in order. ``plain_delays``: the fire-and-forget jobs yield their delays as floats
+    (on a stock environment through :func:`delays_as_timeouts`)."""
     rng = random.Random(seed)
     log: list[tuple[float, str]] = []
     desk = priority_resource(env, capacity=2)
     line = resource(env, capacity=1)
     signal = env.event()
 
-    def job(k: int) -> Generator[simpy.Event, Any, int]:
+    def job(k: int, wait: Callable[[float], Step]) -> Generator[Step, Any, int]:
         log.append((env.now, f"start {k}"))
-        yield env.timeout(rng.choice([0, 0, 1, 2]))
+        yield wait(rng.choice([0, 0, 1, 2]))
         with desk.request(priority=rng.randrange(3)) as req:
             fired = yield req | env.timeout(rng.choice([0, 1, 3]))
             log.append((env.now, f"desk {k} {'got' if req in fired else 'gave up'}"))
             if req in fired:
-                yield env.timeout(rng.choice([1, 2]))
+                yield wait(rng.choice([1, 2]))
         with line.request() as req:
             yield req
-            yield env.timeout(0)
+            yield wait(0)
         if k == 5:
             signal.succeed(k)
         log.append((env.now, f"end {k}"))
         return k
 
     # every third job is fire-and-forget: started with LeanEnvironment.start where there is one
-    start = getattr(env, "start", env.process)
+    if isinstance(env, LeanEnvironment):
+        start: Callable[[Generator[Step, Any, int]], simpy.Process] = env.start
+    elif plain_delays:
+        start = lambda generator: env.process(delays_as_timeouts(env, generator))  # noqa: E731
+    else:
+        start = env.process
+    started_wait: Callable[[float], Step] = float if plain_delays else env.timeout
 
     def source() -> Generator[simpy.Event, Any, None]:
         children = []
         for k in range(40):
             if k % 3 == 0:
-                start(job(k))
+                start(job(k, started_wait))
             else:
-                children.append(env.process(job(k)))
+                children.append(env.process(job(k, env.timeout)))
             yield env.timeout(rng.choice([0, 1]))
         value = yield signal
         log.append((env.now, f"signal {value}"))
@@ -79,6 +93,33 @@ def test_events_at_equal_times_run_in_the_stock_order(seed: int) -> None:
     lean = process_network(LeanEnvironment(), seed)
     assert len(stock) > 100
     assert lean == stock
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_plain_delays_wake_a_started_process_in_the_order_of_the_timeouts_they_replace(
+    seed: int,
+) -> None:
+    stock = process_network(simpy.Environment(), seed)
+    lean = process_network(LeanEnvironment(), seed, plain_delays=True)
+    adapted = process_network(simpy.Environment(), seed, plain_delays=True)
+    assert len(stock) > 100
+    assert lean == stock
+    assert adapted == stock
+
+
+def test_a_plain_delay_resumes_with_none_at_the_delayed_time() -> None:
+    env = LeanEnvironment()
+    log: list[tuple[float, object]] = []
+
+    def worker() -> Generator[Step, Any, None]:
+        value = yield 1.5
+        log.append((env.now, value))
+        value = yield env.timeout(0.5, "event")
+        log.append((env.now, value))
+
+    env.start(worker())
+    env.run()
+    assert log == [(1.5, None), (2.0, "event")]
 
 
 def _short(name: str, **changes: Any) -> Scenario:
@@ -288,3 +329,105 @@ def test_a_run_leaves_the_collector_as_it_found_it() -> None:
     before = gc.get_threshold()
     OrderCycleModel(call_centre(horizon_days=0.5), 0).run()
     assert gc.get_threshold() == before
+
+
+def test_a_finished_started_process_is_freed_without_the_cycle_collector() -> None:
+    env = LeanEnvironment()
+    finished: list[weakref.ref[simpy.Process]] = []
+
+    def worker() -> Generator[Step, Any, None]:
+        yield 1.0
+        yield env.timeout(1.0)
+
+    gc.disable()
+    try:
+        for _ in range(3):
+            finished.append(weakref.ref(env.start(worker())))
+            finished.append(weakref.ref(env.start_now(worker())))
+        env.run()
+        assert all(ref() is None for ref in finished)
+    finally:
+        gc.enable()
+
+
+def test_take_next_processes_only_the_event_the_loop_would_process_next() -> None:
+    env = LeanEnvironment()
+    log: list[tuple[float, str]] = []
+
+    def note(what: str) -> Callable[[simpy.Event], None]:
+        return lambda _: log.append((env.now, what))
+
+    def worker() -> Generator[Step, Any, None]:
+        yield 1.0
+        alone = env.event()
+        alone.callbacks.append(note("alone"))
+        alone.succeed()
+        assert env.take_next(alone)  # nothing else at 1.0: processed at once
+        assert alone.processed and log == [(1.0, "alone")]
+        before = env.timeout(0)
+        before.callbacks.append(note("before"))
+        after = env.event()
+        after.callbacks.append(note("after"))
+        after.succeed()
+        assert not env.take_next(after)  # the timeout made before it comes first
+        yield after
+        log.append((env.now, "resumed"))
+
+    env.start(worker())
+    env.run()
+    assert log == [(1.0, "alone"), (1.0, "before"), (1.0, "after"), (1.0, "resumed")]
+
+
+def test_take_next_leaves_a_failure_to_the_loop() -> None:
+    env = LeanEnvironment()
+    failing = env.event()
+    failing.fail(ValueError("to the waiting process"))
+    assert not env.take_next(failing)
+    failing.defused = True
+    env.run()
+
+
+def test_a_failure_after_a_plain_delay_crashes_the_run_and_can_be_handled() -> None:
+    env = LeanEnvironment()
+
+    def broken() -> Generator[Step, Any, None]:
+        yield 1.0
+        yield 1.0
+        raise KeyError("boom")
+
+    env.start(broken())
+    with pytest.raises(KeyError, match="boom"):
+        env.run()
+    assert env.now == 2.0
+
+    env = LeanEnvironment()
+    caught: list[tuple[float, str]] = []
+
+    def waiter(process: simpy.Process) -> Generator[simpy.Event, Any, None]:
+        try:
+            yield process
+        except KeyError as failure:
+            caught.append((env.now, str(failure.args[0])))
+
+    env.process(waiter(env.start(broken())))
+    env.run()
+    assert caught == [(2.0, "boom")]
+
+
+def test_after_a_plain_delay_a_processed_event_gives_its_value_at_once() -> None:
+    env = LeanEnvironment()
+    log: list[tuple[float, object]] = []
+    done = env.timeout(0.5, "early")
+
+    def worker() -> Generator[Step, Any, str]:
+        yield 1.0
+        value = yield done  # processed at 0.5: no wait
+        log.append((env.now, value))
+        value = yield env.timeout(0.25, "later")
+        log.append((env.now, value))
+        return "end"
+
+    process = env.start(worker())
+    env.run()
+    assert log == [(1.0, "early"), (1.25, "later")]
+    assert process.value == "end"
