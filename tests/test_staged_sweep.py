@@ -68,6 +68,8 @@ def test_a_clearly_worse_value_is_not_simulated_again_around_another_centre(
         grid={"picking.pickers": (11, 12)},
         coordinate={a_mode: modes, b_mode: modes},
         fixed=SHORT,
+        # declared: the pickers' grid steps stay inside it, all simulated by the grid
+        declared=frozenset({"picking.pickers"}),
         base_values={a_mode: "express", b_mode: "regional"},
     )
     result = staged(

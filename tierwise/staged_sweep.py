@@ -5,7 +5,8 @@
 2. **extension**: while the best configuration sits at the edge of an integer range that was
    not declared, one step beyond it (at most ``max_extensions`` times);
 3. **coordinate**: around the ``top_k`` best configurations, every other lever one at a time
-   (each tier's shipping mode, shift-block staff, declared reserves, cut-offs, …), then around
+   (each tier's shipping mode, shift-block staff, declared reserves, cut-offs, …, and each
+   staffing lever of the grid one grid step down and up), then around
    each better configuration a move finds, up to ``max_recentres`` times (coordinate ascent).
    A lever value that successive halving dropped around one configuration is not simulated
    again around the next ones; the final configuration gets its whole neighbourhood (every

@@ -236,7 +236,11 @@ def coordinate_moves(
         For each coordinate lever and each of its candidates other than the configuration's
         (or the scenario's) value, the lever's path and the configuration with that one lever
         changed; an integer lever at an end of a default (not declared) range also gets one
-        step beyond it.
+        step beyond it. Each integer grid (staffing) lever also moves one step of its grid
+        (the smallest gap between its candidates) down and up from the configuration's value,
+        past its range too unless declared, never below one: the staff the grid found best
+        with the scenario's other levers is re-optimised once a move changed them (a later
+        pickup, for instance, gives the pickers more time, so fewer may do).
     """
     # every shared lever set explicitly (the scenario's value where the configuration has
     # none), so each variant spells every setting as its candidate does
@@ -257,7 +261,21 @@ def coordinate_moves(
         for value in candidates:
             if value != current:
                 out.append((path, {**start, path: value}))
+    for path, values in space.grid.items():
+        current = start.get(path, space.base_values.get(path))
+        if not _integral(values) or not _integral([current]) or len(set(values)) < 2:
+            continue
+        step = min(b - a for a, b in itertools.pairwise(sorted(set(values))))
+        for value in (current - step, current + step):
+            inside = min(values) <= value <= max(values)
+            if value >= 1 and (inside or path not in space.declared):
+                out.append((path, {**start, path: value}))
     return out
+
+
+def _integral(values: Sequence[Any]) -> bool:
+    """Whether every value is an integer (not a bool)."""
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
 
 
 def edge_extensions(

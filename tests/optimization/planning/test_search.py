@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.optimization.milp.plans import opt
 from tierwise.optimization.planning.search import (
     LeverSpace,
+    coordinate_moves,
     coordinate_variants,
     edge_extensions,
     grid_variants,
@@ -90,6 +91,30 @@ def test_coordinate_moves_change_one_lever_and_step_past_a_default_top() -> None
         base_values={"x.agents_by_block.10": 4},
     )
     assert [m["x.agents_by_block.10"] for m in coordinate_variants({}, at_bottom)] == [5, 3]
+
+
+def test_coordinate_moves_step_the_staffing_grid_around_the_configuration() -> None:
+    """Staff the grid found best before the other levers moved is re-optimised: one grid step
+    down and up from the configuration's value, past a default range, never below one, and
+    inside a declared one."""
+    space = LeverSpace(
+        grid={"picking.pickers": (10, 12, 14), "order_entry.pools.desk.agents": (1, 2)},
+        coordinate={"tiers.A.shipping_mode": ("express", "ground")},
+        declared=frozenset({"order_entry.pools.desk.agents"}),
+        base_values={"tiers.A.shipping_mode": "express"},
+    )
+    config = {"picking.pickers": 14, "order_entry.pools.desk.agents": 1}
+    moves = coordinate_moves(config, space)
+    staffing = [(path, m[path]) for path, m in moves if path != "tiers.A.shipping_mode"]
+    # pickers: 12 and 16 (a step of 2, past the default top); agents: 2 only (declared, >= 1)
+    assert staffing == [
+        ("picking.pickers", 12),
+        ("picking.pickers", 16),
+        ("order_entry.pools.desk.agents", 2),
+    ]
+    for path, move in moves:  # each move changes exactly its own lever
+        changed = {k for k in move if move[k] != {**config, "tiers.A.shipping_mode": "express"}[k]}
+        assert changed == {path}
 
 
 def test_configurations_rank_by_the_best_option_of_every_tier() -> None:
