@@ -253,7 +253,7 @@ def coordinate_moves(
     for path, values in space.coordinate.items():
         current = start.get(path, space.base_values.get(path))
         candidates = list(values)
-        integral = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        integral = _integral(values)
         if integral and path not in space.declared and current == max(values):
             candidates.append(current + 1)  # at the top of a default range: one step beyond
         if integral and path not in space.declared and current == min(values) and current > 1:
